@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import type { ArtifactStore, Platform } from '../platform/types.js';
+
+export type StepStatus = 'passed' | 'failed' | 'skipped';
+
+/** What a step needs from the world; built by the front door (CLI, GitHub entry, pipeline). */
+export interface StepContext {
+  platform: Platform;
+  artifacts: ArtifactStore;
+  /** Absolute working directory; relative input paths resolve against it. */
+  cwd: string;
+  /** Absolute `--out-dir` (default `<cwd>/.modelci`). */
+  outDir: string;
+  env: NodeJS.ProcessEnv;
+  /** Aborted on SIGINT/SIGTERM; long work should stop promptly. */
+  signal: AbortSignal;
+}
+
+export interface StepResult<Data extends object = Record<string, unknown>> {
+  status: StepStatus;
+  /** One line for logs and the pipeline summary. */
+  summary: string;
+  /** The step's JSON payload: printed (spread, with `status`) by `--format json`, stored in evidence under `result`. */
+  data: Data;
+  /** CI outputs (GitHub step outputs, GitLab dotenv). Keys are kebab-case. */
+  outputs?: Record<string, string>;
+  /** Markdown for the job summary and the report. */
+  markdown?: string;
+  /** Files the step read and wrote; the evidence records the sha256 of each. Paths absolute or relative to cwd. */
+  files?: { inputs?: string[]; outputs?: string[] };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type InputSchema = z.ZodObject<any>;
+
+export interface StepDefinition<Schema extends InputSchema = InputSchema, Data extends object = Record<string, unknown>> {
+  /** kebab-case; `registry ls` style names (with a space) are CLI-only sub-commands. */
+  name: string;
+  /** One sentence, shown in --help, action.yml and docs. */
+  description: string;
+  /**
+   * The single source of truth for inputs. Top-level fields must be string, number, boolean,
+   * enum or array of string (optionally with .default/.optional); describe every field.
+   * Mark tokens with `.meta({ secret: true })` so every front door masks them.
+   */
+  inputs: Schema;
+  /** Output name (kebab-case) -> description, for action.yml. */
+  outputs: Record<string, string>;
+  /** Read-only commands (registry ls, ...) write no evidence. Default true. */
+  writesEvidence?: boolean;
+  /** Published as a GitHub action / GitLab component. Default true. */
+  published?: boolean;
+  run(inputs: z.infer<Schema>, ctx: StepContext): Promise<StepResult<Data>>;
+}
+
+/** Helps TypeScript infer the schema type at the definition site. */
+export function defineStep<Schema extends InputSchema, Data extends object>(
+  step: StepDefinition<Schema, Data>,
+): StepDefinition<Schema, Data> {
+  return step;
+}
