@@ -1,0 +1,31 @@
+import type { RunInfo } from './types.js';
+
+function compact(info: RunInfo): RunInfo {
+  return Object.fromEntries(Object.entries(info).filter(([, value]) => value !== undefined && value !== '')) as RunInfo;
+}
+
+export function githubRunInfo(env: NodeJS.ProcessEnv): RunInfo {
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const pull = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? '');
+  return compact({
+    url: env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    id: env.GITHUB_RUN_ID,
+    repository: env.GITHUB_REPOSITORY,
+    ref: env.GITHUB_REF,
+    sha: env.GITHUB_SHA,
+    actor: env.GITHUB_ACTOR,
+    changeRequest: pull ? Number(pull[1]) : undefined,
+  });
+}
+
+export function gitlabRunInfo(env: NodeJS.ProcessEnv): RunInfo {
+  return compact({
+    url: env.CI_JOB_URL,
+    id: env.CI_JOB_ID,
+    repository: env.CI_PROJECT_PATH,
+    ref: env.CI_COMMIT_REF_NAME,
+    sha: env.CI_COMMIT_SHA,
+    actor: env.GITLAB_USER_LOGIN,
+    changeRequest: env.CI_MERGE_REQUEST_IID ? Number(env.CI_MERGE_REQUEST_IID) : undefined,
+  });
+}

@@ -1,0 +1,103 @@
+import { relative } from 'node:path';
+import { asModelciError, ExitCode, formatError, type ModelciError } from '../errors.js';
+import { buildEvidence, writeEvidence } from '../evidence/evidence.js';
+import { gitState } from '../evidence/git-state.js';
+import { inputFields } from './input-fields.js';
+import type { StepContext, StepDefinition, StepResult, StepStatus } from './types.js';
+
+export interface StepOutcome {
+  step: string;
+  status: StepStatus | 'error';
+  exitCode: ExitCode;
+  summary: string;
+  result?: StepResult<object>;
+  evidencePath?: string;
+  error?: ModelciError;
+  /** What `--format json` prints: `{status, ...data, evidence}` or `{status: "error", error}`. */
+  document: Record<string, unknown>;
+}
+
+const STATUS_EXIT: Record<StepStatus, ExitCode> = { passed: ExitCode.passed, skipped: ExitCode.passed, failed: ExitCode.failed };
+const STATUS_MARK: Record<StepStatus | 'error', string> = { passed: '✅', skipped: '⏭️', failed: '❌', error: '⛔' };
+
+function redactedParameters(step: StepDefinition, inputs: Record<string, unknown>): Record<string, unknown> {
+  const parameters: Record<string, unknown> = {};
+  for (const field of inputFields(step.inputs)) {
+    const value = inputs[field.key];
+    if (value === undefined) continue;
+    parameters[field.name] = field.secret ? '***' : value;
+  }
+  return parameters;
+}
+
+function maskSecrets(step: StepDefinition, inputs: Record<string, unknown>, ctx: StepContext): void {
+  for (const field of inputFields(step.inputs)) {
+    const value = inputs[field.key];
+    if (field.secret && typeof value === 'string' && value !== '') ctx.platform.mask(value);
+  }
+}
+
+/**
+ * Runs one step and does everything around it that every step shares: masking, evidence,
+ * CI outputs, the job summary, and turning errors into exit codes.
+ */
+export async function executeStep(step: StepDefinition, inputs: Record<string, unknown>, ctx: StepContext): Promise<StepOutcome> {
+  maskSecrets(step, inputs, ctx);
+  const startedAt = new Date();
+  const git = step.writesEvidence === false ? undefined : gitState(ctx.cwd, ctx.env);
+  let result: StepResult<object>;
+  try {
+    result = await step.run(inputs, ctx);
+  } catch (caught) {
+    const error = asModelciError(caught);
+    ctx.platform.error(formatError(error), error.location);
+    if (error.code === 'unexpected' && caught instanceof Error && caught.stack) ctx.platform.debug(caught.stack);
+    return {
+      step: step.name,
+      status: 'error',
+      exitCode: error.exitCode,
+      summary: error.message,
+      error,
+      document: { status: 'error', error: error.toJSON() },
+    };
+  }
+
+  let evidencePath: string | undefined;
+  if (step.writesEvidence !== false && git) {
+    const evidence = await buildEvidence({
+      step: step.name,
+      status: result.status,
+      summary: result.summary,
+      startedAt,
+      finishedAt: new Date(),
+      platform: ctx.platform.name,
+      run: ctx.platform.run(),
+      git: await git,
+      parameters: redactedParameters(step, inputs),
+      inputFiles: result.files?.inputs ?? [],
+      outputFiles: result.files?.outputs ?? [],
+      result: result.data,
+      cwd: ctx.cwd,
+    });
+    evidencePath = await writeEvidence(ctx.outDir, evidence);
+  }
+
+  for (const [name, value] of Object.entries(result.outputs ?? {})) ctx.platform.setOutput(name, value);
+  ctx.platform.setOutput('status', result.status);
+  if (evidencePath) ctx.platform.setOutput('evidence', relative(ctx.cwd, evidencePath) || evidencePath);
+  if (result.markdown) await ctx.platform.appendSummary(`### ${STATUS_MARK[result.status]} modelci ${step.name}\n\n${result.markdown}`);
+
+  return {
+    step: step.name,
+    status: result.status,
+    exitCode: STATUS_EXIT[result.status],
+    summary: result.summary,
+    result,
+    ...(evidencePath ? { evidencePath } : {}),
+    document: { status: result.status, ...result.data, ...(evidencePath ? { evidence: evidencePath } : {}) },
+  };
+}
+
+export function statusMark(status: StepStatus | 'error'): string {
+  return STATUS_MARK[status];
+}

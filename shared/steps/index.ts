@@ -1,0 +1,12 @@
+import type { StepDefinition } from './types.js';
+
+/**
+ * Every command the CLI, the actions and the GitLab components know, in pipeline order.
+ * Add a step here with one import and one entry.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const STEPS: StepDefinition<any, any>[] = [];
+
+export function stepsByName(): Map<string, StepDefinition> {
+  return new Map(STEPS.map((step) => [step.name, step as StepDefinition]));
+}
