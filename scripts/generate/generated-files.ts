@@ -1,0 +1,20 @@
+import { STEPS } from '../../shared/steps/index.js';
+import type { StepDefinition } from '../../shared/steps/types.js';
+import { ROOT_ACTION_ENTRY, rootActionYml, stepActionEntry, stepActionYml } from './action-yml.js';
+import { gitlabTemplate } from './gitlab-template.js';
+import { inputsDoc } from './inputs-doc.js';
+
+/** Every file derived from the step schemas, by repository path. */
+export function generatedFiles(steps: readonly StepDefinition[] = STEPS): Map<string, string> {
+  const published = steps.filter((step) => step.published !== false);
+  const files = new Map<string, string>();
+  files.set('action.yml', rootActionYml(published));
+  files.set('actions/index.js', ROOT_ACTION_ENTRY);
+  for (const step of published) {
+    files.set(`actions/${step.name}/action.yml`, stepActionYml(step));
+    files.set(`actions/${step.name}/index.js`, stepActionEntry(step));
+    files.set(`gitlab/templates/${step.name}.yml`, gitlabTemplate(step));
+  }
+  files.set('docs/inputs.md', inputsDoc(steps));
+  return files;
+}

@@ -1,0 +1,58 @@
+import { runCli } from './cli/run-command.js';
+import { GLOBAL_OPTIONS } from './cli/parse-args.js';
+import { inputFields } from './steps/input-fields.js';
+import { stepsByName } from './steps/index.js';
+
+/** GitHub's runner passes input `out-dir` as INPUT_OUT-DIR (upper case, spaces to underscores). */
+function actionInput(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
+  return value === undefined || value.trim() === '' ? undefined : value;
+}
+
+const ACTION_GLOBALS = ['config', 'out-dir', 'working-directory'] as const;
+
+/**
+ * Turns a GitHub Action's INPUT_* variables into a modelci command line, so actions and the
+ * CLI share one parser, one config merge and one set of errors. `step` is fixed for the
+ * per-step actions and read from the `step` input for the root action.
+ */
+export function actionArgv(env: NodeJS.ProcessEnv, fixedStep?: string): string[] {
+  const stepName = fixedStep ?? actionInput(env, 'step') ?? 'pipeline';
+  const argv: string[] = stepName === 'pipeline' ? ['run'] : stepName.split(' ');
+  for (const name of ACTION_GLOBALS) {
+    const value = actionInput(env, name);
+    if (value !== undefined) argv.push(name === 'working-directory' ? '--cwd' : `--${name}`, value);
+  }
+  const step = stepsByName().get(stepName);
+  if (step) {
+    for (const field of inputFields(step.inputs)) {
+      const value = actionInput(env, field.name);
+      if (value === undefined) continue;
+      if (field.kind === 'string-list') {
+        for (const item of value.split(/\r?\n/).map((line) => line.trim()).filter(Boolean)) argv.push(`--${field.name}`, item);
+      } else {
+        argv.push(`--${field.name}=${value}`);
+      }
+    }
+  }
+  return argv;
+}
+
+export const ACTION_GLOBAL_DESCRIPTIONS: Record<(typeof ACTION_GLOBALS)[number], string> = {
+  config: GLOBAL_OPTIONS.config,
+  'out-dir': GLOBAL_OPTIONS['out-dir'],
+  'working-directory': GLOBAL_OPTIONS.cwd,
+};
+
+/** The entry every actions/<step>/index.js calls. */
+export async function runAction(fixedStep?: string): Promise<void> {
+  const controller = new AbortController();
+  process.on('SIGTERM', () => controller.abort(new Error('cancelled')));
+  process.exitCode = await runCli(actionArgv(process.env, fixedStep), {
+    stdout: process.stdout,
+    stderr: process.stdout,
+    env: { ...process.env, MODELCI_PLATFORM: process.env.MODELCI_PLATFORM ?? 'github' },
+    cwd: process.cwd(),
+    signal: controller.signal,
+  });
+}

@@ -1,0 +1,123 @@
+import { ExitCode, asModelciError, formatError, type ModelciError } from '../errors.js';
+import { runPipeline } from '../pipeline/run-pipeline.js';
+import { executeStep, statusMark, type StepOutcome } from '../steps/execute-step.js';
+import { inputFields } from '../steps/input-fields.js';
+import { resolveInputs } from '../steps/resolve-inputs.js';
+import { STEPS } from '../steps/index.js';
+import type { StepDefinition } from '../steps/types.js';
+import { TOOL_VERSION } from '../version.js';
+import { didYouMean } from '../config/did-you-mean.js';
+import { usageError } from '../errors.js';
+import { envInputs } from './env-inputs.js';
+import { commandHelp, mainHelp } from './help.js';
+import { parseFlags, splitArgs } from './parse-args.js';
+import { createStepContext, flushPlatform } from './step-context.js';
+import { resolveWorkspace, type OutputFormat } from './workspace.js';
+
+export interface TextSink {
+  write(text: string): unknown;
+}
+
+export interface CliIo {
+  /** Results and JSON only. */
+  stdout: TextSink;
+  /** Logs and errors. */
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  signal: AbortSignal;
+}
+
+const PIPELINE_COMMAND = 'run';
+const PIPELINE_HELP = `modelci run: runs the steps listed under 'pipeline:' in modelci.yaml, in order, and stops at the first that does not pass.
+
+Usage: modelci run [--config modelci.yaml] [--out-dir DIR] [--format text|json]`;
+
+function findCommand(words: readonly string[], steps: ReadonlyMap<string, StepDefinition>): { step?: StepDefinition; consumed: number } {
+  for (let length = Math.min(words.length, 2); length > 0; length--) {
+    const step = steps.get(words.slice(0, length).join(' '));
+    if (step) return { step, consumed: length };
+  }
+  return { consumed: 0 };
+}
+
+function printOutcome(io: CliIo, format: OutputFormat, outcome: { document: Record<string, unknown> }, lines: string[]): void {
+  if (format === 'json') io.stdout.write(`${JSON.stringify(outcome.document, null, 2)}\n`);
+  else if (lines.length) io.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function stepLines(outcome: StepOutcome, cwd: string): string[] {
+  const lines = [`${statusMark(outcome.status)} ${outcome.step} ${outcome.status}: ${outcome.summary}`];
+  if (outcome.evidencePath) lines.push(`   evidence: ${outcome.evidencePath.startsWith(cwd) ? outcome.evidencePath.slice(cwd.length + 1) : outcome.evidencePath}`);
+  return lines;
+}
+
+function reportError(io: CliIo, format: OutputFormat, error: ModelciError): number {
+  io.stderr.write(`error: ${formatError(error)}\n`);
+  if (format === 'json') io.stdout.write(`${JSON.stringify({ status: 'error', error: error.toJSON() }, null, 2)}\n`);
+  return error.exitCode;
+}
+
+/** `modelci <command> [flags]`: returns the exit code (DESIGN.md contract). */
+export async function runCli(argv: readonly string[], io: CliIo, catalog: readonly StepDefinition[] = STEPS): Promise<number> {
+  const steps = new Map(catalog.map((step) => [step.name, step]));
+  let format: OutputFormat = argv.includes('json') && argv.some((token) => token === '--format' || token === '--format=json') ? 'json' : 'text';
+  try {
+    const split = splitArgs(argv);
+    if (split.version) {
+      io.stdout.write(`${TOOL_VERSION}\n`);
+      return ExitCode.passed;
+    }
+    if (split.words.length === 0) {
+      if (split.help) {
+        io.stdout.write(`${mainHelp(catalog, TOOL_VERSION)}\n`);
+        return ExitCode.passed;
+      }
+      io.stderr.write(`${mainHelp(catalog, TOOL_VERSION)}\n`);
+      return ExitCode.usage;
+    }
+    if (split.words[0] === PIPELINE_COMMAND && split.words.length === 1) {
+      if (split.help) {
+        io.stdout.write(`${PIPELINE_HELP}\n`);
+        return ExitCode.passed;
+      }
+      if (split.rest.length) throw usageError(`unexpected argument '${split.rest[0]}' for 'run'`, { code: 'usage', hint: 'Step inputs for a pipeline go in modelci.yaml.' });
+      const workspace = await resolveWorkspace(split.globals, io.cwd, io.env, steps);
+      format = workspace.format;
+      const outcome = await runPipeline(workspace, steps, io.env, io.signal, io.stderr);
+      printOutcome(io, format, outcome, outcome.steps.flatMap((step) => stepLines(step, workspace.cwd)));
+      return outcome.exitCode;
+    }
+    const { step, consumed } = findCommand(split.words, steps);
+    if (!step) {
+      const word = split.words[0]!;
+      const subcommands = [...steps.keys()].filter((name) => name.startsWith(`${word} `));
+      if (subcommands.length) throw usageError(`'${split.words.join(' ')}' needs a sub-command`, { code: 'usage', hint: `One of: ${subcommands.join(', ')}` });
+      throw usageError(`unknown command '${word}'`, { code: 'usage', hint: `${didYouMean(word, [...steps.keys(), PIPELINE_COMMAND])} Run 'modelci --help' for the list.` });
+    }
+    if (split.help) {
+      io.stdout.write(`${commandHelp(step)}\n`);
+      return ExitCode.passed;
+    }
+    if (split.words.length > consumed) {
+      throw usageError(`unexpected argument '${split.words[consumed]}'`, { code: 'usage', hint: `Inputs are flags: modelci ${step.name} --name value.` });
+    }
+    const workspace = await resolveWorkspace(split.globals, io.cwd, io.env, steps);
+    format = workspace.format;
+    const fields = inputFields(step.inputs);
+    const explicit = envInputs(fields, io.env, parseFlags(split.rest, fields, step.name));
+    const config = workspace.config;
+    const inputs = resolveInputs(step.inputs, {
+      explicit,
+      ...(config ? { config: config.sections.get(step.name) ?? {}, locateConfigValue: (name: string) => config.source.locateNode(config.source.nodeAt([step.name, name])) } : {}),
+      spell: (field) => `--${field.name}`,
+    });
+    const ctx = await createStepContext(workspace, step.name, io.env, io.signal, io.stderr);
+    const outcome = await executeStep(step, inputs as Record<string, unknown>, ctx);
+    await flushPlatform(ctx);
+    printOutcome(io, format, outcome, outcome.error ? [] : stepLines(outcome, workspace.cwd));
+    return outcome.exitCode;
+  } catch (caught) {
+    return reportError(io, format, asModelciError(caught));
+  }
+}

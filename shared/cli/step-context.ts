@@ -1,0 +1,27 @@
+import { join } from 'node:path';
+import { createPlatform } from '../platform/create-platform.js';
+import { DirectoryArtifactStore } from '../platform/directory-artifacts.js';
+import type { ArtifactStore } from '../platform/types.js';
+import type { StepContext } from '../steps/types.js';
+import type { Workspace } from './workspace.js';
+
+async function artifactStore(workspace: Workspace): Promise<ArtifactStore> {
+  return new DirectoryArtifactStore(join(workspace.outDir, 'artifacts'));
+}
+
+export async function createStepContext(workspace: Workspace, stepName: string, env: NodeJS.ProcessEnv, signal: AbortSignal, log?: NodeJS.WritableStream): Promise<StepContext> {
+  const platform = await createPlatform(workspace.platform, {
+    env,
+    outDir: workspace.outDir,
+    stepName: stepName.replace(/\s+/g, '_'),
+    verbose: workspace.verbose,
+    ...(log ? { log } : {}),
+  });
+  return { platform, artifacts: await artifactStore(workspace), cwd: workspace.cwd, outDir: workspace.outDir, env, signal };
+}
+
+/** GitLab outputs are written in the background; wait for them before the process ends. */
+export async function flushPlatform(ctx: StepContext): Promise<void> {
+  const flush = (ctx.platform as { flush?: () => Promise<void> }).flush;
+  if (flush) await flush.call(ctx.platform);
+}

@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { usageError } from '../errors.js';
+import { CONFIG_FILE_NAME, loadProjectConfig, type ProjectConfig } from '../config/project-config.js';
+import { detectPlatform, parsePlatformName } from '../platform/create-platform.js';
+import type { PlatformName } from '../platform/types.js';
+import type { StepDefinition } from '../steps/types.js';
+import type { GlobalOption } from './parse-args.js';
+
+export type OutputFormat = 'text' | 'json';
+
+/** Where a command runs and with what: settled once, before any step starts. */
+export interface Workspace {
+  cwd: string;
+  outDir: string;
+  format: OutputFormat;
+  platform: PlatformName;
+  config?: ProjectConfig;
+  verbose: boolean;
+}
+
+export async function resolveWorkspace(
+  globals: Partial<Record<GlobalOption, string>>,
+  processCwd: string,
+  env: NodeJS.ProcessEnv,
+  steps: ReadonlyMap<string, StepDefinition>,
+): Promise<Workspace> {
+  const format = globals.format ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    throw usageError(`--format must be text or json, got '${format}'`, { code: 'usage' });
+  }
+  const explicitConfig = globals.config ? resolve(processCwd, globals.config) : undefined;
+  const cwd = globals.cwd ? resolve(processCwd, globals.cwd) : explicitConfig ? dirname(explicitConfig) : processCwd;
+  if (!existsSync(cwd)) throw usageError(`working directory not found: ${cwd}`, { code: 'usage', hint: 'Check --cwd.' });
+  const discovered = join(cwd, CONFIG_FILE_NAME);
+  const configFile = explicitConfig ?? (existsSync(discovered) ? discovered : undefined);
+  const config = configFile ? await loadProjectConfig(configFile, steps) : undefined;
+  const platformText = globals.platform ?? env.MODELCI_PLATFORM;
+  return {
+    cwd,
+    outDir: resolve(cwd, globals['out-dir'] ?? config?.outDir ?? '.modelci'),
+    format,
+    platform: platformText ? parsePlatformName(platformText) : detectPlatform(env),
+    ...(config ? { config } : {}),
+    verbose: globals.verbose === 'true' || env.RUNNER_DEBUG === '1',
+  };
+}
