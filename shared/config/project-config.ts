@@ -122,7 +122,10 @@ export function parseProjectConfig(file: string, text: string, steps: ReadonlyMa
   }
   const known = [...GLOBAL_KEYS, ...[...steps.values()].filter((step) => step.published !== false).map((step) => step.name)];
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
-    if (key === 'version') {
+    if (key.startsWith('x-')) {
+      // Extension keys hold YAML anchors to reuse, as in Compose files.
+      continue;
+    } else if (key === 'version') {
       if (value !== 1) throw usageError(`unsupported config version ${JSON.stringify(value)}`, { code: 'config-version', location: source.locateNode(source.nodeAt(['version'])), hint: 'This modelci reads version: 1.' });
     } else if (key === 'out-dir') {
       if (typeof value !== 'string') throw usageError(`'out-dir' must be a string, not ${describeType(value)}`, { code: 'config-wrong-type', location: source.locateNode(source.nodeAt(['out-dir'])) });

@@ -26,7 +26,7 @@ export class YamlSource {
     const source = new YamlSource(file, document, lines);
     const [first] = document.errors;
     if (first) {
-      throw usageError(`invalid YAML: ${first.message.split('\n')[0]}`, {
+      throw usageError(`invalid YAML: ${first.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`, {
         code: 'config-yaml-syntax',
         location: source.locate(first.pos[0]),
         hint: 'Check indentation and quoting near this line.',
