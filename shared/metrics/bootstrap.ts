@@ -1,0 +1,78 @@
+import { Rng } from './rng.js';
+import type { MetricValues, Multiplicity } from './types.js';
+
+export interface BootstrapOptions {
+  resamples: number;
+  seed: number;
+  /** Two-sided confidence level, default 0.95. */
+  confidence?: number;
+  /** Stop early when aborted. */
+  signal?: AbortSignal;
+}
+
+export interface Interval {
+  ci: [number, number] | null;
+  /** Resamples where the metric was defined (undefined draws, e.g. one class only, are left out). */
+  resamples: number;
+}
+
+/**
+ * Percentile bootstrap. Each resample draws, within every stratum (the true classes for
+ * classification, all rows for regression), as many rows as the stratum has, with replacement;
+ * the draw is kept as a multiplicity per row so metrics never copy or re-sort the data.
+ */
+export function bootstrap(
+  size: number,
+  strata: Uint32Array[],
+  evaluate: (mult: Multiplicity) => MetricValues,
+  options: BootstrapOptions,
+): Record<string, Interval> {
+  const { resamples, seed } = options;
+  const confidence = options.confidence ?? 0.95;
+  const rng = new Rng(seed);
+  const mult = new Uint32Array(size);
+  const samples = new Map<string, Float64Array>();
+  const counts = new Map<string, number>();
+  for (let b = 0; b < resamples; b++) {
+    if (options.signal?.aborted) break;
+    drawMultiplicities(rng, strata, mult);
+    const values = evaluate(mult);
+    for (const [name, metric] of Object.entries(values)) {
+      let column = samples.get(name);
+      if (!column) {
+        column = new Float64Array(resamples);
+        samples.set(name, column);
+        counts.set(name, 0);
+      }
+      if (metric.value !== null && Number.isFinite(metric.value)) {
+        const at = counts.get(name)!;
+        column[at] = metric.value;
+        counts.set(name, at + 1);
+      }
+    }
+  }
+  const out: Record<string, Interval> = {};
+  const alpha = (1 - confidence) / 2;
+  for (const [name, column] of samples) {
+    const count = counts.get(name)!;
+    const valid = column.subarray(0, count).sort();
+    out[name] = { ci: count === 0 ? null : [quantile(valid, alpha), quantile(valid, 1 - alpha)], resamples: count };
+  }
+  return out;
+}
+
+export function drawMultiplicities(rng: Rng, strata: Uint32Array[], mult: Uint32Array): void {
+  mult.fill(0);
+  for (const stratum of strata) {
+    const size = stratum.length;
+    for (let j = 0; j < size; j++) mult[stratum[rng.nextInt(size)]!]!++;
+  }
+}
+
+/** numpy.quantile's default ('linear') on sorted values. */
+export function quantile(sorted: Float64Array, q: number): number {
+  const h = (sorted.length - 1) * q;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}

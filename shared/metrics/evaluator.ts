@@ -1,0 +1,31 @@
+import { binaryMetricsFromStats, binaryStats, prepareBinary, type BinaryInput, type PreparedBinary } from './binary.js';
+import { multiclassMetrics, prepareMulticlass, type MulticlassInput, type PreparedMulticlass } from './multiclass.js';
+import { prepareRegression, regressionMetrics, type PreparedRegression, type RegressionInput } from './regression.js';
+import type { MetricValues, Multiplicity } from './types.js';
+
+/** What the bootstrap and the slices need from a task: rows, strata, and one evaluation. */
+export interface Evaluator {
+  size: number;
+  strata: Uint32Array[];
+  evaluate(mult: Multiplicity): MetricValues;
+}
+
+export function binaryEvaluator(input: BinaryInput): Evaluator & { prepared: PreparedBinary } {
+  const prepared = prepareBinary(input);
+  return {
+    prepared,
+    size: prepared.n,
+    strata: prepared.strata.filter((s) => s.length > 0),
+    evaluate: (mult) => binaryMetricsFromStats(binaryStats(prepared, mult), prepared.probabilities),
+  };
+}
+
+export function multiclassEvaluator(input: MulticlassInput): Evaluator & { prepared: PreparedMulticlass } {
+  const prepared = prepareMulticlass(input);
+  return { prepared, size: prepared.n, strata: prepared.strata, evaluate: (mult) => multiclassMetrics(prepared, mult) };
+}
+
+export function regressionEvaluator(input: RegressionInput): Evaluator & { prepared: PreparedRegression } {
+  const prepared = prepareRegression(input);
+  return { prepared, size: prepared.n, strata: prepared.strata, evaluate: (mult) => regressionMetrics(prepared, mult) };
+}
