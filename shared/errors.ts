@@ -82,11 +82,15 @@ export function formatLocation(location: SourceLocation | undefined): string {
   return text;
 }
 
+/** The message and hint, for platforms that show the location themselves (annotations). */
+export function formatErrorBody(error: ModelciError): string {
+  return error.hint ? `${error.message}\n  hint: ${error.hint}` : error.message;
+}
+
 /** One human-readable block: `file:line:col: message` then `hint: ...`. */
 export function formatError(error: ModelciError): string {
   const where = formatLocation(error.location);
-  const head = where ? `${where}: ${error.message}` : error.message;
-  return error.hint ? `${head}\n  hint: ${error.hint}` : head;
+  return where ? `${where}: ${formatErrorBody(error)}` : formatErrorBody(error);
 }
 
 /** Unknown failures (bugs, unexpected I/O) are environment failures unless typed otherwise. */

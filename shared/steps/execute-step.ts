@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { asModelciError, ExitCode, formatError, type ModelciError } from '../errors.js';
+import { asModelciError, ExitCode, formatErrorBody, type ModelciError } from '../errors.js';
 import { buildEvidence, writeEvidence } from '../evidence/evidence.js';
 import { gitState } from '../evidence/git-state.js';
 import { inputFields } from './input-fields.js';
@@ -50,7 +50,7 @@ export async function executeStep(step: StepDefinition, inputs: Record<string, u
     result = await step.run(inputs, ctx);
   } catch (caught) {
     const error = asModelciError(caught);
-    ctx.platform.error(formatError(error), error.location);
+    ctx.platform.error(formatErrorBody(error), error.location);
     if (error.code === 'unexpected' && caught instanceof Error && caught.stack) ctx.platform.debug(caught.stack);
     return {
       step: step.name,
