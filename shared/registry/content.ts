@@ -1,0 +1,239 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
+import { environmentError, usageError } from '../errors.js';
+import type { EvidenceEntry, ModelFile, PushMetadata } from './types.js';
+
+export interface ScannedFile extends ModelFile {
+  /** Absolute path on disk. */
+  absolute: string;
+}
+
+export interface ScannedModel {
+  files: ScannedFile[];
+  digest: string;
+  size: number;
+}
+
+const NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/** Model names must be valid as a path segment, an OCI repository component and an MLflow name. */
+export function checkModelName(name: string): void {
+  if (!NAME.test(name) || name.length > 128) {
+    throw usageError(`Invalid model name '${name}'.`, {
+      code: 'registry-bad-name',
+      hint: 'Use lowercase letters, digits and single . _ - separators (e.g. churn or churn-xgb), at most 128 characters.',
+    });
+  }
+}
+
+const ALIAS = /^[a-zA-Z][a-zA-Z0-9_-]{0,62}$/;
+
+export function checkAlias(alias: string): void {
+  if (!ALIAS.test(alias) || /^(content|history|modelci)-/i.test(alias) || /^v\d+$/.test(alias)) {
+    throw usageError(`Invalid alias '${alias}'.`, {
+      code: 'registry-bad-alias',
+      hint: 'An alias starts with a letter, then letters, digits, _ or - (e.g. champion, staging); it may not look like a version (v3) or start with content-, history- or modelci-.',
+    });
+  }
+}
+
+export function isVersion(text: string): boolean {
+  return /^[1-9][0-9]{0,8}$/.test(text);
+}
+
+/** `3`, `v3` -> `3`; anything else is an alias name. */
+export function normalizeVersion(text: string): string | undefined {
+  const bare = text.startsWith('v') ? text.slice(1) : text;
+  return isVersion(bare) ? bare : undefined;
+}
+
+/** A pass-through stream that hashes and counts what flows through it. */
+export class HashingStream extends Transform {
+  readonly hash = createHash('sha256');
+  bytes = 0;
+  constructor(private readonly onBytes?: (bytes: number) => void) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.hash.update(chunk);
+    this.bytes += chunk.length;
+    this.onBytes?.(this.bytes);
+    callback(null, chunk);
+  }
+  digest(): string {
+    return `sha256:${this.hash.digest('hex')}`;
+  }
+}
+
+export async function digestOfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+/**
+ * The content digest of a model: sha256 over `<hex>  <path>\n` lines sorted by path, the
+ * format `sha256sum` prints. Names and bytes of every file count; timestamps and order do not.
+ */
+export function contentDigest(files: readonly ModelFile[]): string {
+  const lines = [...files]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((file) => `${file.digest.replace(/^sha256:/, '')}  ${file.path}\n`)
+    .join('');
+  return `sha256:${createHash('sha256').update(lines).digest('hex')}`;
+}
+
+async function walk(root: string, directory: string, out: string[]): Promise<void> {
+  const entries = await readdir(directory, { withFileTypes: true });
+  for (const entry of entries) {
+    const full = join(directory, entry.name);
+    if (entry.isDirectory()) await walk(root, full, out);
+    else if (entry.isFile()) out.push(full);
+    else if (entry.isSymbolicLink()) {
+      const info = await stat(full);
+      if (info.isFile()) out.push(full);
+      else if (info.isDirectory()) await walk(root, full, out);
+    }
+  }
+}
+
+/** Lists and hashes every file under `path` (a directory or a single file), streaming. */
+export async function scanModel(path: string): Promise<ScannedModel> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw usageError(`Model path '${path}' does not exist.`, { code: 'registry-no-model', hint: 'Pass --path the directory (or file) your train step wrote.' });
+  }
+  const absolutes: string[] = [];
+  let root = path;
+  if (info.isFile()) {
+    absolutes.push(path);
+    root = dirname(path);
+  } else {
+    await walk(path, path, absolutes);
+  }
+  if (absolutes.length === 0) throw usageError(`Model directory '${path}' is empty.`, { code: 'registry-empty-model' });
+  absolutes.sort();
+  const files: ScannedFile[] = [];
+  let size = 0;
+  for (const absolute of absolutes) {
+    const relativePath = relative(root, absolute).split(sep).join('/');
+    const [digest, fileInfo] = await Promise.all([digestOfFile(absolute), stat(absolute)]);
+    files.push({ path: relativePath, digest, size: fileInfo.size, absolute });
+    size += fileInfo.size;
+  }
+  return { files, digest: contentDigest(files), size };
+}
+
+/** Rejects paths that would escape the destination when pulled. */
+export function checkRelativePath(path: string): void {
+  const parts = path.split('/');
+  if (path.startsWith('/') || parts.some((part) => part === '' || part === '.' || part === '..') || path.includes('\\') || path.includes('\0')) {
+    throw environmentError(`The registry lists an unsafe file path '${path}'.`, { code: 'registry-unsafe-path', hint: 'The version manifest was tampered with or written by another tool.' });
+  }
+}
+
+export async function readEvidence(evidenceDir: string | undefined): Promise<{ files: (ScannedFile & EvidenceEntry)[]; metrics: Record<string, number> }> {
+  const metrics: Record<string, number> = {};
+  if (!evidenceDir) return { files: [], metrics };
+  let names: string[];
+  try {
+    names = (await readdir(evidenceDir)).filter((name) => name.endsWith('.json')).sort();
+  } catch {
+    return { files: [], metrics };
+  }
+  const files: (ScannedFile & EvidenceEntry)[] = [];
+  for (const name of names) {
+    const absolute = join(evidenceDir, name);
+    const info = await stat(absolute);
+    if (!info.isFile()) continue;
+    const entry: ScannedFile & EvidenceEntry = { path: name, absolute, digest: await digestOfFile(absolute), size: info.size };
+    try {
+      const doc = JSON.parse(await readFile(absolute, 'utf8')) as Record<string, unknown>;
+      Object.assign(entry, describeEvidence(doc));
+      collectMetrics(doc, metrics);
+    } catch {
+      // Not JSON we understand: attach it anyway, it is still evidence.
+    }
+    files.push(entry);
+  }
+  return { files, metrics };
+}
+
+function describeEvidence(doc: Record<string, unknown>): Partial<EvidenceEntry> {
+  const result = (doc.result ?? {}) as Record<string, unknown>;
+  const out: Partial<EvidenceEntry> = {};
+  const step = doc.step ?? result.step;
+  const status = doc.status ?? result.status;
+  const summary = doc.summary ?? result.summary;
+  if (typeof step === 'string') out.step = step;
+  if (typeof status === 'string') out.status = status;
+  if (typeof summary === 'string') out.summary = summary;
+  return out;
+}
+
+/** Picks `metrics: {name: number | {value: number}}` from an evidence document, wherever the step put it. */
+function collectMetrics(doc: Record<string, unknown>, into: Record<string, number>): void {
+  const result = (doc.result ?? {}) as Record<string, unknown>;
+  const data = (result.data ?? {}) as Record<string, unknown>;
+  const candidates = [doc.metrics, result.metrics, data.metrics];
+  for (const candidate of candidates) {
+    if (!candidate || typeof candidate !== 'object' || Array.isArray(candidate)) continue;
+    for (const [name, value] of Object.entries(candidate as Record<string, unknown>)) {
+      if (typeof value === 'number' && Number.isFinite(value)) into[name] = value;
+      else if (value && typeof value === 'object' && typeof (value as { value?: unknown }).value === 'number') into[name] = (value as { value: number }).value;
+    }
+  }
+}
+
+export function metadataRecord(metadata: PushMetadata | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (metadata?.gitSha) out.gitSha = metadata.gitSha;
+  if (metadata?.runUrl) out.runUrl = metadata.runUrl;
+  if (metadata?.metrics && Object.keys(metadata.metrics).length > 0) out.metrics = JSON.stringify(metadata.metrics);
+  return out;
+}
+
+/**
+ * Pull target: files go into a hidden temp dir beside `dest`; `commit` renames it into place
+ * only after every digest verified, `abort` removes it. `dest` must be absent or empty.
+ */
+export async function stagePull(dest: string): Promise<{ dir: string; commit(): Promise<void>; abort(): Promise<void> }> {
+  try {
+    const info = await stat(dest);
+    if (!info.isDirectory() || (await readdir(dest)).length > 0) {
+      throw usageError(`Destination '${dest}' exists and is not an empty directory.`, { code: 'registry-dest-exists', hint: 'Pull into a new directory, or remove the old one first.' });
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const parent = dirname(dest);
+  await mkdir(parent, { recursive: true });
+  const dir = join(parent, `.${basename(dest)}.pull-${process.pid}-${randomBytes(4).toString('hex')}`);
+  await mkdir(dir);
+  return {
+    dir,
+    async commit() {
+      await rmdir(dest).catch(() => undefined);
+      await rename(dir, dest);
+    },
+    async abort() {
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function digestMismatch(what: string, expected: string, actual: string): Error {
+  return environmentError(`Digest mismatch for ${what}: expected ${expected}, got ${actual}.`, {
+    code: 'registry-digest-mismatch',
+    hint: 'The stored copy is corrupt or was changed; nothing was written. Push the model again or restore the registry from a backup.',
+  });
+}
+
+export function whoAmI(env: NodeJS.ProcessEnv): string {
+  return env.GITHUB_ACTOR ?? env.GITLAB_USER_LOGIN ?? env.USER ?? env.USERNAME ?? 'unknown';
+}

@@ -1,0 +1,374 @@
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { usageError } from '../errors.js';
+import {
+  checkAlias,
+  checkModelName,
+  checkRelativePath,
+  digestMismatch,
+  HashingStream,
+  metadataRecord,
+  normalizeVersion,
+  readEvidence,
+  scanModel,
+  stagePull,
+  whoAmI,
+  type ScannedFile,
+} from './content.js';
+import { notFound, versionNotFound } from './errors.js';
+import type {
+  AliasEvent,
+  AliasOutcome,
+  AliasRequest,
+  EvidenceEntry,
+  ModelFile,
+  PullResult,
+  PushRequest,
+  PushResult,
+  Registry,
+  RegistryOptions,
+  VersionDetails,
+  VersionSummary,
+} from './types.js';
+
+/** What `versions/<N>/manifest.json` holds. Written once, never changed. */
+interface FileManifest {
+  schemaVersion: 1;
+  name: string;
+  version: string;
+  digest: string;
+  createdAt: string;
+  files: ModelFile[];
+  evidence: EvidenceEntry[];
+  metadata: Record<string, string>;
+}
+
+const SEQ_WIDTH = 10;
+
+function errno(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/**
+ * The embedded registry: a directory anyone with the path can share.
+ *
+ *   blobs/sha256/<hex>                      content-addressed file bodies, shared by all models
+ *   models/<name>/versions/<N>/manifest.json one immutable directory per version
+ *   models/<name>/aliases/<alias>/<seq>.json one file per alias move, never rewritten
+ *   tmp/                                    staging; nothing here is visible to readers
+ *
+ * Publishing a version is one rename of a complete staged directory onto `versions/<N>`; rename
+ * refuses a non-empty target, so two writers can never both get N. An alias move is one
+ * `link()` of a complete temp file onto `<seq+1>.json`; link refuses an existing name, which is a
+ * compare-and-swap on the alias history: exactly one writer wins each sequence number.
+ */
+export class FileRegistry implements Registry {
+  readonly kind = 'file' as const;
+  readonly displayUri: string;
+
+  constructor(
+    private readonly root: string,
+    private readonly options: RegistryOptions,
+  ) {
+    this.displayUri = `file://${root}`;
+  }
+
+  private modelDir(name: string): string {
+    return join(this.root, 'models', name);
+  }
+
+  private blobPath(digest: string): string {
+    const hex = digest.replace(/^sha256:/, '');
+    return join(this.root, 'blobs', 'sha256', hex.slice(0, 2), hex);
+  }
+
+  private async tempPath(prefix: string): Promise<string> {
+    const tmp = join(this.root, 'tmp');
+    await mkdir(tmp, { recursive: true });
+    return join(tmp, `${prefix}-${process.pid}-${randomBytes(6).toString('hex')}`);
+  }
+
+  private versionUri(name: string, version: string): string {
+    return `${this.displayUri}#${name}/${version}`;
+  }
+
+  async push(request: PushRequest): Promise<PushResult> {
+    checkModelName(request.name);
+    const model = await scanModel(request.path);
+    const existing = (await this.readManifests(request.name)).find((manifest) => manifest.digest === model.digest);
+    if (existing) return { name: request.name, version: existing.version, digest: existing.digest, uri: this.versionUri(request.name, existing.version), created: false };
+
+    const evidence = await readEvidence(request.evidenceDir);
+    const total = model.size + evidence.files.reduce((sum, file) => sum + file.size, 0);
+    let done = 0;
+    for (const file of [...model.files, ...evidence.files]) {
+      await this.storeBlob(file, (bytes) => this.options.progress?.('push', done + bytes, total));
+      done += file.size;
+    }
+
+    const metadata = metadataRecord({ ...request.metadata, metrics: { ...evidence.metrics, ...request.metadata?.metrics } });
+    const staged = await this.tempPath('version');
+    await mkdir(staged);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const version = String((await this.maxVersion(request.name)) + 1 + attempt);
+        const manifest: FileManifest = {
+          schemaVersion: 1,
+          name: request.name,
+          version,
+          digest: model.digest,
+          createdAt: new Date().toISOString(),
+          files: model.files.map(({ path, digest, size }) => ({ path, digest, size })),
+          evidence: evidence.files.map(({ absolute: _absolute, ...entry }) => entry),
+          metadata,
+        };
+        await writeSynced(join(staged, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+        const target = join(this.modelDir(request.name), 'versions', version);
+        await mkdir(dirname(target), { recursive: true });
+        try {
+          await rename(staged, target);
+          return { name: request.name, version, digest: model.digest, uri: this.versionUri(request.name, version), created: true };
+        } catch (error) {
+          // Another writer published this number first: take the next one.
+          if (errno(error) !== 'ENOTEMPTY' && errno(error) !== 'EEXIST') throw error;
+          if (attempt > 1000) throw error;
+        }
+      }
+    } finally {
+      await rm(staged, { recursive: true, force: true });
+    }
+  }
+
+  /** Copies one file into the blob store, hashing as it goes: what is stored is what was hashed. */
+  private async storeBlob(file: ScannedFile, onBytes: (bytes: number) => void): Promise<void> {
+    const target = this.blobPath(file.digest);
+    try {
+      const info = await stat(target);
+      if (info.size === file.size) return;
+    } catch (error) {
+      if (errno(error) !== 'ENOENT') throw error;
+    }
+    const temp = await this.tempPath('blob');
+    const hashing = new HashingStream(onBytes);
+    try {
+      await pipeline(createReadStream(file.absolute, { highWaterMark: 1 << 20 }), hashing, createWriteStream(temp, { flags: 'wx' }), { signal: this.options.signal ?? new AbortController().signal });
+      const actual = hashing.digest();
+      if (actual !== file.digest) {
+        throw usageError(`File '${file.path}' changed while it was being pushed.`, { code: 'registry-file-changed', hint: 'Push after the step that writes the model has finished.' });
+      }
+      await fsyncPath(temp);
+      await mkdir(dirname(target), { recursive: true });
+      await rename(temp, target);
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  private async versionNumbers(name: string): Promise<number[]> {
+    try {
+      const entries = await readdir(join(this.modelDir(name), 'versions'));
+      return entries.filter((entry) => normalizeVersion(entry) === entry).map(Number).sort((a, b) => a - b);
+    } catch (error) {
+      if (errno(error) === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  private async maxVersion(name: string): Promise<number> {
+    const numbers = await this.versionNumbers(name);
+    return numbers.length === 0 ? 0 : (numbers[numbers.length - 1] as number);
+  }
+
+  private async readManifest(name: string, version: string): Promise<FileManifest | undefined> {
+    try {
+      return JSON.parse(await readFile(join(this.modelDir(name), 'versions', version, 'manifest.json'), 'utf8')) as FileManifest;
+    } catch (error) {
+      if (errno(error) === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  private async readManifests(name: string): Promise<FileManifest[]> {
+    const manifests: FileManifest[] = [];
+    for (const number of await this.versionNumbers(name)) {
+      const manifest = await this.readManifest(name, String(number));
+      if (manifest) manifests.push(manifest);
+    }
+    return manifests;
+  }
+
+  private async aliasNames(name: string): Promise<string[]> {
+    try {
+      return (await readdir(join(this.modelDir(name), 'aliases'))).sort();
+    } catch (error) {
+      if (errno(error) === 'ENOENT') return [];
+      throw error;
+    }
+  }
+
+  private async aliasMap(name: string): Promise<Map<string, string[]>> {
+    const byVersion = new Map<string, string[]>();
+    for (const alias of await this.aliasNames(name)) {
+      const head = await this.aliasHead(name, alias);
+      if (!head) continue;
+      byVersion.set(head.to, [...(byVersion.get(head.to) ?? []), alias]);
+    }
+    return byVersion;
+  }
+
+  async list(name: string): Promise<VersionSummary[]> {
+    checkModelName(name);
+    const aliases = await this.aliasMap(name);
+    return (await this.readManifests(name)).map((manifest) => ({
+      name,
+      version: manifest.version,
+      digest: manifest.digest,
+      createdAt: manifest.createdAt,
+      aliases: aliases.get(manifest.version) ?? [],
+      uri: this.versionUri(name, manifest.version),
+    }));
+  }
+
+  private async resolve(name: string, versionOrAlias: string): Promise<FileManifest> {
+    checkModelName(name);
+    const version = normalizeVersion(versionOrAlias) ?? (await this.getAlias(name, versionOrAlias));
+    if (version === undefined) throw notFound(name, versionOrAlias, this.displayUri);
+    const manifest = await this.readManifest(name, version);
+    if (!manifest) throw versionNotFound(name, version, this.displayUri);
+    return manifest;
+  }
+
+  async show(name: string, version: string): Promise<VersionDetails> {
+    const manifest = await this.resolve(name, version);
+    const aliases = await this.aliasMap(name);
+    return {
+      name,
+      version: manifest.version,
+      digest: manifest.digest,
+      createdAt: manifest.createdAt,
+      aliases: aliases.get(manifest.version) ?? [],
+      uri: this.versionUri(name, manifest.version),
+      files: manifest.files,
+      evidence: manifest.evidence,
+      metadata: manifest.metadata,
+      size: manifest.files.reduce((sum, file) => sum + file.size, 0),
+    };
+  }
+
+  async pull(name: string, version: string, dest: string): Promise<PullResult> {
+    const manifest = await this.resolve(name, version);
+    for (const file of manifest.files) checkRelativePath(file.path);
+    const stage = await stagePull(dest);
+    const total = manifest.files.reduce((sum, file) => sum + file.size, 0);
+    let done = 0;
+    try {
+      for (const file of manifest.files) {
+        const target = join(stage.dir, ...file.path.split('/'));
+        await mkdir(dirname(target), { recursive: true });
+        const hashing = new HashingStream((bytes) => this.options.progress?.('pull', done + bytes, total));
+        await pipeline(createReadStream(this.blobPath(file.digest), { highWaterMark: 1 << 20 }), hashing, createWriteStream(target, { flags: 'wx' }), { signal: this.options.signal ?? new AbortController().signal });
+        const actual = hashing.digest();
+        if (actual !== file.digest || hashing.bytes !== file.size) throw digestMismatch(`'${file.path}' of ${name} version ${manifest.version}`, file.digest, actual);
+        done += file.size;
+      }
+      await stage.commit();
+    } catch (error) {
+      await stage.abort();
+      throw error;
+    }
+    return { name, version: manifest.version, digest: manifest.digest, dest, files: manifest.files };
+  }
+
+  private async aliasEvents(name: string, alias: string): Promise<AliasEvent[]> {
+    const directory = join(this.modelDir(name), 'aliases', alias);
+    let entries: string[];
+    try {
+      entries = (await readdir(directory)).filter((entry) => /^\d+\.json$/.test(entry)).sort();
+    } catch (error) {
+      if (errno(error) === 'ENOENT') return [];
+      throw error;
+    }
+    const events: AliasEvent[] = [];
+    for (const entry of entries) events.push(JSON.parse(await readFile(join(directory, entry), 'utf8')) as AliasEvent);
+    return events;
+  }
+
+  private async aliasHead(name: string, alias: string): Promise<AliasEvent | undefined> {
+    const directory = join(this.modelDir(name), 'aliases', alias);
+    let entries: string[];
+    try {
+      entries = (await readdir(directory)).filter((entry) => /^\d+\.json$/.test(entry)).sort();
+    } catch (error) {
+      if (errno(error) === 'ENOENT') return undefined;
+      throw error;
+    }
+    const last = entries[entries.length - 1];
+    return last ? (JSON.parse(await readFile(join(directory, last), 'utf8')) as AliasEvent) : undefined;
+  }
+
+  async getAlias(name: string, alias: string): Promise<string | undefined> {
+    checkModelName(name);
+    return (await this.aliasHead(name, alias))?.to;
+  }
+
+  async setAlias(request: AliasRequest): Promise<AliasOutcome> {
+    checkModelName(request.name);
+    checkAlias(request.alias);
+    const target = await this.resolve(request.name, request.version);
+    const directory = join(this.modelDir(request.name), 'aliases', request.alias);
+    await mkdir(directory, { recursive: true });
+    for (;;) {
+      const head = await this.aliasHead(request.name, request.alias);
+      if (request.expect !== undefined && (request.expect ?? undefined) !== head?.to) return { moved: false, current: head?.to };
+      const event: AliasEvent = {
+        alias: request.alias,
+        ...(head ? { from: head.to } : {}),
+        to: target.version,
+        by: request.by ?? whoAmI(this.options.env ?? process.env),
+        at: new Date().toISOString(),
+        seq: (head?.seq ?? 0) + 1,
+      };
+      const temp = await this.tempPath('alias');
+      await writeSynced(temp, `${JSON.stringify(event)}\n`);
+      try {
+        await link(temp, join(directory, `${String(event.seq).padStart(SEQ_WIDTH, '0')}.json`));
+        return { moved: true, event };
+      } catch (error) {
+        if (errno(error) !== 'EEXIST') throw error;
+        // Someone else moved the alias between our read and our write; re-read and decide again.
+      } finally {
+        await unlink(temp).catch(() => undefined);
+      }
+    }
+  }
+
+  async history(name: string, alias?: string): Promise<AliasEvent[]> {
+    checkModelName(name);
+    const aliases = alias ? [alias] : await this.aliasNames(name);
+    const events: AliasEvent[] = [];
+    for (const each of aliases) events.push(...(await this.aliasEvents(name, each)));
+    return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.seq - b.seq));
+  }
+}
+
+async function writeSynced(path: string, text: string): Promise<void> {
+  const handle = await open(path, 'w');
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,133 @@
+/** One file of a model version, path relative to the model directory with `/` separators. */
+export interface ModelFile {
+  path: string;
+  /** `sha256:<hex>` */
+  digest: string;
+  size: number;
+}
+
+/** A pushed model version as every backend reports it. */
+export interface VersionSummary {
+  name: string;
+  version: string;
+  /** The content digest of the model files (see content.ts), identical across backends. */
+  digest: string;
+  createdAt?: string;
+  aliases: string[];
+  /** Where this exact version can be fetched from (registry-specific, credentials never included). */
+  uri: string;
+}
+
+export interface EvidenceEntry extends ModelFile {
+  /** From the evidence document when it names them. */
+  step?: string;
+  status?: string;
+  summary?: string;
+}
+
+export interface VersionDetails extends VersionSummary {
+  files: ModelFile[];
+  evidence: EvidenceEntry[];
+  /** Backend-neutral metadata: git sha, CI run URL, metric summary, ... */
+  metadata: Record<string, string>;
+  size: number;
+}
+
+export interface PushMetadata {
+  gitSha?: string;
+  runUrl?: string;
+  /** name -> value, taken from the evaluate evidence when present. */
+  metrics?: Record<string, number>;
+}
+
+export interface PushRequest {
+  name: string;
+  /** Absolute path of the model directory (or a single file). */
+  path: string;
+  /** Absolute path of an evidence directory; its *.json files are attached. */
+  evidenceDir?: string;
+  metadata?: PushMetadata;
+}
+
+export interface PushResult {
+  name: string;
+  version: string;
+  digest: string;
+  uri: string;
+  /** False when identical content was already in the registry and that version is returned. */
+  created: boolean;
+}
+
+export interface PullResult {
+  name: string;
+  version: string;
+  digest: string;
+  dest: string;
+  files: ModelFile[];
+}
+
+export interface AliasEvent {
+  alias: string;
+  /** The version before the move; undefined when the alias was new. */
+  from?: string;
+  to: string;
+  by: string;
+  at: string;
+  /** 1-based position in the alias history. */
+  seq: number;
+}
+
+export interface AliasRequest {
+  name: string;
+  alias: string;
+  version: string;
+  /**
+   * Compare-and-swap: the version the alias must point at now. `null` means "the alias must not
+   * exist yet". Undefined moves unconditionally.
+   */
+  expect?: string | null;
+  by?: string;
+}
+
+export type AliasOutcome =
+  | { moved: true; event: AliasEvent }
+  | { moved: false; current: string | undefined };
+
+export interface Progress {
+  /** Called with cumulative bytes; implementations throttle themselves. */
+  (label: string, done: number, total: number): void;
+}
+
+export interface RegistryOptions {
+  /** Working directory for relative `file://` paths. */
+  cwd: string;
+  insecure?: boolean;
+  username?: string;
+  password?: string;
+  token?: string;
+  /** Logs progress lines; already throttled by the caller. */
+  progress?: Progress;
+  signal?: AbortSignal;
+  /** Environment for credential fallbacks (MLFLOW_TRACKING_TOKEN, ...). */
+  env?: NodeJS.ProcessEnv;
+  /** OCI: files above this size go up in chunks of this size (bytes). */
+  chunkSize?: number;
+  /** MLflow: how long to wait for READY, in ms. */
+  readyTimeoutMs?: number;
+}
+
+/** The one interface every backend implements; chosen by URI in `openRegistry`. */
+export interface Registry {
+  readonly kind: 'file' | 'oci' | 'mlflow';
+  /** The URI without credentials, for logs and results. */
+  readonly displayUri: string;
+  push(request: PushRequest): Promise<PushResult>;
+  list(name: string): Promise<VersionSummary[]>;
+  /** `version` may be a version or an alias. */
+  show(name: string, version: string): Promise<VersionDetails>;
+  /** Verifies every digest; writes `dest` only when all files verified. */
+  pull(name: string, version: string, dest: string): Promise<PullResult>;
+  getAlias(name: string, alias: string): Promise<string | undefined>;
+  setAlias(request: AliasRequest): Promise<AliasOutcome>;
+  history(name: string, alias?: string): Promise<AliasEvent[]>;
+}
