@@ -1,0 +1,179 @@
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * Duplicate detection for unique fields, primary keys, unique keys and duplicate rows in bounded
+ * memory. Up to `budget` distinct keys live in an exact Map (a duplicate is reported on the spot,
+ * with the row it repeats). Past the budget every key becomes a 96-bit hash record spilled to
+ * hash-partitioned temp files, and the partitions are checked one by one at the end; those
+ * late duplicates are "candidates" that the caller verifies by re-reading the rows (a hash
+ * collision would need two different keys to agree on 96 bits).
+ */
+export interface Duplicate {
+  rowNumber: number;
+  /** The most recent earlier row with the same key (what frictionless-py reports). */
+  previous: number;
+}
+
+const PARTITION_BITS = 6;
+const PARTITIONS = 1 << PARTITION_BITS;
+const PARTITION_BUFFER = 4096; // records per partition before a write
+
+export class KeyTracker {
+  private map: Map<string, number> | null = new Map();
+  private dir: string | undefined;
+  private files: number[] = [];
+  private buffers: Int32Array[] = [];
+  private fill: Int32Array = new Int32Array(PARTITIONS);
+
+  constructor(private readonly budget: number = 1 << 18) {}
+
+  get spilled(): boolean {
+    return this.map === null;
+  }
+
+  /** The earlier row with this key when known now; 0 when new (or when the check is deferred). */
+  add(key: string, rowNumber: number): number {
+    const map = this.map;
+    if (map) {
+      const previous = map.get(key);
+      map.set(key, rowNumber);
+      if (previous !== undefined) return previous;
+      if (map.size > this.budget) this.spill();
+      return 0;
+    }
+    this.record(key, rowNumber);
+    return 0;
+  }
+
+  private spill(): void {
+    const map = this.map!;
+    this.map = null;
+    this.dir = mkdtempSync(join(tmpdir(), 'modelci-keys-'));
+    for (let p = 0; p < PARTITIONS; p++) {
+      this.files.push(openSync(join(this.dir, String(p)), 'w+'));
+      this.buffers.push(new Int32Array(PARTITION_BUFFER * 4));
+    }
+    // Earlier keys keep their latest row, so later repeats still name the right previous row.
+    const entries = [...map.entries()].sort((a, b) => a[1] - b[1]);
+    map.clear();
+    for (const [key, row] of entries) this.record(key, row);
+  }
+
+  private record(key: string, rowNumber: number): void {
+    hash96(key);
+    const p = HASH[0]! >>> (32 - PARTITION_BITS);
+    const buffer = this.buffers[p]!;
+    let at = this.fill[p]!;
+    buffer[at++] = HASH[0]!;
+    buffer[at++] = HASH[1]!;
+    buffer[at++] = HASH[2]!;
+    buffer[at++] = rowNumber;
+    if (at === buffer.length) {
+      writeSync(this.files[p]!, buffer);
+      at = 0;
+    }
+    this.fill[p] = at;
+  }
+
+  /** Duplicates found only at the end (spilled mode), in row order: the count and the first `limit`. */
+  finish(limit: number): { count: number; first: Duplicate[] } {
+    if (this.map) {
+      this.map = new Map();
+      return { count: 0, first: [] };
+    }
+    let count = 0;
+    let first: Duplicate[] = [];
+    try {
+      for (let p = 0; p < PARTITIONS; p++) {
+        const tail = this.buffers[p]!.subarray(0, this.fill[p]!);
+        writeSync(this.files[p]!, tail);
+        closeSync(this.files[p]!);
+        const bytes = readFileSync(join(this.dir!, String(p)));
+        const records = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+        const found = duplicatesIn(records, limit);
+        count += found.count;
+        if (found.first.length > 0) {
+          first = first.concat(found.first).sort((a, b) => a.rowNumber - b.rowNumber);
+          if (first.length > limit) first.length = limit;
+        }
+      }
+    } finally {
+      rmSync(this.dir!, { recursive: true, force: true });
+      this.files = [];
+      this.buffers = [];
+    }
+    return { count, first };
+  }
+
+  /** Releases temp files after an error. */
+  dispose(): void {
+    if (!this.dir) return;
+    for (const fd of this.files) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already closed by finish()
+      }
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function duplicatesIn(records: Int32Array, limit: number): { count: number; first: Duplicate[] } {
+  const n = records.length / 4;
+  let size = 1;
+  while (size < n * 2) size <<= 1;
+  const slots = new Int32Array(size); // record index + 1
+  const mask = size - 1;
+  let count = 0;
+  const first: Duplicate[] = [];
+  for (let i = 0; i < n; i++) {
+    const a = records[i * 4]!;
+    const b = records[i * 4 + 1]!;
+    const c = records[i * 4 + 2]!;
+    let slot = (b ^ Math.imul(c, 0x9e3779b1)) & mask;
+    for (;;) {
+      const held = slots[slot]!;
+      if (held === 0) {
+        slots[slot] = i + 1;
+        break;
+      }
+      const j = (held - 1) * 4;
+      if (records[j] === a && records[j + 1] === b && records[j + 2] === c) {
+        count++;
+        if (first.length < limit) first.push({ rowNumber: records[i * 4 + 3]!, previous: records[j + 3]! });
+        slots[slot] = i + 1; // the latest occurrence answers the next repeat
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  return { count, first };
+}
+
+const HASH = new Int32Array(3);
+
+/** Three independent 32-bit murmur-style hashes of a string's UTF-16 code units. */
+export function hash96(key: string): void {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  let h3 = 0x5bd1e995;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul((h2 << 5) | (h2 >>> 27), 0x85ebca6b) ^ c;
+    h3 = Math.imul(h3 ^ (c + i), 0xc2b2ae35);
+  }
+  h1 ^= key.length;
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
+  h1 = Math.imul(h1 ^ (h1 >>> 13), 0xc2b2ae35);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0x7feb352d);
+  h2 = Math.imul(h2 ^ (h2 >>> 15), 0x846ca68b);
+  h3 = Math.imul(h3 ^ (h3 >>> 15), 0x2c1b3c6d);
+  h3 = Math.imul(h3 ^ (h3 >>> 12), 0x297a2d39);
+  HASH[0] = h1 ^ (h1 >>> 16);
+  HASH[1] = h2 ^ (h2 >>> 16);
+  HASH[2] = h3 ^ (h3 >>> 15);
+}

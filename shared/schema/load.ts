@@ -1,0 +1,293 @@
+import { readFile } from 'node:fs/promises';
+import { YamlSource } from '../config/yaml-source.js';
+import { didYouMean } from '../config/did-you-mean.js';
+import { usageError } from '../errors.js';
+import { compileStrptime, StrptimeFormatError } from './strptime.js';
+import { createCaster, FIELD_TYPES, INVALID, STRING_FORMATS, SUPPORTED_CONSTRAINTS, type Caster, type FieldType, type Value } from './types.js';
+import { parseDatasetChecks, parseFieldChecks, EXTENSION_KEY, type DatasetChecks, type FieldChecks } from './checks-spec.js';
+
+export type FieldsMatch = 'exact' | 'equal' | 'subset' | 'superset' | 'partial';
+
+export interface Constraint {
+  name: string;
+  /** Frictionless's note, e.g. `constraint "maximum" is "10"`. */
+  note: string;
+  /** True when the (non-null, cast) value satisfies the constraint. */
+  test: (value: Value) => boolean;
+}
+
+export interface FieldSpec {
+  name: string;
+  type: FieldType;
+  format: string;
+  /** 1-based position in the schema. */
+  position: number;
+  cast: Caster;
+  missingValues: Set<string>;
+  required: boolean;
+  unique: boolean;
+  constraints: Constraint[];
+  checks: FieldChecks;
+  /** The descriptor as written, for inference round-trips and reports. */
+  descriptor: Record<string, unknown>;
+}
+
+export interface TableSchema {
+  file: string;
+  fields: FieldSpec[];
+  primaryKey: string[];
+  uniqueKeys: string[][];
+  fieldsMatch: FieldsMatch;
+  checks: DatasetChecks;
+}
+
+const FIELDS_MATCH: FieldsMatch[] = ['exact', 'equal', 'subset', 'superset', 'partial'];
+const CONSTRAINT_KEYS = ['required', 'unique', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'pattern', 'enum', 'jsonSchema'];
+
+/** Reads and checks a Table Schema (JSON or YAML); every mistake is a usageError at file:line:column. */
+export async function loadSchema(file: string): Promise<TableSchema> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw usageError(`cannot read schema ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      code: 'schema-unreadable',
+      location: { file },
+      hint: 'Check the --schema path; relative paths resolve against the working directory.',
+      cause: error,
+    });
+  }
+  return parseSchema(file, text);
+}
+
+export function parseSchema(file: string, text: string): TableSchema {
+  const source = YamlSource.parse(file, text);
+  const fail = (message: string, path: (string | number)[], hint: string, key?: string): never => {
+    const node = key !== undefined ? source.pairAt(path, key) : source.nodeAt(path);
+    throw usageError(message, { code: 'schema-invalid', location: source.locateNode(node ?? source.nodeAt(path.slice(0, -1))), hint });
+  };
+  const root = source.toJS() as unknown;
+  if (!isObject(root)) fail('a Table Schema must be a mapping with a `fields` list', [], 'Start the file with `fields:`.');
+  const descriptor = root as Record<string, unknown>;
+  if (!Array.isArray(descriptor.fields)) fail('a Table Schema needs a `fields` list', [], 'Add `fields:` with one entry per column, e.g. `- {name: id, type: integer}`.', 'fields');
+  const rawFields = descriptor.fields as unknown[];
+  const schemaMissing = parseMissingValues(descriptor.missingValues, ['missingValues'], fail) ?? [''];
+  const names = new Set<string>();
+  const fields: FieldSpec[] = rawFields.map((raw, index) => {
+    const path = ['fields', index];
+    if (!isObject(raw)) return fail(`field ${index + 1} must be a mapping with a name and a type`, path, 'Write e.g. `- {name: id, type: integer}`.');
+    const field = raw as Record<string, unknown>;
+    if (typeof field.name !== 'string' || field.name === '') return fail(`field ${index + 1} has no name`, path, 'Every field needs `name:`.', 'name');
+    const name = field.name;
+    if (names.has(name)) fail(`field name '${name}' appears twice`, [...path, 'name'], 'Field names must be unique.');
+    names.add(name);
+    const type = (field.type ?? 'string') as FieldType;
+    if (typeof type !== 'string' || !(FIELD_TYPES as readonly string[]).includes(type)) {
+      fail(`field '${name}' has an unknown type '${String(field.type)}'`, [...path, 'type'], didYouMean(String(field.type), FIELD_TYPES));
+    }
+    const format = field.format === undefined ? 'default' : String(field.format);
+    checkFormat(name, type, format, [...path, 'format'], fail);
+    if (type === 'list' && field.itemType !== undefined && !['string', 'integer', 'number', 'boolean', 'date', 'datetime', 'time'].includes(String(field.itemType))) {
+      fail(`field '${name}' has an unsupported itemType '${String(field.itemType)}'`, [...path, 'itemType'], 'itemType is one of string, integer, number, boolean, date, datetime, time.');
+    }
+    for (const key of ['trueValues', 'falseValues'] as const) {
+      if (field[key] !== undefined && (!Array.isArray(field[key]) || !(field[key] as unknown[]).every((v) => typeof v === 'string'))) {
+        fail(`field '${name}': ${key} must be a list of strings`, [...path, key], `e.g. ${key}: ["yes", "y"]`);
+      }
+    }
+    for (const key of ['decimalChar', 'groupChar', 'delimiter'] as const) {
+      if (field[key] !== undefined && typeof field[key] !== 'string') fail(`field '${name}': ${key} must be a string`, [...path, key], `e.g. ${key}: ","`);
+    }
+    if (field.bareNumber !== undefined && typeof field.bareNumber !== 'boolean') fail(`field '${name}': bareNumber must be true or false`, [...path, 'bareNumber'], 'bareNumber: false strips currency signs and percent.');
+    const cast = createCaster({
+      type,
+      format,
+      ...(typeof field.decimalChar === 'string' ? { decimalChar: field.decimalChar } : {}),
+      ...(typeof field.groupChar === 'string' ? { groupChar: field.groupChar } : {}),
+      ...(typeof field.bareNumber === 'boolean' ? { bareNumber: field.bareNumber } : {}),
+      ...(Array.isArray(field.trueValues) ? { trueValues: field.trueValues as string[] } : {}),
+      ...(Array.isArray(field.falseValues) ? { falseValues: field.falseValues as string[] } : {}),
+      ...(typeof field.itemType === 'string' ? { itemType: field.itemType as FieldType } : {}),
+      ...(typeof field.delimiter === 'string' ? { delimiter: field.delimiter } : {}),
+    });
+    const fieldMissing = parseMissingValues(field.missingValues, [...path, 'missingValues'], fail);
+    const rawConstraints = field.constraints ?? {};
+    if (!isObject(rawConstraints)) fail(`field '${name}': constraints must be a mapping`, [...path, 'constraints'], 'e.g. constraints: {required: true, minimum: 0}');
+    const constraints: Constraint[] = [];
+    let required = false;
+    let unique = false;
+    for (const [key, value] of Object.entries(rawConstraints as Record<string, unknown>)) {
+      const at = [...path, 'constraints', key];
+      if (!CONSTRAINT_KEYS.includes(key)) fail(`field '${name}' has an unknown constraint '${key}'`, at, didYouMean(key, CONSTRAINT_KEYS));
+      if (key === 'unique') {
+        if (typeof value !== 'boolean') fail(`field '${name}': unique must be true or false`, at, 'unique: true');
+        unique = value as boolean;
+        continue;
+      }
+      if (key === 'jsonSchema') continue;
+      if (!SUPPORTED_CONSTRAINTS[type].includes(key)) {
+        fail(`constraint '${key}' is not supported by type '${type}' (field '${name}')`, at, `type '${type}' supports: ${SUPPORTED_CONSTRAINTS[type].join(', ')}, unique.`);
+      }
+      const constraint = buildConstraint(name, type, key, value, cast, at, fail);
+      if (key === 'required') required = value as boolean;
+      if (constraint) constraints.push(constraint);
+    }
+    const categories = field.categories;
+    if (categories !== undefined) {
+      if (!Array.isArray(categories) || categories.length === 0) fail(`field '${name}': categories must be a non-empty list`, [...path, 'categories'], 'e.g. categories: [low, high] or [{value: 1, label: low}]');
+      const allowed = new Set((categories as unknown[]).map((item) => String(isObject(item) ? (item as Record<string, unknown>).value : item)));
+      constraints.push({ name: 'categories', note: `constraint "categories" is "${[...allowed].join(', ')}"`, test: (value) => allowed.has(String(value)) });
+    }
+    const checks = parseFieldChecks(field[EXTENSION_KEY], [...path, EXTENSION_KEY], name, type, fail);
+    return {
+      name,
+      type,
+      format,
+      position: index + 1,
+      cast,
+      missingValues: new Set(fieldMissing ?? schemaMissing),
+      required,
+      unique,
+      constraints,
+      checks,
+      descriptor: field,
+    };
+  });
+  const fieldNames = fields.map((field) => field.name);
+  const keyList = (value: unknown, path: (string | number)[], what: string): string[] => {
+    const list = typeof value === 'string' ? [value] : value;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((item) => typeof item === 'string')) {
+      return fail(`${what} must be a field name or a list of field names`, path, 'e.g. primaryKey: [id]');
+    }
+    list.forEach((item: string, i) => {
+      if (!names.has(item)) fail(`${what} names '${item}', which is not a field`, typeof value === 'string' ? path : [...path, i], didYouMean(item, fieldNames));
+    });
+    return list as string[];
+  };
+  const primaryKey = descriptor.primaryKey === undefined ? [] : keyList(descriptor.primaryKey, ['primaryKey'], 'primaryKey');
+  let uniqueKeys: string[][] = [];
+  if (descriptor.uniqueKeys !== undefined) {
+    if (!Array.isArray(descriptor.uniqueKeys)) fail('uniqueKeys must be a list of lists of field names', ['uniqueKeys'], 'e.g. uniqueKeys: [[user_id, day]]');
+    uniqueKeys = (descriptor.uniqueKeys as unknown[]).map((key, i) => keyList(key, ['uniqueKeys', i], 'uniqueKeys'));
+  }
+  const fieldsMatch = (descriptor.fieldsMatch ?? 'exact') as FieldsMatch;
+  if (!FIELDS_MATCH.includes(fieldsMatch)) fail(`fieldsMatch must be one of ${FIELDS_MATCH.join(', ')}`, ['fieldsMatch'], didYouMean(String(fieldsMatch), FIELDS_MATCH));
+  const checks = parseDatasetChecks(descriptor[EXTENSION_KEY], [EXTENSION_KEY], fail);
+  return { file, fields, primaryKey, uniqueKeys, fieldsMatch, checks };
+}
+
+export type Fail = (message: string, path: (string | number)[], hint: string, key?: string) => never;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseMissingValues(value: unknown, path: (string | number)[], fail: Fail): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) return fail('missingValues must be a list of strings', path, 'e.g. missingValues: ["", "NA", "-"]');
+  return value.map((item, i) => {
+    if (typeof item === 'string') return item;
+    if (isObject(item) && typeof item.value === 'string') return item.value;
+    return fail('missingValues entries must be strings (or {value, label} in Table Schema v2)', [...path, i], 'Quote values such as "NA" or "-".');
+  });
+}
+
+function checkFormat(name: string, type: FieldType, format: string, path: (string | number)[], fail: Fail): void {
+  if (format === 'default') return;
+  if (type === 'string') {
+    if (!STRING_FORMATS.includes(format) && format !== 'wkt') fail(`field '${name}': unknown string format '${format}'`, path, `string formats: ${STRING_FORMATS.join(', ')}.`);
+    return;
+  }
+  if (type === 'date' || type === 'time' || type === 'datetime') {
+    if (format === 'any') return;
+    const pattern = format.startsWith('fmt:') ? format.slice(4) : format;
+    if (!pattern.includes('%')) fail(`field '${name}': format '${format}' is not 'default', 'any' or a strptime pattern`, path, "e.g. format: '%d/%m/%Y'");
+    try {
+      compileStrptime(pattern);
+    } catch (error) {
+      if (error instanceof StrptimeFormatError) fail(`field '${name}': ${error.message}`, path, 'Use Python strptime directives: %Y %m %d %H %M %S %f %z %y %b %B %p %j.');
+      throw error;
+    }
+    return;
+  }
+  if (type === 'any' || type === 'geopoint' || type === 'geojson') return;
+  fail(`field '${name}': type '${type}' takes no format (got '${format}')`, path, 'Remove `format`, or use it on string/date/time/datetime fields.');
+}
+
+/** Python's str() of a constraint value, for notes that read like frictionless-py's. */
+export function pyStr(value: unknown): string {
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (value === null) return 'None';
+  if (Array.isArray(value)) return `[${value.map((item) => (typeof item === 'string' ? `'${item}'` : pyStr(item))).join(', ')}]`;
+  return String(value);
+}
+
+function buildConstraint(name: string, type: FieldType, key: string, value: unknown, cast: Caster, path: (string | number)[], fail: Fail): Constraint | undefined {
+  const note = `constraint "${key}" is "${pyStr(value)}"`;
+  switch (key) {
+    case 'required':
+      if (typeof value !== 'boolean') fail(`field '${name}': required must be true or false`, path, 'required: true');
+      return value ? { name: key, note, test: () => true } : undefined;
+    case 'minLength':
+    case 'maxLength': {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail(`field '${name}': ${key} must be a non-negative integer`, path, `e.g. ${key}: 3`);
+      const limit = value as number;
+      const length = (v: Value) => (typeof v === 'string' ? codePointLength(v) : Array.isArray(v) ? v.length : String(v).length);
+      return key === 'minLength' ? { name: key, note, test: (v) => length(v) >= limit } : { name: key, note, test: (v) => length(v) <= limit };
+    }
+    case 'pattern': {
+      if (typeof value !== 'string') return fail(`field '${name}': pattern must be a string`, path, "e.g. pattern: '[A-Z]{2}\\d+'");
+      const regex = compilePattern(value);
+      if (typeof regex === 'string') return fail(`field '${name}': invalid regular expression: ${regex}`, path, 'The pattern is a regular expression that must match the whole value.');
+      return { name: key, note, test: (v) => regex.test(String(v)) };
+    }
+    case 'enum': {
+      if (!Array.isArray(value) || value.length === 0) return fail(`field '${name}': enum must be a non-empty list`, path, 'e.g. enum: [red, green, blue]');
+      const allowed = new Set<unknown>();
+      value.forEach((item: unknown, i) => {
+        const castValue = item === null ? INVALID : cast(typeof item === 'object' ? JSON.stringify(item) : (item as string | number | boolean));
+        if (castValue === INVALID) fail(`field '${name}': enum value ${JSON.stringify(item)} is not a valid ${type}`, [...path, i], `Every enum value must be a ${type}.`);
+        allowed.add(Array.isArray(castValue) ? JSON.stringify(castValue) : castValue);
+      });
+      return { name: key, note, test: (v) => allowed.has(Array.isArray(v) ? JSON.stringify(v) : v) };
+    }
+    default: {
+      // minimum, maximum, exclusiveMinimum, exclusiveMaximum
+      const bound = value === null || typeof value === 'object' ? INVALID : cast(value as string | number | boolean);
+      if (bound === INVALID || typeof bound !== 'number') return fail(`field '${name}': ${key} ${JSON.stringify(value)} is not a valid ${type}`, path, `Write ${key} as a ${type} value${type === 'date' ? ", e.g. '2024-01-31'" : ''}.`);
+      const b = bound;
+      if (key === 'minimum') return { name: key, note, test: (v) => (v as number) >= b };
+      if (key === 'maximum') return { name: key, note, test: (v) => (v as number) <= b };
+      if (key === 'exclusiveMinimum') return { name: key, note, test: (v) => (v as number) > b };
+      return { name: key, note, test: (v) => (v as number) < b };
+    }
+  }
+}
+
+function codePointLength(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
+}
+
+/**
+ * The pattern must match the whole value (Table Schema: XML Schema regexes are implicitly
+ * anchored); we wrap it in `^(?:...)$` so alternations are anchored too. Python's named groups
+ * `(?P<n>...)` are accepted. Returns the compile error message for a bad pattern.
+ */
+export function compilePattern(pattern: string): RegExp | string {
+  const translated = pattern.replace(/\(\?P<(\w+)>/g, '(?<$1>').replace(/\(\?P=(\w+)\)/g, '\\k<$1>');
+  try {
+    return new RegExp(`^(?:${translated})$`, 'u');
+  } catch {
+    try {
+      return new RegExp(`^(?:${translated})$`);
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+}

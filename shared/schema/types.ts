@@ -1,0 +1,392 @@
+import type { Cell } from '../data/index.js';
+import { compileStrptime, parseOffset, utcMs, daysInMonth } from './strptime.js';
+
+/**
+ * Casting one cell to a field's type, following frictionless-py 5 (the reference for parity):
+ * a caster returns the value in a comparable form, or INVALID for a type error.
+ * Comparable forms: numbers for integer/number/year, epoch ms for date/datetime, ms since
+ * midnight for time, year*12+month-1 for yearmonth, strings for string/duration, booleans.
+ */
+export const INVALID = Symbol('invalid');
+export type Value = string | number | boolean | string[] | number[] | boolean[] | (string | number | boolean)[];
+export type Caster = (cell: Exclude<Cell, null>) => Value | typeof INVALID;
+
+export const FIELD_TYPES = ['string', 'number', 'integer', 'boolean', 'date', 'time', 'datetime', 'year', 'yearmonth', 'duration', 'any', 'list', 'object', 'array', 'geopoint', 'geojson'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export const DEFAULT_TRUE_VALUES = ['true', 'True', 'TRUE', '1'];
+export const DEFAULT_FALSE_VALUES = ['false', 'False', 'FALSE', '0'];
+
+export interface CastOptions {
+  type: FieldType;
+  format: string;
+  decimalChar?: string;
+  groupChar?: string;
+  bareNumber?: boolean;
+  trueValues?: string[];
+  falseValues?: string[];
+  itemType?: FieldType;
+  delimiter?: string;
+}
+
+/** Which constraints each type supports (frictionless-py's table); `unique` works on every type. */
+export const SUPPORTED_CONSTRAINTS: Record<FieldType, string[]> = {
+  any: ['required', 'enum'],
+  boolean: ['required', 'enum'],
+  date: ['required', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'enum'],
+  datetime: ['required', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'enum'],
+  duration: ['required', 'enum'],
+  integer: ['required', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'enum'],
+  list: ['required', 'minLength', 'maxLength'],
+  number: ['required', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'enum'],
+  string: ['required', 'minLength', 'maxLength', 'pattern', 'enum'],
+  time: ['required', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'enum'],
+  year: ['required', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'enum'],
+  yearmonth: ['required', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'enum'],
+  object: ['required', 'minLength', 'maxLength'],
+  array: ['required', 'minLength', 'maxLength'],
+  geopoint: ['required', 'enum'],
+  geojson: ['required', 'enum'],
+};
+
+export const STRING_FORMATS = ['default', 'email', 'uri', 'uuid', 'binary'];
+
+/** Python's Decimal() grammar (after strip): digits with optional underscores, exponent, inf/nan. */
+const DECIMAL_SPECIAL = /^[+-]?(?:inf(?:inity)?|s?nan\d*)$/i;
+const DECIMAL_UNDERSCORE = /^[+-]?(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:e[+-]?\d+(?:_\d+)*)?$/i;
+
+/** Fast check of the plain decimal grammar `[+-]?(d+[.d*]|.d+)([eE][+-]?d+)?` without a regex. */
+export function isPlainDecimal(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 43 || c === 45) i++;
+  let digits = 0;
+  while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
+    i++;
+    digits++;
+  }
+  if (i < n && s.charCodeAt(i) === 46) {
+    i++;
+    while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) {
+      i++;
+      digits++;
+    }
+  }
+  if (digits === 0) return false;
+  if (i === n) return true;
+  c = s.charCodeAt(i);
+  if (c !== 101 && c !== 69) return false;
+  i++;
+  c = s.charCodeAt(i);
+  if (c === 43 || c === 45) i++;
+  const start = i;
+  while (i < n && (c = s.charCodeAt(i)) >= 48 && c <= 57) i++;
+  return i === n && i > start;
+}
+
+/** Python int(str) after strip: optional sign, digits with single underscores between them. */
+export function isPlainInteger(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  const c0 = s.charCodeAt(0);
+  if (c0 === 43 || c0 === 45) i++;
+  if (i === n) return false;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+function pyStrip(s: string): string {
+  const n = s.length;
+  if (n === 0 || (!isSpace(s.charCodeAt(0)) && !isSpace(s.charCodeAt(n - 1)))) return s;
+  return s.trim();
+}
+
+function parseDecimal(text: string): number | typeof INVALID {
+  if (isPlainDecimal(text)) return Number(text);
+  if (DECIMAL_UNDERSCORE.test(text)) return Number(text.replace(/_/g, ''));
+  if (DECIMAL_SPECIAL.test(text)) {
+    const lower = text.toLowerCase();
+    if (lower.includes('nan')) return NaN;
+    return lower.startsWith('-') ? -Infinity : Infinity;
+  }
+  return INVALID;
+}
+
+const NON_BARE = /((^[^-\d]*)|(\D*$))/g;
+
+export function createCaster(options: CastOptions): Caster {
+  switch (options.type) {
+    case 'string':
+      return stringCaster(options.format);
+    case 'number': {
+      const custom = options.decimalChar !== undefined || options.groupChar !== undefined || options.bareNumber !== undefined;
+      const decimalChar = options.decimalChar ?? '.';
+      const groupChar = options.groupChar ?? '';
+      const bare = options.bareNumber ?? true;
+      return (cell) => {
+        if (typeof cell === 'number') return cell;
+        if (typeof cell !== 'string') return INVALID;
+        let text = pyStrip(cell);
+        if (custom) {
+          if (!bare) text = text.replace(NON_BARE, '');
+          if (groupChar) text = text.split(groupChar).join('');
+          if (decimalChar !== '.' && text.includes('.')) return INVALID;
+          if (decimalChar !== '.') text = text.split(decimalChar).join('.');
+        }
+        return parseDecimal(text);
+      };
+    }
+    case 'integer': {
+      const bare = options.bareNumber ?? true;
+      return (cell) => {
+        if (typeof cell === 'number') return Number.isInteger(cell) ? cell : INVALID;
+        if (typeof cell !== 'string') return INVALID;
+        let text = pyStrip(cell);
+        if (!bare) text = text.replace(NON_BARE, '');
+        if (isPlainInteger(text)) return Number(text);
+        if (/^[+-]?\d+(?:_\d+)*$/.test(text)) return Number(text.replace(/_/g, ''));
+        return INVALID;
+      };
+    }
+    case 'boolean': {
+      const map = new Map<string, boolean>();
+      for (const value of options.trueValues ?? DEFAULT_TRUE_VALUES) map.set(value, true);
+      for (const value of options.falseValues ?? DEFAULT_FALSE_VALUES) map.set(value, false);
+      return (cell) => {
+        if (typeof cell === 'boolean') return cell;
+        if (typeof cell !== 'string') return INVALID;
+        const value = map.get(cell);
+        return value === undefined ? INVALID : value;
+      };
+    }
+    case 'date':
+      return dateCaster(options.format);
+    case 'datetime':
+      return datetimeCaster(options.format);
+    case 'time':
+      return timeCaster(options.format);
+    case 'year':
+      return (cell) => {
+        let value: number;
+        if (typeof cell === 'number') value = cell;
+        else if (typeof cell === 'string') {
+          if (cell.length !== 4) return INVALID;
+          const text = pyStrip(cell);
+          if (!isPlainInteger(text)) return INVALID;
+          value = Number(text);
+        } else return INVALID;
+        return Number.isInteger(value) && value >= 0 && value <= 9999 ? value : INVALID;
+      };
+    case 'yearmonth':
+      return (cell) => {
+        if (typeof cell !== 'string') return INVALID;
+        const parts = cell.split('-');
+        if (parts.length !== 2) return INVALID;
+        const [y, m] = parts.map(pyStrip) as [string, string];
+        if (!isPlainInteger(y) || !isPlainInteger(m)) return INVALID;
+        const year = Number(y);
+        const month = Number(m);
+        if (month < 1 || month > 12) return INVALID;
+        return year * 12 + month - 1;
+      };
+    case 'duration':
+      return (cell) => (typeof cell === 'string' && isIsoDuration(cell) ? cell : INVALID);
+    case 'list': {
+      const item = createCaster({ ...options, type: options.itemType ?? 'string', format: 'default' });
+      const delimiter = options.delimiter ?? ',';
+      return (cell) => {
+        if (typeof cell !== 'string') return INVALID;
+        const out: (string | number | boolean)[] = [];
+        for (const part of cell.split(delimiter)) {
+          const value = item(part);
+          if (value === INVALID || Array.isArray(value)) return INVALID;
+          out.push(value);
+        }
+        return out;
+      };
+    }
+    case 'object':
+      return (cell) => {
+        if (typeof cell !== 'string') return INVALID;
+        try {
+          const value: unknown = JSON.parse(cell);
+          return value && typeof value === 'object' && !Array.isArray(value) ? cell : INVALID;
+        } catch {
+          return INVALID;
+        }
+      };
+    case 'array':
+      return (cell) => {
+        if (typeof cell !== 'string') return INVALID;
+        try {
+          return Array.isArray(JSON.parse(cell)) ? cell : INVALID;
+        } catch {
+          return INVALID;
+        }
+      };
+    case 'geopoint':
+      return (cell) => {
+        if (typeof cell !== 'string') return INVALID;
+        const parts = cell.split(',').map((part) => Number(part.trim()));
+        return parts.length === 2 && parts.every(Number.isFinite) && Math.abs(parts[0]!) <= 180 && Math.abs(parts[1]!) <= 90 ? cell : INVALID;
+      };
+    case 'geojson':
+      return (cell) => {
+        if (typeof cell !== 'string') return INVALID;
+        try {
+          const value = JSON.parse(cell) as { type?: unknown };
+          return value && typeof value === 'object' && typeof value.type === 'string' ? cell : INVALID;
+        } catch {
+          return INVALID;
+        }
+      };
+    case 'any':
+    default:
+      return (cell) => cell as Value;
+  }
+}
+
+// Email as python-validators checks it, simplified: dot-atom local part, a domain with a TLD.
+const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,}$/;
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function stringCaster(format: string): Caster {
+  const test = format === 'email' ? EMAIL : format === 'uri' ? URI : format === 'uuid' ? UUID : format === 'binary' ? BASE64 : undefined;
+  if (!test) return (cell) => (typeof cell === 'string' ? cell : INVALID);
+  return (cell) => (typeof cell === 'string' && test.test(cell) ? cell : INVALID);
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function dateCaster(format: string): Caster {
+  if (format === 'default') {
+    const parse = compileStrptime('%Y-%m-%d');
+    return (cell) => {
+      if (typeof cell !== 'string') return INVALID;
+      // Fast path for the canonical form; strptime also accepts 2024-1-5.
+      const fast = cell.length === 10 ? ISO_DATE.exec(cell) : null;
+      if (fast) {
+        const year = Number(fast[1]);
+        const month = Number(fast[2]);
+        const day = Number(fast[3]);
+        if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return INVALID;
+        return utcMs(year, month, day);
+      }
+      const parsed = parse(cell);
+      return parsed ? parsed.epochMs : INVALID;
+    };
+  }
+  if (format === 'any') {
+    return (cell) => {
+      if (typeof cell !== 'string') return INVALID;
+      const ms = Date.parse(cell);
+      if (Number.isNaN(ms)) return INVALID;
+      const d = new Date(ms);
+      return utcMs(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+    };
+  }
+  const parse = compileStrptime(format);
+  return (cell) => {
+    if (typeof cell !== 'string') return INVALID;
+    const parsed = parse(cell);
+    return parsed ? parsed.epochMs - parsed.dayMs : INVALID;
+  };
+}
+
+// dateutil.isoparse as frictionless guards it: a 'YYYY-MM-DD?HH:MM:SS' prefix, then fraction and offset.
+const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2}).(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+const ISO_TIME = /^(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+function isoParts(match: RegExpExecArray, offset: number): { dayMs: number; offsetMs: number } | null {
+  const hour = Number(match[offset]);
+  const minute = Number(match[offset + 1]);
+  const second = Number(match[offset + 2]);
+  if (hour > 24 || minute > 59 || second > 59) return null;
+  if (hour === 24 && (minute !== 0 || second !== 0)) return null;
+  const fraction = match[offset + 3];
+  const ms = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
+  const zone = match[offset + 4];
+  const offsetMs = zone && zone !== 'Z' ? parseOffset(zone) : 0;
+  return { dayMs: ((hour * 60 + minute) * 60 + second) * 1000 + ms, offsetMs };
+}
+
+function datetimeCaster(format: string): Caster {
+  if (format === 'default') {
+    return (cell) => {
+      if (typeof cell !== 'string') return INVALID;
+      const match = ISO_DATETIME.exec(cell);
+      if (!match) return INVALID;
+      const year = Number(match[1]);
+      const month = Number(match[2]);
+      const day = Number(match[3]);
+      if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return INVALID;
+      const parts = isoParts(match, 4);
+      if (!parts) return INVALID;
+      return utcMs(year, month, day) + parts.dayMs - parts.offsetMs;
+    };
+  }
+  if (format === 'any') {
+    return (cell) => {
+      if (typeof cell !== 'string') return INVALID;
+      const ms = Date.parse(cell);
+      return Number.isNaN(ms) ? INVALID : ms;
+    };
+  }
+  const parse = compileStrptime(format);
+  return (cell) => {
+    if (typeof cell !== 'string') return INVALID;
+    const parsed = parse(cell);
+    return parsed ? parsed.epochMs : INVALID;
+  };
+}
+
+function timeCaster(format: string): Caster {
+  if (format === 'default') {
+    return (cell) => {
+      if (typeof cell !== 'string') return INVALID;
+      const match = ISO_TIME.exec(cell);
+      if (!match) return INVALID;
+      const parts = isoParts(match, 1);
+      if (!parts) return INVALID;
+      return parts.dayMs;
+    };
+  }
+  if (format === 'any') {
+    return (cell) => {
+      if (typeof cell !== 'string') return INVALID;
+      const match = /^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?$/i.exec(cell.trim());
+      if (!match) return INVALID;
+      let hour = Number(match[1]);
+      if (match[4]) hour = (hour % 12) + (match[4].toLowerCase() === 'pm' ? 12 : 0);
+      const minute = Number(match[2]);
+      const second = Number(match[3] ?? 0);
+      if (hour > 23 || minute > 59 || second > 59) return INVALID;
+      return ((hour * 60 + minute) * 60 + second) * 1000;
+    };
+  }
+  const parse = compileStrptime(format);
+  return (cell) => {
+    if (typeof cell !== 'string') return INVALID;
+    const parsed = parse(cell);
+    return parsed ? parsed.dayMs : INVALID;
+  };
+}
+
+const DURATION = /^P(?!$)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?W)?(?:\d+(?:[.,]\d+)?D)?(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?$/;
+const DURATION_ALT = /^P\d{4}-?\d{2}-?\d{2}T\d{2}:?\d{2}:?\d{2}$/;
+
+/** ISO 8601 durations as isodate.parse_duration reads them (with an optional sign). */
+export function isIsoDuration(text: string): boolean {
+  const body = text.startsWith('-') || text.startsWith('+') ? text.slice(1) : text;
+  return DURATION.test(body) || DURATION_ALT.test(body);
+}

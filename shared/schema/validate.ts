@@ -1,0 +1,512 @@
+import { usageError } from '../errors.js';
+import { checkDuplicateHeader, openTable, type Cell, type ReadOptions, type Table } from '../data/index.js';
+import { KeyTracker } from './keys.js';
+import { RunningStats } from './stats.js';
+import { INVALID, createCaster, type Value } from './types.js';
+import type { FieldSpec, TableSchema } from './load.js';
+
+/** One data error, shaped like a flattened frictionless-py error. */
+export interface DataError {
+  code: string;
+  message: string;
+  /** Frictionless row number: the header is row 1. Absent for header (label) errors. */
+  rowNumber?: number;
+  fieldName?: string;
+  /** 1-based position of the cell in the row. */
+  fieldNumber?: number;
+  /** The cell as written, cut at 200 characters. */
+  cell?: string;
+  note?: string;
+  /** Physical line in the data file where the row starts (text formats). */
+  line?: number;
+}
+
+export interface CheckResult {
+  /** e.g. `table-schema`, `row-count`, `duplicate-rows`, `null-fraction`, `mostly`, `mean`, `quantile`. */
+  name: string;
+  field?: string;
+  status: 'passed' | 'failed';
+  /** What was measured. */
+  observed?: number | null;
+  /** The rule, in words: `<= 0.01`, `1000..5000`. */
+  expected?: string;
+  /** How many errors (or rows) the check counted. */
+  count?: number;
+  message: string;
+  /** First examples (errors) for the summary table. */
+  examples?: DataError[];
+}
+
+export interface ValidationReport {
+  rowCount: number;
+  errorCount: number;
+  /** Count per Frictionless code. */
+  errorCounts: Record<string, number>;
+  /** The first `maxErrors` errors in row order. */
+  errors: DataError[];
+  checks: CheckResult[];
+}
+
+export interface ValidateOptions extends ReadOptions {
+  /** How many errors to list (counts stay exact). Default 1000. */
+  maxErrors?: number;
+  /** Distinct keys held exactly in memory per uniqueness check before spilling hashes to disk. */
+  keyBudget?: number;
+  signal?: AbortSignal;
+}
+
+const MAX_CELL = 200;
+
+function cut(text: string): string {
+  return text.length > MAX_CELL ? `${text.slice(0, MAX_CELL)}…` : text;
+}
+
+function cellText(cell: Cell | undefined): string {
+  return cell === undefined || cell === null ? '' : String(cell);
+}
+
+/** Error order inside a row, as frictionless-py emits them. */
+const PHASE_CELL = 0;
+const PHASE_UNIQUE = 1;
+const PHASE_PRIMARY = 2;
+const PHASE_UNIQUE_KEYS = 3;
+
+interface Ordered {
+  error: DataError;
+  phase: number;
+  seq: number;
+}
+
+/** Collects errors: exact counts, and the first `limit` in (row, phase) order. */
+class ErrorSink {
+  count = 0;
+  readonly counts: Record<string, number> = {};
+  private readonly kept: Ordered[] = [];
+  private seq = 0;
+  private sorted = true;
+
+  constructor(readonly limit: number) {}
+
+  add(error: DataError, phase = PHASE_CELL): void {
+    this.count++;
+    this.counts[error.code] = (this.counts[error.code] ?? 0) + 1;
+    this.keep(error, phase);
+  }
+
+  /** Keeps an error for listing without counting it (counted elsewhere). */
+  keep(error: DataError, phase: number): void {
+    if (this.kept.length >= this.limit && this.sorted) {
+      const last = this.kept[this.kept.length - 1]!;
+      if ((error.rowNumber ?? 0) > (last.error.rowNumber ?? 0)) return;
+    }
+    const previous = this.kept[this.kept.length - 1];
+    if (previous && compare(previous, { error, phase, seq: this.seq }) > 0) this.sorted = false;
+    this.kept.push({ error, phase, seq: this.seq++ });
+    if (this.kept.length > this.limit * 2) this.trim();
+  }
+
+  private trim(): void {
+    this.kept.sort(compare);
+    this.sorted = true;
+    if (this.kept.length > this.limit) this.kept.length = this.limit;
+  }
+
+  list(): DataError[] {
+    this.trim();
+    return this.kept.map((item) => item.error);
+  }
+}
+
+function compare(a: Ordered, b: Ordered): number {
+  return (a.error.rowNumber ?? 0) - (b.error.rowNumber ?? 0) || a.phase - b.phase || a.seq - b.seq;
+}
+
+interface Expected {
+  field: FieldSpec;
+  /** Fabricated `any` fields for labels the schema does not know check nothing. */
+  fabricated: boolean;
+}
+
+/** Validates a data file against a loaded schema; bad input (unreadable, broken CSV) throws usageError. */
+export async function validateTable(path: string, schema: TableSchema, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const table = await openTable(path, options);
+  try {
+    return await validateOpenTable(table, schema, options);
+  } finally {
+    await table.close();
+  }
+}
+
+export async function validateOpenTable(table: Table, schema: TableSchema, options: ValidateOptions = {}): Promise<ValidationReport> {
+  checkDuplicateHeader(table);
+  const limit = options.maxErrors ?? 1000;
+  const sink = new ErrorSink(limit);
+  const expected = matchHeader(table, schema, sink);
+  const m = expected.length;
+  const text = table.textCells;
+
+  // Per-field state, in arrays indexed by position for a tight row loop.
+  const fields = expected.map((item) => item.field);
+  const checkable = expected.map((item) => !item.fabricated);
+  const casts = fields.map((field) => field.cast);
+  const missing = fields.map((field) => field.missingValues);
+  const onlyEmptyMissing = missing.map((set) => set.size === 1 && set.has(''));
+  const required = fields.map((field, i) => checkable[i]! && field.required);
+  const constraints = fields.map((field, i) => (checkable[i] ? field.constraints.filter((c) => c.name !== 'required') : []));
+  const typeNotes = fields.map((field) => `type is "${field.type}/${field.format}"`);
+  const requiredNote = 'constraint "required" is "True"';
+  const mostly = fields.map((field, i) => (checkable[i] ? field.checks.mostly : undefined));
+  const mostlyState = fields.map(() => ({ nonNull: 0, failed: 0, errors: [] as DataError[], counts: {} as Record<string, number> }));
+  const nulls = new Float64Array(m);
+  const needStats = fields.map((field, i) => checkable[i] && (field.checks.mean || field.checks.min || field.checks.max || field.checks.stddev || field.checks.quantiles) !== undefined);
+  const stats = fields.map((field, i) => (needStats[i] ? new RunningStats(Boolean(field.checks.quantiles)) : undefined));
+
+  // Keys.
+  const budget = options.keyBudget ?? 1 << 17;
+  const byName = new Map(fields.map((field, i) => [field.name, i]));
+  const uniqueIdx = fields.map((field, i) => (checkable[i] && field.unique ? i : -1)).filter((i) => i >= 0);
+  const uniqueTrackers = uniqueIdx.map(() => new KeyTracker(budget));
+  const pkIdx = schema.primaryKey.every((name) => byName.has(name)) ? schema.primaryKey.map((name) => byName.get(name)!) : [];
+  const pkTracker = pkIdx.length > 0 ? new KeyTracker(budget) : undefined;
+  const ukIdx = schema.uniqueKeys.filter((key) => key.every((name) => byName.has(name))).map((key) => key.map((name) => byName.get(name)!));
+  const ukTrackers = ukIdx.map(() => new KeyTracker(budget));
+  const dupRows = schema.checks.maxDuplicateRows !== undefined ? new KeyTracker(Math.max(1024, budget >> 2)) : undefined;
+  let duplicateRows = 0;
+  const deferred: { kind: 'unique' | 'primary' | 'uniqueKeys' | 'rows'; index: number; tracker: KeyTracker }[] = [
+    ...uniqueTrackers.map((tracker, index) => ({ kind: 'unique' as const, index, tracker })),
+    ...(pkTracker ? [{ kind: 'primary' as const, index: 0, tracker: pkTracker }] : []),
+    ...ukTrackers.map((tracker, index) => ({ kind: 'uniqueKeys' as const, index, tracker })),
+    ...(dupRows ? [{ kind: 'rows' as const, index: 0, tracker: dupRows }] : []),
+  ];
+  const needValues = uniqueIdx.length > 0 || pkIdx.length > 0 || ukIdx.length > 0;
+  const values: (Value | null)[] = new Array<Value | null>(m).fill(null);
+
+  let rowCount = 0;
+  const rowErrors: DataError[] = [];
+  try {
+    for await (const batch of table.batches) {
+      if (options.signal?.aborted) throw usageError('validation cancelled', { code: 'cancelled' });
+      const rows = batch.rows;
+      const lines = batch.lines;
+      for (let r = 0; r < rows.length; r++) {
+        const cells = rows[r]!;
+        const rowNumber = batch.firstRowNumber + r;
+        const k = cells.length;
+        rowCount++;
+        let blank = 0;
+        rowErrors.length = 0;
+        for (let j = 0; j < m; j++) {
+          const source = j < k ? cells[j] : undefined;
+          let isNull: boolean;
+          if (source === undefined || source === null) isNull = true;
+          else if (text) isNull = onlyEmptyMissing[j] ? source === '' : missing[j]!.has(source as string);
+          else isNull = missing[j]!.has(String(source));
+          if (isNull) {
+            blank++;
+            nulls[j] = nulls[j]! + 1;
+            if (needValues) values[j] = null;
+            if (required[j]) rowErrors.push(cellError('constraint-error', rowNumber, fields[j]!, j + 1, source, requiredNote));
+            continue;
+          }
+          const value = casts[j]!(source!);
+          if (value === INVALID) {
+            if (needValues) values[j] = null;
+            const error = cellError('type-error', rowNumber, fields[j]!, j + 1, source, typeNotes[j]!);
+            if (mostly[j] !== undefined) deferMostly(mostlyState[j]!, error, true);
+            else if (checkable[j]) rowErrors.push(error);
+            continue;
+          }
+          if (needValues) values[j] = value;
+          const list = constraints[j]!;
+          let failed = false;
+          for (let c = 0; c < list.length; c++) {
+            const constraint = list[c]!;
+            if (!constraint.test(value)) {
+              failed = true;
+              const error = cellError('constraint-error', rowNumber, fields[j]!, j + 1, source, constraint.note);
+              if (mostly[j] !== undefined) deferMostly(mostlyState[j]!, error, false);
+              else rowErrors.push(error);
+            }
+          }
+          if (mostly[j] !== undefined) {
+            mostlyState[j]!.nonNull++;
+            if (failed) mostlyState[j]!.failed++;
+          }
+          if (needStats[j] && typeof value === 'number' && !Number.isNaN(value)) stats[j]!.add(value);
+        }
+        for (let j = m; j < k; j++) {
+          rowErrors.push({ code: 'extra-cell', message: `Row at position "${rowNumber}" has an extra value in field at position "${j + 1}"`, rowNumber, fieldName: '', fieldNumber: j + 1, cell: cut(cellText(cells[j])) });
+        }
+        for (let j = k; j < m; j++) {
+          rowErrors.push({ code: 'missing-cell', message: `Row at position "${rowNumber}" has a missing cell in field "${fields[j]!.name}" at position "${j + 1}"`, rowNumber, fieldName: fields[j]!.name, fieldNumber: j + 1, cell: '' });
+        }
+        const line = lines?.[r];
+        if (blank === m) {
+          rowErrors.length = 0;
+          rowErrors.push({ code: 'blank-row', message: `Row at position "${rowNumber}" is completely blank`, rowNumber });
+        }
+        for (const error of rowErrors) {
+          if (line !== undefined) error.line = line;
+          sink.add(error);
+        }
+        if (needValues) {
+          for (let u = 0; u < uniqueIdx.length; u++) {
+            const j = uniqueIdx[u]!;
+            const value = values[j];
+            if (value === null || value === undefined) continue;
+            const previous = uniqueTrackers[u]!.add(keyOf(value), rowNumber);
+            if (previous) sink.add(withLine(uniqueError(rowNumber, fields[j]!, j + 1, cells[j], previous), line), PHASE_UNIQUE);
+          }
+          if (pkTracker) {
+            let allNull = true;
+            let key = '';
+            for (const j of pkIdx) {
+              const value = values[j];
+              if (value !== null && value !== undefined) allNull = false;
+              key += `${keyOf(value ?? null)}\u0000`;
+            }
+            if (allNull) {
+              sink.add(withLine({ code: 'primary-key', message: `Row at position "${rowNumber}" violates the primary key: cells composing the primary keys are all "None"`, rowNumber, note: 'cells composing the primary keys are all "None"' }, line), PHASE_PRIMARY);
+            } else {
+              const previous = pkTracker.add(key, rowNumber);
+              if (previous) sink.add(withLine(primaryKeyError(rowNumber, previous), line), PHASE_PRIMARY);
+            }
+          }
+          for (let u = 0; u < ukIdx.length; u++) {
+            let key = '';
+            let anyNull = false;
+            for (const j of ukIdx[u]!) {
+              const value = values[j];
+              if (value === null || value === undefined) anyNull = true;
+              key += `${keyOf(value ?? null)}\u0000`;
+            }
+            if (anyNull) continue; // as in SQL, a key with a null never collides
+            const previous = ukTrackers[u]!.add(key, rowNumber);
+            if (previous) sink.add(withLine(uniqueKeyError(rowNumber, ukIdx[u]!.map((j) => fields[j]!.name), previous), line), PHASE_UNIQUE_KEYS);
+          }
+        }
+        if (dupRows && blank !== m) {
+          if (dupRows.add(cells.map(cellText).join('\u0000'), rowNumber)) duplicateRows++;
+        }
+      }
+    }
+
+    // Duplicates found only after spilling: verify them by re-reading those rows.
+    for (const item of deferred) {
+      const found = item.tracker.finish(limit);
+      if (found.count === 0) continue;
+      if (item.kind === 'rows') {
+        duplicateRows += found.count;
+        continue;
+      }
+      for (const duplicate of found.first) {
+        if (item.kind === 'unique') {
+          const j = uniqueIdx[item.index]!;
+          sink.keep(uniqueError(duplicate.rowNumber, fields[j]!, j + 1, undefined, duplicate.previous), PHASE_UNIQUE);
+        } else if (item.kind === 'primary') sink.keep(primaryKeyError(duplicate.rowNumber, duplicate.previous), PHASE_PRIMARY);
+        else sink.keep(uniqueKeyError(duplicate.rowNumber, ukIdx[item.index]!.map((j) => fields[j]!.name), duplicate.previous), PHASE_UNIQUE_KEYS);
+      }
+      const code = item.kind === 'primary' ? 'primary-key' : 'unique-error';
+      sink.count += found.count;
+      sink.counts[code] = (sink.counts[code] ?? 0) + found.count;
+    }
+  } finally {
+    for (const item of deferred) item.tracker.dispose();
+  }
+
+  // `mostly`: a field's cell errors count only when too few non-null values pass.
+  const checks: CheckResult[] = [];
+  fields.forEach((field, j) => {
+    const threshold = mostly[j];
+    if (threshold === undefined) return;
+    const state = mostlyState[j]!;
+    const passRate = state.nonNull === 0 ? 1 : (state.nonNull - state.failed) / state.nonNull;
+    const passed = passRate >= threshold;
+    if (!passed) {
+      for (const [code, count] of Object.entries(state.counts)) {
+        sink.count += count;
+        sink.counts[code] = (sink.counts[code] ?? 0) + count;
+      }
+      for (const error of state.errors) sink.keep(error, PHASE_CELL);
+    }
+    checks.push({
+      name: 'mostly',
+      field: field.name,
+      status: passed ? 'passed' : 'failed',
+      observed: round(passRate),
+      expected: `>= ${threshold}`,
+      count: state.failed,
+      message: `${state.failed} of ${state.nonNull} non-null values in '${field.name}' break its type or constraints (pass rate ${round(passRate)}, mostly ${threshold})`,
+      examples: state.errors.slice(0, 3),
+    });
+  });
+
+  const errors = sink.list();
+  checks.unshift({
+    name: 'table-schema',
+    status: sink.count === 0 ? 'passed' : 'failed',
+    count: sink.count,
+    message: sink.count === 0 ? `${rowCount} rows match the schema` : `${sink.count} error${sink.count === 1 ? '' : 's'}: ${Object.entries(sink.counts).map(([code, count]) => `${count} ${code}`).join(', ')}`,
+    examples: errors.slice(0, 3),
+  });
+  datasetChecks(schema, rowCount, duplicateRows, fields, checkable, nulls, stats, checks);
+  return { rowCount, errorCount: sink.count, errorCounts: sink.counts, errors, checks };
+}
+
+function deferMostly(state: { failed: number; nonNull: number; errors: DataError[]; counts: Record<string, number> }, error: DataError, typeError: boolean): void {
+  if (typeError) {
+    state.nonNull++;
+    state.failed++;
+  }
+  state.counts[error.code] = (state.counts[error.code] ?? 0) + 1;
+  if (state.errors.length < 1000) state.errors.push(error);
+}
+
+function withLine(error: DataError, line: number | undefined): DataError {
+  if (line !== undefined) error.line = line;
+  return error;
+}
+
+/** A type-tagged canonical key, so 1 (integer) and "1" (string) never collide across fields. */
+function keyOf(value: Value | null): string {
+  if (value === null) return '\u0001';
+  if (typeof value === 'number') return `n${value}`;
+  if (typeof value === 'boolean') return value ? 'T' : 'F';
+  if (Array.isArray(value)) return `a${JSON.stringify(value)}`;
+  return `s${value}`;
+}
+
+function cellError(code: 'type-error' | 'constraint-error', rowNumber: number, field: FieldSpec, fieldNumber: number, source: Cell | undefined, note: string): DataError {
+  const cell = cut(cellText(source));
+  const message =
+    code === 'type-error'
+      ? `Type error in the cell "${cell}" in row "${rowNumber}" and field "${field.name}" at position "${fieldNumber}": ${note}`
+      : `The cell "${cell}" in row at position "${rowNumber}" and field "${field.name}" at position "${fieldNumber}" does not conform to a constraint: ${note}`;
+  return { code, message, rowNumber, fieldName: field.name, fieldNumber, cell, note };
+}
+
+function uniqueError(rowNumber: number, field: FieldSpec, fieldNumber: number, source: Cell | undefined, previous: number): DataError {
+  const note = `the same as in the row at position ${previous}`;
+  return {
+    code: 'unique-error',
+    message: `Row at position "${rowNumber}" has unique constraint violation in field "${field.name}" at position "${fieldNumber}": ${note}`,
+    rowNumber,
+    fieldName: field.name,
+    fieldNumber,
+    ...(source === undefined ? {} : { cell: cut(cellText(source)) }),
+    note,
+  };
+}
+
+function primaryKeyError(rowNumber: number, previous: number): DataError {
+  const note = `the same as in the row at position ${previous}`;
+  return { code: 'primary-key', message: `Row at position "${rowNumber}" violates the primary key: ${note}`, rowNumber, note };
+}
+
+function uniqueKeyError(rowNumber: number, names: string[], previous: number): DataError {
+  const note = `unique key (${names.join(', ')}) is the same as in the row at position ${previous}`;
+  return { code: 'unique-error', message: `Row at position "${rowNumber}" violates a unique key: ${note}`, rowNumber, fieldName: names.join(', '), note };
+}
+
+/** Pairs labels with fields per `fieldsMatch` and reports label errors (frictionless-py's header rules). */
+function matchHeader(table: Table, schema: TableSchema, sink: ErrorSink): Expected[] {
+  const labels = table.header;
+  const fields = schema.fields;
+  const line = table.headerLine;
+  const add = (error: DataError) => sink.add(line !== undefined ? { ...error, line } : error);
+  const fabricate = (label: string, position: number): Expected => ({
+    field: { name: label, type: 'any', format: 'default', position, cast: createCaster({ type: 'any', format: 'default' }), missingValues: new Set(['']), required: false, unique: false, constraints: [], checks: {}, descriptor: { name: label } },
+    fabricated: true,
+  });
+  const pkNames = new Set(schema.primaryKey);
+  if (schema.fieldsMatch === 'exact') {
+    const expected = labels.map((label, i) => (i < fields.length ? { field: fields[i]!, fabricated: false } : fabricate(label, i + 1)));
+    labels.forEach((label, i) => {
+      if (i >= fields.length) add({ code: 'extra-label', message: `There is an extra label "${label}" in header at position "${i + 1}"`, fieldName: '', fieldNumber: i + 1, cell: label });
+    });
+    fields.slice(labels.length).forEach((field, offset) => {
+      add({ code: 'missing-label', message: `There is a missing label in the header's field "${field.name}" at position "${labels.length + offset + 1}"`, fieldName: field.name, fieldNumber: labels.length + offset + 1 });
+    });
+    fields.slice(0, labels.length).forEach((field, i) => {
+      const label = labels[i]!;
+      if (!label) add({ code: 'blank-label', message: `Label in the header in field at position "${i + 1}" is blank`, fieldName: field.name, fieldNumber: i + 1 });
+      else if (label !== field.name) add({ code: 'incorrect-label', message: `Label "${label}" in field ${field.name} at position "${i + 1}" does not match the field name in the schema`, fieldName: field.name, fieldNumber: i + 1, cell: label });
+    });
+    return expected;
+  }
+  const byName = new Map(fields.map((field) => [field.name, field]));
+  const expected = labels.map((label, i) => {
+    const field = byName.get(label);
+    return field ? { field, fabricated: false } : fabricate(label, i + 1);
+  });
+  if (schema.fieldsMatch !== 'subset' && schema.fieldsMatch !== 'partial') {
+    labels.forEach((label, i) => {
+      if (!byName.has(label)) add({ code: 'extra-label', message: `There is an extra label "${label}" in header at position "${i + 1}"`, fieldName: '', fieldNumber: i + 1, cell: label });
+    });
+  }
+  if (schema.fieldsMatch === 'partial' && fields.length > 0 && !labels.some((label) => byName.has(label))) {
+    add({ code: 'unmatched-header', message: 'None of the labels in the header match a field in the schema' });
+  }
+  const present = new Set(labels);
+  let missing = fields.filter((field) => !present.has(field.name));
+  if (schema.fieldsMatch === 'superset' || schema.fieldsMatch === 'partial') missing = missing.filter((field) => field.required || pkNames.has(field.name));
+  missing.forEach((field, offset) => {
+    add({ code: 'missing-label', message: `There is a missing label in the header's field "${field.name}" at position "${labels.length + offset + 1}"`, fieldName: field.name, fieldNumber: labels.length + offset + 1 });
+  });
+  return expected;
+}
+
+function round(value: number): number {
+  return Number(value.toPrecision(6));
+}
+
+function describeRange(range: { min?: number; max?: number }): string {
+  if (range.min !== undefined && range.max !== undefined) return `${range.min}..${range.max}`;
+  return range.min !== undefined ? `>= ${range.min}` : `<= ${range.max}`;
+}
+
+function inRange(value: number, range: { min?: number; max?: number }): boolean {
+  if (Number.isNaN(value)) return false;
+  return (range.min === undefined || value >= range.min) && (range.max === undefined || value <= range.max);
+}
+
+function datasetChecks(
+  schema: TableSchema,
+  rowCount: number,
+  duplicateRows: number,
+  fields: FieldSpec[],
+  checkable: boolean[],
+  nulls: Float64Array,
+  stats: (RunningStats | undefined)[],
+  checks: CheckResult[],
+): void {
+  const { rowCount: range, maxDuplicateRows } = schema.checks;
+  if (range) {
+    const passed = inRange(rowCount, range);
+    checks.push({ name: 'row-count', status: passed ? 'passed' : 'failed', observed: rowCount, expected: describeRange(range), message: `${rowCount} rows (expected ${describeRange(range)})` });
+  }
+  if (maxDuplicateRows !== undefined) {
+    const passed = duplicateRows <= maxDuplicateRows;
+    checks.push({ name: 'duplicate-rows', status: passed ? 'passed' : 'failed', observed: duplicateRows, expected: `<= ${maxDuplicateRows}`, count: duplicateRows, message: `${duplicateRows} rows repeat an earlier row (at most ${maxDuplicateRows} allowed)` });
+  }
+  fields.forEach((field, j) => {
+    if (!checkable[j]) return;
+    const c = field.checks;
+    if (c.maxNullFraction !== undefined) {
+      const fraction = rowCount === 0 ? 0 : nulls[j]! / rowCount;
+      const passed = fraction <= c.maxNullFraction;
+      checks.push({ name: 'null-fraction', field: field.name, status: passed ? 'passed' : 'failed', observed: round(fraction), expected: `<= ${c.maxNullFraction}`, count: nulls[j]!, message: `${nulls[j]} of ${rowCount} values in '${field.name}' are missing (${round(fraction)}, at most ${c.maxNullFraction})` });
+    }
+    const s = stats[j];
+    if (!s) return;
+    const measure = (name: string, value: number, rule: { min?: number; max?: number }, label: string) => {
+      const passed = s.count > 0 && inRange(value, rule);
+      checks.push({ name, field: field.name, status: passed ? 'passed' : 'failed', observed: s.count > 0 && Number.isFinite(value) ? round(value) : null, expected: describeRange(rule), message: `${label} of '${field.name}' is ${s.count > 0 ? round(value) : 'undefined (no values)'} (expected ${describeRange(rule)})` });
+    };
+    if (c.mean) measure('mean', s.mean, c.mean, 'mean');
+    if (c.stddev) measure('stddev', s.stddev, c.stddev, 'standard deviation');
+    if (c.min) measure('min', s.min, c.min, 'minimum');
+    if (c.max) measure('max', s.max, c.max, 'maximum');
+    for (const q of c.quantiles ?? []) measure('quantile', s.quantile(q.q), q, `quantile ${q.q}`);
+  });
+}
