@@ -1,3 +1,9 @@
+import { pushModelStep } from './push-model.js';
+import { registryAliasStep } from './registry-alias.js';
+import { registryHistoryStep } from './registry-history.js';
+import { registryLsStep } from './registry-ls.js';
+import { registryPullStep } from './registry-pull.js';
+import { registryShowStep } from './registry-show.js';
 import type { StepDefinition } from './types.js';
 
 /**
@@ -5,7 +11,14 @@ import type { StepDefinition } from './types.js';
  * Add a step here with one import and one entry.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const STEPS: StepDefinition<any, any>[] = [];
+export const STEPS: StepDefinition<any, any>[] = [
+  pushModelStep,
+  registryLsStep,
+  registryShowStep,
+  registryPullStep,
+  registryAliasStep,
+  registryHistoryStep,
+];
 
 export function stepsByName(): Map<string, StepDefinition> {
   return new Map(STEPS.map((step) => [step.name, step as StepDefinition]));
