@@ -1,0 +1,337 @@
+import { stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import { z } from 'zod';
+import { environmentError, ModelciError, usageError, type SourceLocation } from '../errors.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
+import { CacheCorruptError, cacheKey, discardEntry, readCacheEntry, restoreEntry, storeEntry } from '../train/cache.js';
+import { codeState } from '../train/code-state.js';
+import { runCommand, type CommandResult } from '../train/command.js';
+import { isSecretName, parseEnv, redactor } from '../train/env.js';
+import { unflatten, type Scalar } from '../train/flatten.js';
+import { readMetricsFile } from '../train/metrics.js';
+import { loadParams } from '../train/params.js';
+import { digestPath, displayPath, publicDigest, type DigestedPath } from '../train/paths.js';
+import { runtimeInfo } from '../train/runtime.js';
+import { summaryLine, trainMarkdown } from '../train/summary.js';
+import type { TrainData } from '../train/types.js';
+import { defineStep, type StepContext, type StepResult } from './types.js';
+
+export type { TrainData } from '../train/types.js';
+
+const inputs = z.object({
+  command: z.string().min(1).describe('The training command, run through the shell in the working directory, e.g. `python3 train.py`.'),
+  shell: z
+    .enum(['bash', 'sh'])
+    .default('bash')
+    .describe('Shell that runs the command: `bash` runs `bash --noprofile --norc -eo pipefail -c`, `sh` runs `sh -e -c` (as GitHub Actions does).'),
+  workingDirectory: z.string().optional().describe('Directory to run the command in, relative to where modelci runs; params, metrics, outputs and deps paths are relative to it.'),
+  env: z.array(z.string()).default([]).describe('Extra environment variables for the command, KEY=VALUE. Values of names like *TOKEN*, *SECRET*, *PASSWORD*, *KEY* are masked in logs and never recorded.'),
+  timeout: z.number().positive().optional().describe('Seconds before the command is stopped (SIGTERM, then SIGKILL to its whole process group) and the step fails; no limit by default.'),
+  params: z.string().optional().describe('Params file (YAML or JSON) the command reads; recorded flattened with dots and part of the run-cache key.'),
+  param: z
+    .array(z.string())
+    .default([])
+    .describe('Params as key=value (values parsed as YAML scalars, nested keys with dots), applied over the params file; the merged params reach the command as JSON in MODELCI_PARAMS.'),
+  metrics: z.array(z.string()).default([]).describe('Metrics files the command writes: JSON, YAML, CSV or TSV (header + one row, or `name,value` rows); nested keys are flattened with dots.'),
+  outputs: z.array(z.string()).default([]).describe('Files or directories the command produces (list the model first); digested, cached and uploaded.'),
+  deps: z.array(z.string()).default([]).describe('Data files or directories the command reads; their digests are recorded and key the run cache.'),
+  cache: z.boolean().default(true).describe('Reuse the outputs of an earlier successful run with the same command, params, code and data instead of running the command again.'),
+  cacheDir: z.string().optional().describe('Run-cache directory (default `<out-dir>/cache/train`); restore it between CI runs with actions/cache or GitLab `cache:`.'),
+  upload: z.boolean().optional().describe('Upload the outputs, metrics and run record as a CI artifact (default: true on GitHub, false elsewhere).'),
+  artifactName: z.string().min(1).default('modelci-train').describe('Name of the uploaded artifact; make it unique per job in a matrix.'),
+});
+
+export type TrainInputs = z.infer<typeof inputs>;
+
+const outputs = {
+  'cache-hit': "'true' when the outputs were restored from the run cache and the command did not run.",
+  'cache-key': 'sha256 run-cache key of command, shell, env, params, code and data digests.',
+  'exit-code': "The command's exit code ('' when it was killed).",
+  'duration-ms': 'Milliseconds the step spent running the command (or restoring it from cache).',
+  metrics: 'The flattened metrics as a JSON object.',
+  'model-path': 'The first entry of `outputs`.',
+  'model-sha256': 'sha256 of the first entry of `outputs` (a directory digest for directories).',
+  outputs: 'JSON array of {path, kind, sha256, bytes} for every output.',
+  'code-sha': 'The git commit the code was at, or empty outside git.',
+  'artifact-id': 'ID of the uploaded artifact, when one was uploaded.',
+  record: 'Path of the run record JSON (`<out-dir>/train/record.json`).',
+};
+
+interface Resolved {
+  workdir: string;
+  cacheDir: string;
+  recordPath: string;
+  paramsFile?: { path: string; display: string };
+  metrics: { absolute: string; display: string }[];
+  outputs: { absolute: string; display: string }[];
+  deps: { absolute: string; display: string }[];
+}
+
+async function resolvePaths(input: TrainInputs, ctx: StepContext): Promise<Resolved> {
+  const workdir = resolve(ctx.cwd, input.workingDirectory ?? '.');
+  const info = await stat(workdir).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw usageError(`Working directory '${input.workingDirectory ?? '.'}' does not exist.`, {
+      code: 'train-workdir-missing',
+      hint: 'working-directory is relative to where modelci runs.',
+    });
+  }
+  const at = (path: string) => {
+    const absolute = resolve(workdir, path);
+    return { absolute, display: displayPath(workdir, absolute) };
+  };
+  const paramsFile = input.params ? { path: at(input.params).absolute, display: at(input.params).display } : undefined;
+  return {
+    workdir,
+    cacheDir: input.cacheDir ? resolve(ctx.cwd, input.cacheDir) : join(ctx.outDir, 'cache', 'train'),
+    recordPath: join(ctx.outDir, 'train', 'record.json'),
+    ...(paramsFile ? { paramsFile } : {}),
+    metrics: unique(input.metrics).map(at),
+    outputs: unique(input.outputs).map(at),
+    deps: unique(input.deps).map(at),
+  };
+}
+
+function unique(paths: string[]): string[] {
+  return [...new Set(paths.map((p) => p.trim()).filter(Boolean))];
+}
+
+async function digestDeps(deps: Resolved['deps']): Promise<DigestedPath[]> {
+  return Promise.all(
+    deps.map(async ({ absolute, display }) => {
+      const digest = await digestPath(absolute, display);
+      if (!digest) {
+        throw usageError(`Data path '${display}' does not exist.`, {
+          code: 'train-dep-missing',
+          hint: 'deps are relative to the working directory; create the data before training, or fix the path.',
+          location: { file: display },
+        });
+      }
+      return digest;
+    }),
+  );
+}
+
+/** A run that did not produce what it promised is the step saying no (exit 1), with an annotation. */
+class RunFailure extends Error {
+  constructor(
+    message: string,
+    readonly location?: SourceLocation,
+  ) {
+    super(message);
+  }
+}
+
+async function collectResults(paths: Resolved): Promise<{ outputs: DigestedPath[]; metricsFiles: DigestedPath[]; metrics: Record<string, Scalar> }> {
+  const outputs = await Promise.all(
+    paths.outputs.map(async ({ absolute, display }) => {
+      const digest = await digestPath(absolute, display);
+      if (!digest) throw new RunFailure(`The command succeeded but did not produce output '${display}'.`, { file: display });
+      return digest;
+    }),
+  );
+  const metrics: Record<string, Scalar> = {};
+  const metricsFiles: DigestedPath[] = [];
+  for (const { absolute, display } of paths.metrics) {
+    try {
+      Object.assign(metrics, await readMetricsFile(absolute, display));
+    } catch (error) {
+      if (error instanceof ModelciError) throw new RunFailure(error.hint ? `${error.message} ${error.hint}` : error.message, error.location);
+      throw error;
+    }
+    const digest = await digestPath(absolute, display);
+    if (digest) metricsFiles.push(digest);
+  }
+  return { outputs, metricsFiles, metrics };
+}
+
+function commonRoot(paths: string[]): string {
+  if (paths.length === 0) return sep;
+  let root = dirname(paths[0] as string);
+  for (const path of paths) {
+    while (root !== dirname(root) && !(path === root || path.startsWith(root.endsWith(sep) ? root : root + sep))) root = dirname(root);
+  }
+  return root;
+}
+
+function ciOutputs(data: TrainData, recordPath: string, cwd: string): Record<string, string> {
+  const model = data.outputs[0];
+  return {
+    'cache-hit': String(data.cacheHit),
+    'cache-key': data.cacheKey,
+    'exit-code': data.exitCode === null ? '' : String(data.exitCode),
+    'duration-ms': String(data.durationMs),
+    metrics: JSON.stringify(data.metrics),
+    'model-path': model?.path ?? '',
+    'model-sha256': model?.sha256 ?? '',
+    outputs: JSON.stringify(data.outputs),
+    'code-sha': data.code.gitSha ?? '',
+    'artifact-id': data.artifact?.id !== undefined ? String(data.artifact.id) : '',
+    record: displayPath(cwd, recordPath),
+  };
+}
+
+export const trainStep = defineStep({
+  name: 'train',
+  description: 'Run the training command; record params, metrics, outputs, code, data and runtime digests; skip it when nothing changed (run cache).',
+  inputs,
+  outputs,
+  async run(input, ctx): Promise<StepResult<TrainData>> {
+    const paths = await resolvePaths(input, ctx);
+    const envEntries = parseEnv(input.env);
+    const secrets = envEntries.filter(([name]) => isSecretName(name)).map(([, value]) => value);
+    for (const secret of secrets) if (secret.length >= 4) ctx.platform.mask(secret);
+    const redact = redactor(secrets);
+    const params = await loadParams(paths.paramsFile, input.param);
+
+    const childEnv: NodeJS.ProcessEnv = { ...ctx.env, ...Object.fromEntries(envEntries) };
+    if (Object.keys(params).length > 0) childEnv.MODELCI_PARAMS = JSON.stringify(unflatten(params));
+
+    // Paths the run writes must not count as code changes, or every run would change the key.
+    const written = [...paths.outputs, ...paths.metrics].map((p) => p.absolute).concat(ctx.outDir, paths.cacheDir, ...paths.deps.map((p) => p.absolute));
+    const [deps, code, runtime] = await Promise.all([digestDeps(paths.deps), codeState(paths.workdir, written, childEnv), runtimeInfo({ workdir: paths.workdir }, childEnv)]);
+    if (!code.git) ctx.platform.warning(`'${displayPath(ctx.cwd, paths.workdir)}' is not in a git repository: code changes cannot be detected, so list your code files in deps for the run cache to notice them.`);
+
+    const key = cacheKey({
+      command: input.command,
+      shell: input.shell,
+      workingDirectory: displayPath(ctx.cwd, paths.workdir),
+      // Secret values never enter the key material; changing a token does not change a model.
+      env: envEntries.map(([name, value]) => [name, isSecretName(name) ? null : value]).sort(),
+      params,
+      code: code.git ? { tree: code.treeSha, diff: code.diffSha256, untracked: code.untrackedSha256 } : 'no git',
+      deps: deps.map((d) => ({ path: d.path, sha256: d.sha256 })),
+      outputs: paths.outputs.map((p) => p.display),
+      metrics: paths.metrics.map((p) => p.display),
+    });
+
+    const base = {
+      command: input.command,
+      shell: input.shell,
+      workingDirectory: displayPath(ctx.cwd, paths.workdir),
+      cacheKey: key,
+      params,
+      data: deps.map(publicDigest),
+      code,
+      runtime,
+      env: envEntries.map(([name]) => name),
+    };
+    const inputFiles = [...(paths.paramsFile ? [paths.paramsFile.path] : []), ...paths.deps.map((d) => d.absolute)];
+    const outputFiles = [...paths.outputs, ...paths.metrics].map((p) => p.absolute);
+    const shouldUpload = input.upload ?? ctx.platform.name === 'github';
+
+    const finish = async (status: 'passed' | 'failed', data: TrainData): Promise<StepResult<TrainData>> => {
+      await writeFileAtomic(paths.recordPath, `${JSON.stringify({ status, ...data }, null, 2)}\n`);
+      if (status === 'passed' && shouldUpload) {
+        const files = [...new Set([...outputFiles, ...(paths.paramsFile ? [paths.paramsFile.path] : []), paths.recordPath])];
+        const expanded = (await Promise.all(files.map(async (f) => ((await digestPath(f, f))?.files ?? []).map((t) => t.absolute)))).flat();
+        const root = commonRoot(expanded);
+        let uploaded: Awaited<ReturnType<StepContext['artifacts']['upload']>>;
+        try {
+          uploaded = await ctx.artifacts.upload(input.artifactName, expanded, root);
+        } catch (error) {
+          throw environmentError(`Uploading artifact '${input.artifactName}' failed: ${error instanceof Error ? error.message : String(error)}`, {
+            code: 'train-upload-failed',
+            hint: 'On GitHub, check that no other job uploads an artifact with the same name (set artifact-name), or set upload: false.',
+            cause: error,
+          });
+        }
+        data.artifact = { name: input.artifactName, files: expanded.length, ...(uploaded?.id !== undefined ? { id: uploaded.id } : {}), ...(uploaded?.size !== undefined ? { size: uploaded.size } : {}) };
+        await writeFileAtomic(paths.recordPath, `${JSON.stringify({ status, ...data }, null, 2)}\n`);
+      }
+      return {
+        status,
+        summary: summaryLine(status, data),
+        data,
+        outputs: ciOutputs(data, paths.recordPath, ctx.cwd),
+        markdown: trainMarkdown(status, data),
+        files: { inputs: inputFiles, outputs: status === 'passed' ? [...outputFiles, paths.recordPath] : [paths.recordPath] },
+      };
+    };
+
+    if (input.cache) {
+      const started = performance.now();
+      const record = await readCacheEntry(paths.cacheDir, key);
+      if (record) {
+        try {
+          await restoreEntry(paths.cacheDir, record, (p) => resolve(paths.workdir, p));
+          ctx.platform.info(`train: cache hit ${key.slice(0, 12)}; restored ${record.outputs.length + record.metricsFiles.length} path(s) from the run of ${record.createdAt}, command not run.`);
+          return finish('passed', {
+            ...base,
+            exitCode: 0,
+            signal: null,
+            timedOut: false,
+            durationMs: Math.round(performance.now() - started),
+            cacheHit: true,
+            cachedRun: { createdAt: record.createdAt, durationMs: record.durationMs },
+            metrics: record.metrics as Record<string, Scalar>,
+            outputs: record.outputs.map(({ files: _files, ...digest }) => digest),
+            metricsFiles: record.metricsFiles.map(({ files: _files, ...digest }) => digest),
+          });
+        } catch (error) {
+          if (!(error instanceof CacheCorruptError)) throw error;
+          ctx.platform.warning(`train: run cache entry ${key.slice(0, 12)} is damaged (${error.message}); running the command instead.`);
+          await discardEntry(paths.cacheDir, key);
+        }
+      }
+    }
+
+    const title = `train: ${redact(input.command.split('\n')[0] ?? input.command)}`;
+    let run: CommandResult;
+    try {
+      run = await ctx.platform.group(title, () =>
+        runCommand({
+          command: input.command,
+          shell: input.shell,
+          cwd: paths.workdir,
+          env: childEnv,
+          ...(input.timeout !== undefined ? { timeoutSeconds: input.timeout } : {}),
+          signal: ctx.signal,
+          onLine: (line) => ctx.platform.info(redact(line)),
+        }),
+      );
+    } catch (error) {
+      throw environmentError(`Could not start '${input.shell}' to run the command: ${error instanceof Error ? error.message : String(error)}`, {
+        code: 'train-shell-missing',
+        hint: input.shell === 'bash' ? 'Install bash, or set shell: sh.' : 'Check that sh is on PATH.',
+        cause: error,
+      });
+    }
+
+    const ran = { ...base, exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, durationMs: run.durationMs, cacheHit: false };
+    const fail = (message: string, location?: SourceLocation, withTail = true) => {
+      const tail = withTail && run.tail.length > 0 ? `\nLast output:\n${run.tail.slice(-10).map(redact).join('\n')}` : '';
+      ctx.platform.error(`${message}${tail}`, location);
+      return finish('failed', { ...ran, metrics: {}, outputs: [], metricsFiles: [], error: message });
+    };
+    if (run.timedOut) return fail(`The training command timed out after ${input.timeout} s and was stopped.`);
+    if (run.aborted) return fail('The training command was cancelled.', undefined, false);
+    if (run.exitCode !== 0) {
+      const how = run.exitCode === null ? `was killed by ${run.signal ?? 'a signal'}` : `failed with exit code ${run.exitCode}`;
+      return fail(`The training command ${how}.`);
+    }
+
+    let results: Awaited<ReturnType<typeof collectResults>>;
+    try {
+      results = await collectResults(paths);
+    } catch (error) {
+      if (error instanceof RunFailure) return fail(error.message, error.location, false);
+      throw error;
+    }
+
+    if (input.cache) {
+      try {
+        await storeEntry(paths.cacheDir, { key, createdAt: new Date().toISOString(), durationMs: run.durationMs, metrics: results.metrics }, results.outputs, results.metricsFiles);
+      } catch (error) {
+        ctx.platform.warning(`train: could not store the run in the cache at '${displayPath(ctx.cwd, paths.cacheDir)}': ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+
+    return finish('passed', {
+      ...ran,
+      metrics: results.metrics,
+      outputs: results.outputs.map(publicDigest),
+      metricsFiles: results.metricsFiles.map(publicDigest),
+    });
+  },
+});
