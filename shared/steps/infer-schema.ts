@@ -1,0 +1,59 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../files/atomic-write.js';
+import { escapeMarkdown, markdownTable } from '../report/markdown.js';
+import { inferSchema, schemaYaml, type InferredField } from '../schema/infer.js';
+import { defineStep } from './types.js';
+
+const inputs = z.object({
+  data: z.string().min(1).describe('Data file to read: CSV/TSV (optionally .gz), JSON Lines or Parquet.'),
+  output: z.string().min(1).default('schema.yaml').describe('Where to write the Table Schema YAML (relative to the working directory).'),
+  dataFormat: z.enum(['csv', 'jsonl', 'parquet']).optional().describe('Format of the data file; detected from the extension when absent.'),
+  delimiter: z.string().optional().describe('CSV field delimiter (default `,`, or tab for .tsv); `\\t` means tab.'),
+});
+
+export interface InferSchemaData {
+  data: string;
+  output: string;
+  rowCount: number;
+  fields: InferredField[];
+}
+
+export const inferSchemaStep = defineStep({
+  name: 'infer-schema',
+  description: 'Reads a data file and writes a Frictionless Table Schema (YAML) with types, required fields and enums, ready to review and commit.',
+  inputs,
+  outputs: { schema: 'Path of the schema written.' },
+  async run(input, ctx) {
+    const show = (path: string) => {
+      const rel = relative(ctx.cwd, path);
+      return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+    };
+    const dataPath = resolve(ctx.cwd, input.data);
+    const outputPath = resolve(ctx.cwd, input.output);
+    const inferred = await inferSchema(dataPath, {
+      ...(input.dataFormat ? { format: input.dataFormat } : {}),
+      ...(input.delimiter !== undefined ? { delimiter: input.delimiter } : {}),
+    }).catch((error: unknown) => {
+      if (error && typeof error === 'object' && 'location' in error) {
+        const location = (error as { location?: { file: string } }).location;
+        if (location?.file === dataPath) location.file = show(dataPath);
+      }
+      throw error;
+    });
+    // Temp file then rename: a failed run never leaves a half-written schema behind.
+    await writeFileAtomic(outputPath, schemaYaml(inferred, show(dataPath)));
+    const markdown = markdownTable(
+      ['field', 'type', 'required', 'enum', 'missing'],
+      inferred.fields.map((field) => [escapeMarkdown(field.name), field.type, field.required ? 'yes' : '', field.enum ? String(field.enum.length) : '', String(field.nulls)]),
+    );
+    return {
+      status: 'passed',
+      summary: `${show(outputPath)}: ${inferred.fields.length} fields from ${inferred.rowCount} rows of ${show(dataPath)}`,
+      data: { data: show(dataPath), output: show(outputPath), rowCount: inferred.rowCount, fields: inferred.fields } satisfies InferSchemaData,
+      outputs: { schema: show(outputPath) },
+      markdown: `Schema **${escapeMarkdown(show(outputPath))}** inferred from **${escapeMarkdown(show(dataPath))}** (${inferred.rowCount} rows):\n\n${markdown}`,
+      files: { inputs: [dataPath], outputs: [outputPath] },
+    };
+  },
+});

@@ -1,0 +1,153 @@
+import { relative, resolve, isAbsolute } from 'node:path';
+import { z } from 'zod';
+import { usageError } from '../errors.js';
+import { escapeMarkdown, markdownTable } from '../report/markdown.js';
+import { loadSchema } from '../schema/load.js';
+import { validateTable, type CheckResult, type DataError } from '../schema/validate.js';
+import { defineStep } from './types.js';
+
+const inputs = z.object({
+  data: z.string().min(1).describe('Data file to check: CSV/TSV (optionally .gz), JSON Lines (.jsonl, .ndjson) or Parquet.'),
+  schema: z.string().min(1).describe('Frictionless Table Schema (JSON or YAML); dataset checks go under `x-modelci` (see docs/table-schema-extensions.md).'),
+  dataFormat: z.enum(['csv', 'jsonl', 'parquet']).optional().describe('Format of the data file; detected from the extension when absent.'),
+  delimiter: z.string().optional().describe('CSV field delimiter (default `,`, or tab for .tsv); `\\t` means tab.'),
+  maxErrors: z.number().int().positive().default(1000).describe('How many errors to list in the result; counts are always exact.'),
+  annotations: z.number().int().min(0).default(10).describe('How many of the first errors become annotations on the data file (GitHub shows them in the PR diff).'),
+  maxFieldSize: z.number().positive().default(1).describe('Largest CSV row in MiB before the file is refused as broken (an unterminated quote or a binary file).'),
+});
+
+export type ValidateDataInputs = z.infer<typeof inputs>;
+
+export interface ValidateDataData {
+  data: string;
+  schema: string;
+  rowCount: number;
+  errorCount: number;
+  errorCounts: Record<string, number>;
+  errors: DataError[];
+  checks: CheckResult[];
+}
+
+export const validateDataStep = defineStep({
+  name: 'validate-data',
+  description: 'Checks a CSV, JSON Lines or Parquet file against a Frictionless Table Schema plus dataset checks (row count, duplicates, nulls, statistics).',
+  inputs,
+  outputs: {
+    'row-count': 'Number of data rows read (blank rows included, as Frictionless counts).',
+    'error-count': 'Exact number of data errors.',
+    'failed-checks': 'Comma-separated names of the checks that failed.',
+  },
+  async run(input, ctx) {
+    const dataPath = resolve(ctx.cwd, input.data);
+    const schemaPath = resolve(ctx.cwd, input.schema);
+    const show = (path: string) => {
+      const rel = relative(ctx.cwd, path);
+      return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+    };
+    const schema = await loadSchema(schemaPath).catch((error: unknown) => {
+      throw relocate(error, schemaPath, show(schemaPath));
+    });
+    const report = await ctx.platform.group(`validate ${show(dataPath)}`, () =>
+      validateTable(dataPath, schema, {
+        maxErrors: input.maxErrors,
+        maxFieldSize: Math.round(input.maxFieldSize * (1 << 20)),
+        signal: ctx.signal,
+        ...(input.dataFormat ? { format: input.dataFormat } : {}),
+        ...(input.delimiter !== undefined ? { delimiter: input.delimiter } : {}),
+      }),
+    ).catch((error: unknown) => {
+      throw relocate(error, dataPath, show(dataPath));
+    });
+    if (report.rowCount === 0) {
+      throw usageError(`${show(dataPath)} has a header but no data rows`, {
+        code: 'data-no-rows',
+        location: { file: show(dataPath), line: 2 },
+        hint: 'An empty table usually means an upstream step failed; check how the file was produced.',
+      });
+    }
+    const failed = report.checks.filter((check) => check.status === 'failed');
+    const status = failed.length === 0 ? 'passed' : 'failed';
+    const file = show(dataPath);
+    for (const error of report.errors.slice(0, input.annotations)) {
+      ctx.platform.error(`${error.code}: ${error.message}`, { file, ...(error.line !== undefined ? { line: error.line } : {}) });
+    }
+    for (const check of failed) {
+      if (check.name !== 'table-schema') ctx.platform.error(`${check.name}${check.field ? ` (${check.field})` : ''}: ${check.message}`, { file });
+    }
+    const summary =
+      status === 'passed'
+        ? `${file}: ${report.rowCount} rows valid, ${report.checks.length} check${report.checks.length === 1 ? "" : "s"} passed`
+        : `${file}: ${report.errorCount} errors in ${report.rowCount} rows; failed: ${failed.map((check) => check.name + (check.field ? `(${check.field})` : '')).join(', ')}`;
+    const data: ValidateDataData = {
+      data: file,
+      schema: show(schemaPath),
+      rowCount: report.rowCount,
+      errorCount: report.errorCount,
+      errorCounts: report.errorCounts,
+      errors: report.errors,
+      checks: report.checks.map(({ examples: _examples, ...check }) => check),
+    };
+    return {
+      status,
+      summary,
+      data,
+      outputs: {
+        'row-count': String(report.rowCount),
+        'error-count': String(report.errorCount),
+        'failed-checks': failed.map((check) => check.name + (check.field ? `:${check.field}` : '')).join(','),
+      },
+      markdown: validationMarkdown(file, show(schemaPath), report.rowCount, report.errorCount, report.checks, report.errors),
+      files: { inputs: [dataPath, schemaPath] },
+    };
+  },
+});
+
+/** Errors from the readers name the absolute path; show the path the user typed. */
+function relocate(error: unknown, absolute: string, shown: string): unknown {
+  if (error && typeof error === 'object' && 'location' in error) {
+    const location = (error as { location?: { file: string } }).location;
+    if (location && location.file === absolute) location.file = shown;
+    if (error instanceof Error) error.message = error.message.split(absolute).join(shown);
+  }
+  return error;
+}
+
+export function validationMarkdown(file: string, schema: string, rowCount: number, errorCount: number, checks: CheckResult[], errors: DataError[]): string {
+  const lines: string[] = [];
+  lines.push(`**${escapeMarkdown(file)}** against **${escapeMarkdown(schema)}**: ${rowCount} rows, ${errorCount} error${errorCount === 1 ? '' : 's'}.`);
+  lines.push('');
+  const rows = checks.map((check) => [
+    check.status === 'passed' ? '✅ passed' : '❌ failed',
+    escapeMarkdown(check.name),
+    check.field ? `\`${escapeMarkdown(check.field).replace(/`/g, '')}\`` : '',
+    check.observed === undefined || check.observed === null ? (check.count !== undefined ? String(check.count) : '') : String(check.observed),
+    check.expected ? escapeMarkdown(check.expected) : '',
+    escapeMarkdown(
+      check.examples && check.examples.length > 0 && check.status === 'failed'
+        ? check.examples.map((example) => `row ${example.rowNumber ?? 'header'}${example.fieldName ? ` ${example.fieldName}` : ''}: ${example.code}${example.cell ? ` "${example.cell.slice(0, 40)}"` : ''}`).join('; ')
+        : check.message,
+    ),
+  ]);
+  lines.push(markdownTable(['status', 'check', 'field', 'observed', 'expected', 'details'], rows));
+  if (errors.length > 0) {
+    const shown = errors.slice(0, 20);
+    lines.push('');
+    lines.push(`First ${shown.length} of ${errorCount} errors:`);
+    lines.push('');
+    lines.push(
+      markdownTable(
+        ['row', 'line', 'field', 'code', 'cell', 'message'],
+        shown.map((error) => [
+          error.rowNumber === undefined ? 'header' : String(error.rowNumber),
+          error.line === undefined ? '' : String(error.line),
+          escapeMarkdown(error.fieldName ?? ''),
+          escapeMarkdown(error.code),
+          escapeMarkdown((error.cell ?? '').slice(0, 60)),
+          escapeMarkdown(error.note ?? error.message),
+        ]),
+        { align: ['right', 'right', 'left', 'left', 'left', 'left'] },
+      ),
+    );
+  }
+  return lines.join('\n');
+}
