@@ -4,6 +4,8 @@ import { registryHistoryStep } from './registry-history.js';
 import { registryLsStep } from './registry-ls.js';
 import { registryPullStep } from './registry-pull.js';
 import { registryShowStep } from './registry-show.js';
+import { inferSchemaStep } from './infer-schema.js';
+import { validateDataStep } from './validate-data.js';
 import type { StepDefinition } from './types.js';
 
 /**
@@ -12,6 +14,8 @@ import type { StepDefinition } from './types.js';
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const STEPS: StepDefinition<any, any>[] = [
+  inferSchemaStep,
+  validateDataStep,
   pushModelStep,
   registryLsStep,
   registryShowStep,
