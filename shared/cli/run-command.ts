@@ -1,4 +1,6 @@
-import { ExitCode, asModelciError, formatError, type ModelciError } from '../errors.js';
+import { ExitCode, asModelciError, formatErrorBody, type ModelciError } from '../errors.js';
+import { PLATFORM_NAMES, createPlatform, detectPlatform } from '../platform/create-platform.js';
+import type { PlatformName } from '../platform/types.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { executeStep, statusMark, type StepOutcome } from '../steps/execute-step.js';
 import { inputFields } from '../steps/input-fields.js';
@@ -52,8 +54,11 @@ function stepLines(outcome: StepOutcome, cwd: string): string[] {
   return lines;
 }
 
-function reportError(io: CliIo, format: OutputFormat, error: ModelciError): number {
-  io.stderr.write(`error: ${formatError(error)}\n`);
+/** Errors before a step starts still go through the platform, so GitHub shows them as annotations. */
+async function reportError(io: CliIo, format: OutputFormat, error: ModelciError): Promise<number> {
+  const platformName = io.env.MODELCI_PLATFORM && (PLATFORM_NAMES as readonly string[]).includes(io.env.MODELCI_PLATFORM) ? (io.env.MODELCI_PLATFORM as PlatformName) : detectPlatform(io.env);
+  const platform = await createPlatform(platformName, { env: io.env, outDir: io.cwd, stepName: 'modelci', log: io.stderr });
+  platform.error(formatErrorBody(error), error.location);
   if (format === 'json') io.stdout.write(`${JSON.stringify({ status: 'error', error: error.toJSON() }, null, 2)}\n`);
   return error.exitCode;
 }
@@ -118,6 +123,6 @@ export async function runCli(argv: readonly string[], io: CliIo, catalog: readon
     printOutcome(io, format, outcome, outcome.error ? [] : stepLines(outcome, workspace.cwd));
     return outcome.exitCode;
   } catch (caught) {
-    return reportError(io, format, asModelciError(caught));
+    return await reportError(io, format, asModelciError(caught));
   }
 }

@@ -1,11 +1,15 @@
 import { join } from 'node:path';
 import { createPlatform } from '../platform/create-platform.js';
 import { DirectoryArtifactStore } from '../platform/directory-artifacts.js';
-import type { ArtifactStore } from '../platform/types.js';
+import type { ArtifactStore, Platform } from '../platform/types.js';
 import type { StepContext } from '../steps/types.js';
 import type { Workspace } from './workspace.js';
 
-async function artifactStore(workspace: Workspace): Promise<ArtifactStore> {
+async function artifactStore(workspace: Workspace, env: NodeJS.ProcessEnv, platform: Platform): Promise<ArtifactStore> {
+  if (workspace.platform === 'github') {
+    const { GithubArtifactStore } = await import('../platform/github-artifacts.js');
+    return new GithubArtifactStore({ env, warn: (message) => platform.warning(message) });
+  }
   return new DirectoryArtifactStore(join(workspace.outDir, 'artifacts'));
 }
 
@@ -17,7 +21,7 @@ export async function createStepContext(workspace: Workspace, stepName: string, 
     verbose: workspace.verbose,
     ...(log ? { log } : {}),
   });
-  return { platform, artifacts: await artifactStore(workspace), cwd: workspace.cwd, outDir: workspace.outDir, env, signal };
+  return { platform, artifacts: await artifactStore(workspace, env, platform), cwd: workspace.cwd, outDir: workspace.outDir, env, signal };
 }
 
 /** GitLab outputs are written in the background; wait for them before the process ends. */
