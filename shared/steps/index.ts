@@ -4,6 +4,7 @@ import { registryHistoryStep } from './registry-history.js';
 import { registryLsStep } from './registry-ls.js';
 import { registryPullStep } from './registry-pull.js';
 import { registryShowStep } from './registry-show.js';
+import { evaluateStep } from './evaluate.js';
 import { inferSchemaStep } from './infer-schema.js';
 import { validateDataStep } from './validate-data.js';
 import type { StepDefinition } from './types.js';
@@ -16,6 +17,7 @@ import type { StepDefinition } from './types.js';
 export const STEPS: StepDefinition<any, any>[] = [
   inferSchemaStep,
   validateDataStep,
+  evaluateStep,
   pushModelStep,
   registryLsStep,
   registryShowStep,

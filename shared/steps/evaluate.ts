@@ -1,0 +1,438 @@
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
+import { basename, join, relative, resolve } from 'node:path';
+import { z } from 'zod';
+import { closestMatch } from '../config/did-you-mean.js';
+import { readHeader, streamColumns } from '../data/index.js';
+import { usageError } from '../errors.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
+import { sha256File } from '../files/digest.js';
+import { binaryConfusion, binaryCurves, binaryStats, reliabilityCurve } from '../metrics/binary.js';
+import { ClassIndex, parseBinaryLabel, parseNumber, sortClasses, type CellValue } from '../metrics/columns.js';
+import { binaryEvaluator, multiclassEvaluator, regressionEvaluator, type Evaluator } from '../metrics/evaluator.js';
+import { multiclassConfusion } from '../metrics/multiclass.js';
+import { summarize, type MetricResult } from '../metrics/summary.js';
+import { checkThresholds, parseThresholds, type ThresholdResult } from '../metrics/thresholds.js';
+import { METRICS, type Task } from '../metrics/types.js';
+import { calibrationChart, confusionChart, precisionRecallChart, rocChart, type Chart } from '../report/charts/metric-charts.js';
+import { details, escapeMarkdown, formatNumber, markdownTable } from '../report/markdown.js';
+import { defineStep } from './types.js';
+
+const inputs = z.object({
+  predictions: z.string().min(1).describe('Per-row predictions file (CSV, JSON Lines or Parquet) with the label and the model output.'),
+  task: z.enum(['binary', 'multiclass', 'regression']).describe('binary: --score (probability of the positive class); multiclass: class probability columns and/or --prediction; regression: --prediction.'),
+  label: z.string().min(1).describe('Column with the true label (binary: 0/1, true/false or see --pos-label; multiclass: class name; regression: number).'),
+  score: z.string().optional().describe('Binary: column with the score or probability of the positive class.'),
+  prediction: z.string().optional().describe('Column with the hard prediction: the predicted value (regression) or class (multiclass, binary); default from the scores.'),
+  probaPrefix: z.string().optional().describe('Multiclass: prefix of the class probability columns; `p_` reads p_0, p_1, ... and the class is the rest of the name.'),
+  probaColumns: z.array(z.string()).default([]).describe('Multiclass: class probability columns, each `column` (the class is its name) or `class=column`.'),
+  posLabel: z.string().optional().describe('Binary: the label value of the positive class; every other value is negative. Default: 0/1, true/false, yes/no.'),
+  weight: z.string().optional().describe('Column with sample weights (non-negative numbers).'),
+  id: z.string().optional().describe('Column with a unique row id, recorded so compare can pair two models row by row.'),
+  threshold: z.number().min(0).max(1).default(0.5).describe('Binary: predict positive when score >= threshold.'),
+  slice: z.array(z.string()).default([]).describe('Column to slice by; the metrics are computed for each of its values (repeatable).'),
+  minSliceSize: z.number().int().min(1).default(30).describe('Slices with fewer rows are reported as too small, without numbers.'),
+  bootstrap: z.number().int().min(0).max(100000).default(1000).describe('Bootstrap resamples for the confidence intervals (stratified by class for classification); 0 turns them off.'),
+  seed: z.number().int().min(0).default(42).describe('Seed of the bootstrap: the same seed gives the same intervals.'),
+  confidence: z.number().gt(0).lt(1).default(0.95).describe('Confidence level of the intervals.'),
+  bins: z.number().int().min(2).max(100).default(10).describe('Binary: uniform bins of the calibration curve and the expected calibration error.'),
+  metrics: z.array(z.string()).default([]).describe('Metrics to report (scikit-learn names, comma-separated or repeated); default all for the task.'),
+  min: z.array(z.string()).default([]).describe('Lower bounds, `metric=value` (e.g. roc_auc=0.8); the step fails when a value is below, or undefined.'),
+  max: z.array(z.string()).default([]).describe('Upper bounds for error metrics, `metric=value` (e.g. log_loss=0.5); the step fails when a value is above, or undefined.'),
+});
+
+type Inputs = z.infer<typeof inputs>;
+
+interface SliceResult {
+  column: string;
+  value: string;
+  n: number;
+  status: 'ok' | 'too-small';
+  reason?: string;
+  metrics?: Record<string, MetricResult>;
+}
+
+interface Columns {
+  y: Uint8Array | Int32Array | Float64Array;
+  score?: Float64Array;
+  pred?: Uint8Array | Int32Array | Float64Array;
+  proba?: Float64Array;
+  weight?: Float64Array;
+  slices: Record<string, string[]>;
+  classes?: string[];
+  rows: number;
+}
+
+/** The probability columns of a multiclass problem: class name -> column. */
+async function probabilityColumns(path: string, options: Inputs): Promise<{ classes: string[]; columns: string[] } | null> {
+  const pairs: [string, string][] = [];
+  if (options.probaPrefix) {
+    const header = await readHeader(path);
+    for (const name of header) if (name.startsWith(options.probaPrefix) && name.length > options.probaPrefix.length) pairs.push([name.slice(options.probaPrefix.length), name]);
+    if (pairs.length === 0) {
+      throw usageError(`no column of ${path} starts with --proba-prefix '${options.probaPrefix}'`, { code: 'evaluate-no-proba-columns', location: { file: path, line: 1 }, hint: `Columns: ${header.join(', ')}.` });
+    }
+  }
+  for (const spec of options.probaColumns.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean)) {
+    const at = spec.indexOf('=');
+    pairs.push(at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, spec]);
+  }
+  if (pairs.length === 0) return null;
+  if (pairs.length < 2) throw usageError('multiclass needs at least two class probability columns', { code: 'evaluate-no-proba-columns', hint: 'Use --proba-prefix p_ for columns p_0, p_1, ... or list them with --proba-columns.' });
+  const classes = sortClasses(pairs.map(([name]) => name));
+  if (classes.length !== pairs.length) throw usageError('two probability columns name the same class', { code: 'evaluate-duplicate-class', hint: pairs.map(([c, col]) => `${c}=${col}`).join(', ') });
+  const byClass = new Map(pairs);
+  return { classes, columns: classes.map((c) => byClass.get(c)!) };
+}
+
+async function readPredictions(path: string, display: string, options: Inputs, signal: AbortSignal): Promise<Columns> {
+  const task = options.task as Task;
+  if (task === 'binary' && !options.score) throw usageError('binary evaluation needs --score (the probability of the positive class)', { code: 'evaluate-missing-input', hint: 'For example --score score.' });
+  if (task === 'regression' && !options.prediction) throw usageError('regression needs --prediction (the predicted value)', { code: 'evaluate-missing-input', hint: 'For example --prediction prediction.' });
+  const proba = task === 'multiclass' ? await probabilityColumns(path, options) : null;
+  if (task === 'multiclass' && !proba && !options.prediction) {
+    throw usageError('multiclass needs class probabilities or --prediction', { code: 'evaluate-missing-input', hint: 'Use --proba-prefix p_ (columns p_0, p_1, ...), --proba-columns, or --prediction.' });
+  }
+  const wanted = [options.label, options.score, options.prediction, options.weight, options.id, ...(proba?.columns ?? []), ...options.slice].filter((c): c is string => Boolean(c));
+  const columns = [...new Set(wanted)];
+
+  const y: number[] = [];
+  const score: number[] = [];
+  const pred: (number | string)[] = [];
+  const weight: number[] = [];
+  const probaValues: number[] = [];
+  const slices: Record<string, string[]> = Object.fromEntries(options.slice.map((c) => [c, [] as string[]]));
+  const labelsSeen: string[] = [];
+  const ids = options.id ? new Map<string, number>() : null;
+  const classIndex = proba ? new ClassIndex(proba.classes) : null;
+  for await (const batch of streamColumns(path, columns)) {
+    if (signal.aborted) break;
+    const count = batch.columns[options.label]!.length;
+    for (let r = 0; r < count; r++) {
+      const row = batch.firstRowNumber + r;
+      const cell = (column: string): CellValue => batch.columns[column]![r] as CellValue;
+      const place = (column: string) => ({ file: display, column, row });
+      const label = cell(options.label);
+      if (task === 'binary') y.push(parseBinaryLabel(label, place(options.label), options.posLabel));
+      else if (task === 'regression') y.push(parseNumber(label, place(options.label), 'numeric labels'));
+      else if (classIndex) y.push(classIndex.get(label, place(options.label)));
+      else {
+        if (label === null) parseNumber(null, place(options.label), 'a class');
+        labelsSeen.push(String(label).trim());
+      }
+      if (options.score) score.push(parseNumber(cell(options.score), place(options.score), 'numeric scores'));
+      if (options.prediction) {
+        const p = cell(options.prediction);
+        if (task === 'regression') pred.push(parseNumber(p, place(options.prediction), 'numeric predictions'));
+        else if (task === 'binary') pred.push(parseBinaryLabel(p, place(options.prediction), options.posLabel));
+        else if (classIndex) pred.push(classIndex.get(p, place(options.prediction)));
+        else {
+          if (p === null) parseNumber(null, place(options.prediction), 'a predicted class');
+          pred.push(String(p).trim());
+        }
+      }
+      if (options.weight) {
+        const w = parseNumber(cell(options.weight), place(options.weight), 'non-negative weights');
+        if (w < 0) throw usageError(`row ${row}, column '${options.weight}': weight ${w} is negative`, { code: 'constraint-error', location: { file: display, line: row }, hint: 'Sample weights must be >= 0.' });
+        weight.push(w);
+      }
+      if (proba) for (const column of proba.columns) probaValues.push(parseNumber(cell(column), place(column), 'class probabilities'));
+      if (ids && options.id) {
+        const key = String(cell(options.id));
+        const before = ids.get(key);
+        if (before !== undefined) throw usageError(`row ${row}, column '${options.id}': id '${key}' repeats row ${before}`, { code: 'unique-error', location: { file: display, line: row }, hint: 'Row ids must be unique so compare can pair rows.' });
+        ids.set(key, row);
+      }
+      for (const column of options.slice) {
+        const v = cell(column);
+        slices[column]!.push(v === null ? '(missing)' : String(v));
+      }
+    }
+  }
+  const rows = y.length + labelsSeen.length;
+  if (rows === 0) throw usageError(`${display} has no rows to evaluate`, { code: 'data-empty', location: { file: display }, hint: 'Write one row per prediction under the header.' });
+
+  const out: Columns = { y: Float64Array.from(y), slices, rows };
+  if (options.weight) out.weight = Float64Array.from(weight);
+  if (task === 'binary') {
+    out.y = Uint8Array.from(y);
+    out.score = Float64Array.from(score);
+    if (options.prediction) out.pred = Uint8Array.from(pred as number[]);
+  } else if (task === 'regression') {
+    out.pred = Float64Array.from(pred as number[]);
+  } else if (classIndex && proba) {
+    out.y = Int32Array.from(y);
+    out.proba = Float64Array.from(probaValues);
+    out.classes = proba.classes;
+    if (options.prediction) out.pred = Int32Array.from(pred as number[]);
+  } else {
+    const classes = sortClasses([...labelsSeen, ...(pred as string[])]);
+    const index = new ClassIndex(classes);
+    out.classes = classes;
+    out.y = Int32Array.from(labelsSeen, (l) => index.find(l)!);
+    out.pred = Int32Array.from(pred as string[], (p) => index.find(p)!);
+  }
+  return out;
+}
+
+function gather<T extends Uint8Array | Int32Array | Float64Array>(array: T, rows: number[], stride = 1): T {
+  const out = new (array.constructor as new (n: number) => T)(rows.length * stride);
+  for (let i = 0; i < rows.length; i++) for (let s = 0; s < stride; s++) out[i * stride + s] = array[rows[i]! * stride + s]!;
+  return out;
+}
+
+function makeEvaluator(task: Task, c: Columns, options: Inputs, rows?: number[]): Evaluator {
+  const pick = <T extends Uint8Array | Int32Array | Float64Array>(a: T | undefined, stride = 1): T | undefined => (a && rows ? gather(a, rows, stride) : a);
+  const weight = pick(c.weight) ?? null;
+  if (task === 'binary') return binaryEvaluator({ y: pick(c.y as Uint8Array)!, score: pick(c.score)!, pred: pick(c.pred as Uint8Array | undefined), weight, threshold: options.threshold, bins: options.bins });
+  if (task === 'regression') return regressionEvaluator({ y: pick(c.y as Float64Array)!, pred: pick(c.pred as Float64Array)!, weight });
+  const k = c.classes!.length;
+  return multiclassEvaluator({ y: pick(c.y as Int32Array)!, k, proba: pick(c.proba, k) ?? null, pred: pick(c.pred as Int32Array | undefined) ?? null, weight, classes: c.classes! });
+}
+
+function selectedMetrics(task: Task, requested: string[], thresholdMetrics: string[]): Set<string> | undefined {
+  const names = requested.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) return undefined;
+  const known = METRICS[task];
+  for (const name of names) {
+    if (!known.includes(name)) {
+      const close = closestMatch(name, known);
+      throw usageError(`--metrics names unknown metric '${name}' for task ${task}`, { code: 'evaluate-unknown-metric', hint: `${close ? `Did you mean '${close}'? ` : ''}Metrics for ${task}: ${known.join(', ')}.` });
+    }
+  }
+  return new Set([...names, ...thresholdMetrics]);
+}
+
+function valueText(m: MetricResult): string {
+  return m.value === null ? '**undefined**' : formatNumber(m.value);
+}
+
+function ciText(m: MetricResult): string {
+  return m.ci ? `[${formatNumber(m.ci[0])}, ${formatNumber(m.ci[1])}]` : '—';
+}
+
+function metricsTable(metrics: Record<string, MetricResult>, confidence: number): string {
+  const rows = Object.entries(metrics).map(([name, m]) => [
+    `\`${name}\``,
+    valueText(m),
+    ciText(m),
+    String(m.n),
+    escapeMarkdown(m.reason ?? m.note ?? ''),
+  ]);
+  return markdownTable(['metric', 'value', `${Math.round(confidence * 100)}% CI`, 'n', 'note'], rows, { align: ['left', 'right', 'right', 'right', 'left'] });
+}
+
+function thresholdTable(results: ThresholdResult[]): string {
+  return markdownTable(
+    ['', 'metric', 'bound', 'value', 'why'],
+    results.map((t) => [t.passed ? '✅' : '❌', `\`${t.metric}\``, `${t.op} ${formatNumber(t.threshold)}`, t.value === null ? '**undefined**' : formatNumber(t.value), escapeMarkdown(t.reason ?? '')]),
+  );
+}
+
+function confusionTable(labels: string[], matrix: number[][]): string {
+  return markdownTable(
+    ['true \\ predicted', ...labels.map((l) => escapeMarkdown(l))],
+    matrix.map((row, i) => [escapeMarkdown(labels[i]!), ...row.map((v) => formatNumber(v, 6))]),
+    { align: ['left', ...labels.map(() => 'right' as const)] },
+  );
+}
+
+function headline(task: Task): string[] {
+  if (task === 'binary') return ['roc_auc', 'average_precision', 'f1', 'log_loss'];
+  if (task === 'multiclass') return ['accuracy', 'f1_macro', 'roc_auc_ovr', 'log_loss'];
+  return ['rmse', 'mae', 'r2'];
+}
+
+function slicesTable(task: Task, slices: SliceResult[]): string {
+  const names = headline(task);
+  return markdownTable(
+    ['slice', 'value', 'n', ...names.map((n) => `\`${n}\``)],
+    slices.map((s) => [
+      escapeMarkdown(s.column),
+      escapeMarkdown(s.value),
+      String(s.n),
+      ...names.map((n) => {
+        if (s.status === 'too-small') return 'too small';
+        const m = s.metrics?.[n];
+        if (!m) return '—';
+        return m.ci ? `${valueText(m)} ${ciText(m)}` : valueText(m);
+      }),
+    ]),
+    { align: ['left', 'left', 'right', ...names.map(() => 'right' as const)] },
+  );
+}
+
+/** Thin a curve to at most `max` points for charts and evidence, keeping the ends. */
+function thinCurve(x: number[], y: number[], max = 1000): { x: number[]; y: number[] } {
+  if (x.length <= max) return { x, y };
+  const ox: number[] = [];
+  const oy: number[] = [];
+  const stride = (x.length - 1) / (max - 1);
+  for (let i = 0; i < max; i++) {
+    const j = Math.round(i * stride);
+    ox.push(x[j]!);
+    oy.push(y[j]!);
+  }
+  return { x: ox, y: oy };
+}
+
+async function copyAtomic(source: string, target: string): Promise<void> {
+  await mkdir(join(target, '..'), { recursive: true });
+  const temp = `${target}.${process.pid}.tmp`;
+  try {
+    await copyFile(source, temp);
+    await rename(temp, target);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+function extensionOf(path: string): string {
+  const name = basename(path).toLowerCase();
+  const match = /(\.(csv|tsv|jsonl|ndjson|json|parquet|txt)(\.gz)?)$/.exec(name);
+  return match ? match[1]! : '.data';
+}
+
+export const evaluateStep = defineStep({
+  name: 'evaluate',
+  description: 'Scores per-row predictions with scikit-learn metrics, bootstrap confidence intervals, slices, calibration and charts, and fails below the thresholds.',
+  inputs,
+  outputs: {
+    metrics: 'JSON object: metric name -> value (null when undefined).',
+    'failed-thresholds': 'How many thresholds failed.',
+    predictions: 'Path of the stored copy of the predictions, for compare.',
+  },
+  async run(options, ctx) {
+    const task = options.task as Task;
+    const known = METRICS[task];
+    const thresholds = [...parseThresholds(options.min, '>=', known), ...parseThresholds(options.max, '<=', known)];
+    const only = selectedMetrics(task, options.metrics, thresholds.map((t) => t.metric));
+    const path = resolve(ctx.cwd, options.predictions);
+    const display = relative(ctx.cwd, path) || path;
+
+    const columns = await ctx.platform.group('Read predictions', () => readPredictions(path, display, options, ctx.signal));
+    if (task === 'multiclass' && options.threshold !== 0.5) ctx.platform.warning('--threshold applies to binary tasks only; ignored.');
+    const summaryOptions = { bootstrap: options.bootstrap, seed: options.seed, confidence: options.confidence, signal: ctx.signal, ...(only ? { only } : {}) };
+    const evaluator = makeEvaluator(task, columns, options);
+    const metrics = await ctx.platform.group(`Metrics${options.bootstrap ? ` with ${options.bootstrap} bootstrap resamples` : ''}`, async () => summarize(evaluator, summaryOptions));
+
+    const slices: SliceResult[] = [];
+    for (const column of options.slice) {
+      const values = columns.slices[column]!;
+      const groups = new Map<string, number[]>();
+      values.forEach((v, i) => {
+        let rows = groups.get(v);
+        if (!rows) groups.set(v, (rows = []));
+        rows.push(i);
+      });
+      const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
+      for (const [value, rows] of ordered) {
+        if (rows.length < options.minSliceSize) {
+          slices.push({ column, value, n: rows.length, status: 'too-small', reason: `fewer than ${options.minSliceSize} rows (--min-slice-size)` });
+          continue;
+        }
+        slices.push({ column, value, n: rows.length, status: 'ok', metrics: summarize(makeEvaluator(task, columns, options, rows), summaryOptions) });
+      }
+    }
+
+    const thresholdResults = checkThresholds(thresholds, metrics);
+    const failed = thresholdResults.filter((t) => !t.passed);
+
+    // Charts and the confusion matrix.
+    const dir = join(ctx.outDir, 'evaluate');
+    const charts: Chart[] = [];
+    const extra: Record<string, unknown> = {};
+    let confusion: { labels: string[]; matrix: number[][] };
+    if (task === 'binary') {
+      const b = evaluator as ReturnType<typeof binaryEvaluator>;
+      const stats = binaryStats(b.prepared, null);
+      const negative = options.posLabel ? `not ${options.posLabel}` : '0';
+      const positive = options.posLabel ?? '1';
+      confusion = { labels: [negative, positive], matrix: binaryConfusion(stats) };
+      const reliability = reliabilityCurve(stats);
+      extra.threshold = options.threshold;
+      extra.prevalence = stats.total > 0 ? (stats.tp + stats.fn) / stats.total : null;
+      extra.calibration = { bins: options.bins, ece: metrics.ece?.value ?? null, curve: reliability };
+      const curves = binaryCurves(b.prepared);
+      const auc = metrics.roc_auc?.value ?? evaluator.evaluate(null).roc_auc!.value;
+      if (curves && auc !== null) {
+        const roc = thinCurve(curves.roc.fpr, curves.roc.tpr);
+        const pr = thinCurve(curves.pr.recall, curves.pr.precision);
+        extra.curves = { roc: { fpr: roc.x, tpr: roc.y }, pr: { recall: pr.x, precision: pr.y } };
+        charts.push(rocChart(roc, auc, metrics.roc_auc?.ci ?? null));
+        const ap = metrics.average_precision;
+        charts.push(precisionRecallChart(pr, ap?.value ?? null, (extra.prevalence as number | null) ?? 0, ap?.ci ?? null));
+      }
+      if (b.prepared.probabilities && reliability.length > 0) charts.push(calibrationChart(reliability, metrics.ece?.value ?? null, metrics.ece?.ci ?? null));
+    } else if (task === 'multiclass') {
+      const m = evaluator as ReturnType<typeof multiclassEvaluator>;
+      confusion = { labels: m.prepared.classes, matrix: multiclassConfusion(m.prepared) };
+      extra.classes = m.prepared.classes;
+    } else {
+      confusion = { labels: [], matrix: [] };
+    }
+    if (task !== 'regression') charts.push(confusionChart(confusion.labels, confusion.matrix));
+
+    // Keep the per-row predictions next to the evidence, by digest, so compare can pair rows.
+    const stored = join(dir, `predictions${extensionOf(path)}`);
+    await copyAtomic(path, stored);
+    const chartFiles: Record<string, string> = {};
+    for (const chart of charts) {
+      const file = join(dir, `${chart.name}.svg`);
+      await writeFileAtomic(file, chart.svg);
+      chartFiles[chart.name] = relative(ctx.cwd, file) || file;
+    }
+
+    const storedDisplay = relative(ctx.cwd, stored) || stored;
+    const data = {
+      task,
+      n: columns.rows,
+      weighted: Boolean(options.weight),
+      metrics,
+      ...(task !== 'regression' ? { confusionMatrix: confusion } : {}),
+      ...extra,
+      slices,
+      thresholds: thresholdResults,
+      bootstrap: options.bootstrap > 0
+        ? { resamples: options.bootstrap, seed: options.seed, confidence: options.confidence, method: 'percentile', stratified: task !== 'regression' }
+        : null,
+      predictions: {
+        source: display,
+        file: storedDisplay,
+        sha256: await sha256File(stored),
+        rows: columns.rows,
+        columns: { label: options.label, ...(options.score ? { score: options.score } : {}), ...(options.prediction ? { prediction: options.prediction } : {}), ...(options.weight ? { weight: options.weight } : {}), ...(options.id ? { id: options.id } : {}) },
+      },
+      charts: chartFiles,
+    };
+
+    const shown = headline(task).filter((name) => metrics[name]).map((name) => {
+      const m = metrics[name]!;
+      return `${name} ${m.value === null ? 'undefined' : formatNumber(m.value)}${m.ci ? ` [${formatNumber(m.ci[0])}, ${formatNumber(m.ci[1])}]` : ''}`;
+    });
+    const summary = `${task} on ${columns.rows} rows: ${shown.join(', ')}${thresholds.length ? `; ${thresholds.length - failed.length}/${thresholds.length} thresholds passed` : ''}`;
+
+    const md: string[] = [];
+    md.push(`**${escapeMarkdown(display)}** · ${task} · ${columns.rows} rows${options.weight ? ' (weighted)' : ''}${options.bootstrap ? ` · ${Math.round(options.confidence * 100)}% percentile bootstrap, ${options.bootstrap} resamples${task !== 'regression' ? ' stratified by class' : ''}, seed ${options.seed}` : ''}`);
+    if (thresholdResults.length) md.push(thresholdTable(thresholdResults));
+    md.push(metricsTable(metrics, options.confidence));
+    if (task !== 'regression') md.push(`Confusion matrix${task === 'binary' ? ` at threshold ${options.threshold}` : ''}:\n\n${confusionTable(confusion.labels, confusion.matrix)}`);
+    if (slices.length) md.push(details(`Slices (${slices.length})`, slicesTable(task, slices)));
+    for (const chart of charts) md.push(chart.mermaid);
+
+    for (const t of failed) ctx.platform.error(`threshold failed: ${t.metric} ${t.op} ${t.threshold}: ${t.value === null ? (t.reason ?? 'undefined') : `got ${t.value}`}`);
+
+    return {
+      status: failed.length ? 'failed' : 'passed',
+      summary,
+      data,
+      outputs: {
+        metrics: JSON.stringify(Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, v.value]))),
+        'failed-thresholds': String(failed.length),
+        predictions: storedDisplay,
+      },
+      markdown: md.join('\n\n'),
+      files: { inputs: [path], outputs: [stored, ...charts.map((c) => join(dir, `${c.name}.svg`))] },
+    };
+  },
+});
