@@ -257,7 +257,11 @@ export function createCaster(options: CastOptions): Caster {
 // Email as python-validators checks it, simplified: dot-atom local part, a domain with a TLD.
 const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,}$/;
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const UUID_HEX = /^[0-9a-fA-F]{32}$/;
+/** Python's uuid.UUID(str): optional urn:/uuid: prefixes and braces, hyphens anywhere, 32 hex digits. */
+const UUID = {
+  test: (value: string) => UUID_HEX.test(value.replace('urn:', '').replace('uuid:', '').replace(/^[{}]+|[{}]+$/g, '').replace(/-/g, '')),
+};
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function stringCaster(format: string): Caster {
