@@ -3,7 +3,11 @@ import { multiclassMetrics, prepareMulticlass, type MulticlassInput, type Prepar
 import { prepareRegression, regressionMetrics, type PreparedRegression, type RegressionInput } from './regression.js';
 import type { MetricValues, Multiplicity } from './types.js';
 
-/** What the bootstrap and the slices need from a task: rows, strata, and one evaluation. */
+/**
+ * What the bootstrap needs from a task: a number of positions, strata of positions, and one
+ * evaluation given a multiplicity per position. Positions are rows, except for binary, which
+ * keeps rows in descending score order (`prepared.order` maps a position to its row).
+ */
 export interface Evaluator {
   size: number;
   strata: Uint32Array[];
