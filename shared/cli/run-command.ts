@@ -8,6 +8,7 @@ import { resolveInputs } from '../steps/resolve-inputs.js';
 import { STEPS } from '../steps/index.js';
 import type { StepDefinition } from '../steps/types.js';
 import { TOOL_VERSION } from '../version.js';
+import { dirname, relative } from 'node:path';
 import { didYouMean } from '../config/did-you-mean.js';
 import { usageError } from '../errors.js';
 import { envInputs } from './env-inputs.js';
@@ -90,7 +91,9 @@ export async function runCli(argv: readonly string[], io: CliIo, catalog: readon
       const workspace = await resolveWorkspace(split.globals, io.cwd, io.env, steps);
       format = workspace.format;
       const outcome = await runPipeline(workspace, steps, io.env, io.signal, io.stderr);
-      printOutcome(io, format, outcome, outcome.steps.flatMap((step) => stepLines(step, workspace.cwd)));
+      const last = outcome.steps.at(-1);
+      const verdict = `${statusMark(outcome.document.status as 'passed')} pipeline ${String(outcome.document.status)}: ${outcome.steps.map((step) => `${step.step} ${step.status}`).join(', ')}`;
+      printOutcome(io, format, outcome, [verdict, ...(last?.evidencePath ? [`   evidence: ${relative(workspace.cwd, dirname(last.evidencePath))}/`] : [])]);
       return outcome.exitCode;
     }
     const { step, consumed } = findCommand(split.words, steps);
