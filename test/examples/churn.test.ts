@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/python.js';
+import { runCliCaptured } from '../helpers/run-cli.js';
+
+const example = join(repoRoot, 'examples', 'churn');
+
+async function copyExample(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'modelci-churn-'));
+  await cp(example, dir, { recursive: true, filter: (source) => !source.includes('.modelci') });
+  return dir;
+}
+
+describe('examples/churn', () => {
+  it.each([
+    { file: 'data/churn.csv', args: ['--rows', '3000', '--seed', '7'] },
+    { file: 'data/reference.csv', args: ['--rows', '2000', '--seed', '11', '--shift', '0.05'] },
+  ])('the seeded generator reproduces $file byte for byte', async ({ file, args }) => {
+    const dir = await mkdtemp(join(tmpdir(), 'modelci-gen-'));
+    execFileSync('python3', [join(example, 'generate_data.py'), ...args, '--out', join(dir, 'out.csv')]);
+    expect(await readFile(join(dir, 'out.csv'), 'utf8')).toBe(await readFile(join(example, file), 'utf8'));
+  });
+
+  it('runs its pipeline, and a second run reuses the trained model from the run cache', async () => {
+    const dir = await copyExample();
+    const first = await runCliCaptured(['run', '--format', 'json'], { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    const firstDocument = JSON.parse(first.stdout);
+    expect(firstDocument.status).toBe('passed');
+    const train = JSON.parse(await readFile(join(dir, '.modelci/evidence/train.json'), 'utf8'));
+    expect(train.result.cacheHit).toBe(false);
+    expect(train.result.metrics.roc_auc).toBeGreaterThan(0.7);
+    const predictions = await readFile(join(dir, 'predictions.csv'), 'utf8');
+    expect(predictions.split('\n')[0]).toBe('customer_id,contract,label,score');
+
+    const second = await runCliCaptured(['run', '--format', 'json'], { cwd: dir });
+    expect(second.code, second.stderr).toBe(0);
+    const again = JSON.parse(await readFile(join(dir, '.modelci/evidence/train.json'), 'utf8'));
+    expect(again.result.cacheHit).toBe(true);
+    const artifacts = (evidence: { outputs: { path: string }[] }) => evidence.outputs.filter((file) => !file.path.startsWith('.modelci/'));
+    expect(artifacts(again)).toEqual(artifacts(train));
+    expect(artifacts(train).map((file) => file.path)).toEqual(expect.arrayContaining(['model.json', 'predictions.csv', 'metrics.json']));
+  });
+});
