@@ -1,0 +1,210 @@
+/**
+ * From per-column distributions to the drift report: method choice, thresholds, dataset drift,
+ * severity order, the markdown table and Mermaid histogram comparisons of the worst columns.
+ */
+import { details, escapeMarkdown, formatNumber, markdownTable } from '../report/markdown.js';
+import { xyChart } from '../report/mermaid.js';
+import { evidentlyBins, type Binned } from '../stats/binning.js';
+import type { Distribution } from '../stats/distribution.js';
+import { autoMethod, isDrifted, METHOD_INFO, runMethod, type Direction, type DriftMethod } from '../stats/methods.js';
+import type { DriftOptions } from './options.js';
+
+export interface DriftColumn {
+  name: string;
+  type: 'numeric' | 'categorical';
+  /** null when the column has no values to compare. */
+  method: DriftMethod | null;
+  /** May be Infinity (chi-square with a category unseen in the reference); JSON writes null. */
+  statistic: number | null;
+  /** p-value for the tests (ks, chisquare, z); null for distances. */
+  pValue: number | null;
+  threshold: number | null;
+  /** How statistic/pValue is compared with the threshold. */
+  direction: Direction | null;
+  drifted: boolean;
+  /** True when a KLL sketch stood in for the exact values. */
+  approximate: boolean;
+  /** Normalized rank-error bound of the sketch (per sample), when approximate. */
+  rankErrorBound?: number;
+  /** ks only: exact or asymptotic p-value, as scipy chose. */
+  pValueMethod?: 'exact' | 'asymp';
+  referenceCount: number;
+  currentCount: number;
+  /** Why the column was not compared. */
+  note?: string;
+}
+
+export interface DriftReport {
+  datasetDrift: boolean;
+  /** Share of compared columns that drifted. */
+  share: number;
+  /** The share that makes dataset drift. */
+  shareThreshold: number;
+  driftedColumns: number;
+  comparedColumns: number;
+  columns: DriftColumn[];
+}
+
+export interface ColumnPair {
+  name: string;
+  reference: Distribution;
+  current: Distribution;
+}
+
+interface Computed {
+  column: DriftColumn;
+  binned?: Binned;
+  reference: Distribution;
+  current: Distribution;
+}
+
+/** Larger is worse; >= 1 roughly means past the threshold. */
+export function severity(column: DriftColumn): number {
+  if (column.method === null || column.statistic === null || column.threshold === null) return -Infinity;
+  if (METHOD_INFO[column.method].kind === 'test') {
+    const p = Math.max(column.pValue ?? 1, 1e-300);
+    return Math.log(p) / Math.log(column.threshold);
+  }
+  if (Number.isNaN(column.statistic)) return -Infinity;
+  return column.statistic / column.threshold;
+}
+
+function compareSeverity(a: DriftColumn, b: DriftColumn): number {
+  if (a.drifted !== b.drifted) return a.drifted ? -1 : 1;
+  const sa = severity(a);
+  const sb = severity(b);
+  if (sa !== sb) return sb > sa ? 1 : -1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function computeColumn(pair: ColumnPair, options: DriftOptions): Computed {
+  const { name, reference, current } = pair;
+  const type = reference.kind;
+  const approximate =
+    (reference.kind === 'numeric' && reference.rankError !== undefined) || (current.kind === 'numeric' && current.rankError !== undefined);
+  const base = { name, type, referenceCount: reference.n, currentCount: current.n, approximate };
+  if (reference.n === 0 || current.n === 0) {
+    return {
+      column: { ...base, method: null, statistic: null, pValue: null, threshold: null, direction: null, drifted: false, note: reference.n === 0 ? 'no values in the reference' : 'no values in the current data' },
+      reference,
+      current,
+    };
+  }
+  const chosen = options.methods[name] ?? options.method;
+  const method: DriftMethod = chosen === 'auto' ? autoMethod(reference, current) : chosen;
+  const info = METHOD_INFO[method];
+  if (type === 'numeric' ? !info.numeric : !info.categorical) {
+    return {
+      column: { ...base, method, statistic: null, pValue: null, threshold: null, direction: null, drifted: false, note: `${method} needs a numeric column` },
+      reference,
+      current,
+    };
+  }
+  const threshold = options.thresholds[name] ?? options.threshold ?? info.defaultThreshold;
+  const result = runMethod(method, reference, current);
+  const column: DriftColumn = {
+    ...base,
+    method,
+    statistic: result.statistic,
+    pValue: result.pValue,
+    threshold,
+    direction: info.direction,
+    drifted: isDrifted(method, result, threshold),
+  };
+  if (result.pMethod) column.pValueMethod = result.pMethod;
+  if (approximate) {
+    const bounds = [reference, current].map((d) => (d.kind === 'numeric' ? (d.rankError ?? 0) : 0));
+    column.rankErrorBound = Math.max(...bounds);
+  }
+  return { column, ...(result.binned ? { binned: result.binned } : {}), reference, current };
+}
+
+export interface DriftComputation {
+  report: DriftReport;
+  /** Markdown: the summary line, the table, and the charts. */
+  markdown: string;
+}
+
+export function computeDrift(pairs: ColumnPair[], options: DriftOptions): DriftComputation {
+  const computed = pairs.map((pair) => computeColumn(pair, options));
+  computed.sort((a, b) => compareSeverity(a.column, b.column));
+  const columns = computed.map((c) => c.column);
+  const compared = columns.filter((c) => c.method !== null && c.statistic !== null);
+  const drifted = compared.filter((c) => c.drifted).length;
+  const share = compared.length ? drifted / compared.length : 0;
+  const report: DriftReport = {
+    datasetDrift: compared.length > 0 && share >= options.share,
+    share,
+    shareThreshold: options.share,
+    driftedColumns: drifted,
+    comparedColumns: compared.length,
+    columns,
+  };
+  return { report, markdown: renderMarkdown(report, computed, options) };
+}
+
+const DIRECTION_TEXT: Record<Direction, string> = {
+  'p<=': 'p ≤',
+  'p<': 'p <',
+  'stat>=': '≥',
+  'stat>': '>',
+};
+
+function renderMarkdown(report: DriftReport, computed: Computed[], options: DriftOptions): string {
+  const lines: string[] = ['### Data drift', ''];
+  const verdict = report.datasetDrift ? '**Dataset drift detected**' : 'No dataset drift';
+  lines.push(
+    `${verdict}: ${report.driftedColumns} of ${report.comparedColumns} columns drifted (${formatNumber(report.share * 100, 3)}%; dataset drift at ≥ ${formatNumber(report.shareThreshold * 100, 3)}%).`,
+  );
+  if (report.columns.some((c) => c.approximate)) {
+    const bound = Math.max(...report.columns.map((c) => c.rankErrorBound ?? 0));
+    lines.push('', `Some columns are **approximate** (KLL sketch, rank error ≤ ${formatNumber(bound, 2)} per sample).`);
+  }
+  lines.push('');
+  const rows = report.columns.map((c) => [
+    escapeMarkdown(c.name),
+    c.type,
+    c.method ? `${c.method}${c.approximate ? ' (approximate)' : ''}` : '—',
+    c.statistic === null ? '—' : formatNumber(c.statistic),
+    c.pValue === null ? '—' : formatNumber(c.pValue),
+    c.threshold === null || c.direction === null ? '—' : `${DIRECTION_TEXT[c.direction]} ${formatNumber(c.threshold)}`,
+    c.note ? escapeMarkdown(c.note) : c.drifted ? '**drift**' : 'ok',
+  ]);
+  lines.push(
+    markdownTable(['Column', 'Type', 'Method', 'Statistic', 'p-value', 'Drift when', 'Result'], rows, {
+      align: ['left', 'left', 'left', 'right', 'right', 'left', 'left'],
+    }),
+  );
+  const charts = computed.filter((c) => c.column.statistic !== null).slice(0, options.charts);
+  if (charts.length) {
+    const blocks = charts.map((c) => histogramChart(c));
+    lines.push('', details(`Histograms of the ${charts.length === 1 ? 'worst column' : `${charts.length} worst columns`}`, blocks.join('\n\n')));
+  }
+  return lines.join('\n');
+}
+
+const MAX_CHART_BINS = 24;
+
+/** Reference bars and a current line, in percent of rows, over the method's bins. */
+export function histogramChart(c: Computed): string {
+  const binned = c.binned ?? evidentlyBins(c.reference, c.current);
+  let order = [...binned.labels.keys()];
+  if (!binned.edges && order.length > MAX_CHART_BINS) {
+    // Categories: the most frequent ones overall, in their original order.
+    const weight = (i: number) => binned.ref[i]! / binned.nRef + binned.cur[i]! / binned.nCur;
+    const top = new Set([...order].sort((a, b) => weight(b) - weight(a)).slice(0, MAX_CHART_BINS));
+    order = order.filter((i) => top.has(i));
+  }
+  const ref = order.map((i) => (100 * binned.ref[i]!) / binned.nRef);
+  const cur = order.map((i) => (100 * binned.cur[i]!) / binned.nCur);
+  const max = Math.max(...ref, ...cur, 1);
+  return xyChart({
+    title: `${c.column.name}: reference (bars) vs current (line)`,
+    x: { labels: order.map((i) => binned.labels[i]!) },
+    y: { title: '% of rows', min: 0, max: Math.ceil(max * 1.1) },
+    series: [
+      { kind: 'bar', values: ref },
+      { kind: 'line', values: cur },
+    ],
+  });
+}

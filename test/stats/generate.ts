@@ -1,0 +1,36 @@
+/** Seeded data for the drift tests: the same seed gives the same numbers on every machine. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    // mulberry32
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function normal(random: () => number, n: number, mean = 0, sd = 1): number[] {
+  const out: number[] = [];
+  while (out.length < n) {
+    const u = random() || 1e-12;
+    const v = random();
+    const r = Math.sqrt(-2 * Math.log(u));
+    out.push(mean + sd * r * Math.cos(2 * Math.PI * v));
+    if (out.length < n) out.push(mean + sd * r * Math.sin(2 * Math.PI * v));
+  }
+  return out;
+}
+
+export function categories(random: () => number, n: number, labels: string[], weights: number[]): string[] {
+  const total = weights.reduce((a, b) => a + b, 0);
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    let u = random() * total;
+    let k = 0;
+    while (k < labels.length - 1 && u >= weights[k]!) u -= weights[k++]!;
+    out.push(labels[k]!);
+  }
+  return out;
+}
