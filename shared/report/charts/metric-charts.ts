@@ -42,6 +42,11 @@ function ciText(v: number | null | undefined, ci?: [number, number] | null): str
   return ci ? `${fmt(v)} [${fmt(ci[0])}, ${fmt(ci[1])}]` : fmt(v);
 }
 
+/** Mermaid titles are cut at 40 characters and lose brackets: keep them short. */
+function shortTitle(name: string, metric: string, v: number | null | undefined, ci?: [number, number] | null): string {
+  return ci ? `${name}, ${metric} ${fmt(v)} (${fmt(ci[0])}-${fmt(ci[1])})` : `${name}, ${metric} ${fmt(v)}`;
+}
+
 export function rocChart(roc: CurveInput, auc: number | null, ci?: [number, number] | null, title = 'ROC curve'): Chart {
   const subtitle = `ROC AUC ${ciText(auc, ci)}`;
   const svg = lineChart({
@@ -57,7 +62,7 @@ export function rocChart(roc: CurveInput, auc: number | null, ci?: [number, numb
     ],
   });
   const mermaid = xyChart({
-    title: `${title} (${subtitle})`,
+    title: shortTitle('ROC', 'AUC', auc, ci),
     x: { min: 0, max: 1, title: 'False positive rate' },
     y: { title: 'True positive rate', min: 0, max: 1 },
     series: [
@@ -91,7 +96,7 @@ export function precisionRecallChart(pr: CurveInput, ap: number | null, prevalen
     return best;
   });
   const mermaid = xyChart({
-    title: `${title} (${subtitle})`,
+    title: shortTitle('PR', 'AP', ap, ci),
     x: { min: 0, max: 1, title: 'Recall' },
     y: { title: 'Precision', min: 0, max: 1 },
     series: [
@@ -125,7 +130,7 @@ export function calibrationChart(bins: ReliabilityBin[], ece: number | null, ci?
     ],
   });
   const mermaid = xyChart({
-    title: `${title} (${subtitle})`,
+    title: shortTitle('Calibration', 'ECE', ece, ci),
     x: { labels: bins.map((b) => `${b.lo.toFixed(1)}-${b.hi.toFixed(1)}`) },
     y: { title: 'Fraction of positives', min: 0, max: 1 },
     series: [
@@ -140,7 +145,7 @@ export function confusionChart(labels: string[], matrix: number[][], title = 'Co
   const integral = matrix.flat().every((v) => Number.isInteger(v));
   const svg = heatmap({
     title,
-    subtitle: 'rows: true class · columns: predicted class · shade: share of the row',
+    subtitle: 'rows: true · columns: predicted · shade: share of row',
     xLabel: 'Predicted class',
     yLabel: 'True class',
     rowLabels: labels,
@@ -160,7 +165,7 @@ export function confusionChart(labels: string[], matrix: number[][], title = 'Co
     });
   } else {
     mermaid = xyChart({
-      title: `${title}: support and correct per class`,
+      title: 'Rows and correct per true class',
       x: { labels },
       y: { title: 'Rows' },
       series: [

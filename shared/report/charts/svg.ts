@@ -183,9 +183,11 @@ export function heatmap(spec: HeatmapSpec): string {
   const columns = spec.columnLabels.length;
   const longest = Math.max(1, ...spec.rowLabels.map((l) => Math.min(l.length, 18)));
   const cell = Math.max(34, Math.min(90, Math.floor(480 / Math.max(rows, columns))));
-  const left = 48 + longest * 7;
+  const labelRoom = 48 + longest * 7;
   const top = spec.subtitle ? 86 : 70;
-  const width = Math.max(360, left + columns * cell + 24);
+  const width = Math.max(420, labelRoom + columns * cell + 24, (spec.subtitle?.length ?? 0) * 6.5 + 40, spec.title.length * 9 + 40);
+  // Center the grid when the title is wider than it.
+  const left = Math.max(labelRoom, Math.round((width - columns * cell) / 2));
   const height = top + rows * cell + 56;
   const out = header(width, height, spec.title, spec.subtitle);
   const max = Math.max(0, ...spec.values.flat());
@@ -207,7 +209,8 @@ export function heatmap(spec: HeatmapSpec): string {
   });
   out.push(`<text x="${left + (columns * cell) / 2}" y="${top + rows * cell + 30}" text-anchor="middle" ${FONT} font-size="13" fill="#111827">${escapeXml(spec.xLabel)}</text>`);
   const cy = top + (rows * cell) / 2;
-  out.push(`<text x="16" y="${cy}" text-anchor="middle" transform="rotate(-90 16 ${cy})" ${FONT} font-size="13" fill="#111827">${escapeXml(spec.yLabel)}</text>`);
+  const lx = Math.max(16, left - longest * 7 - 28);
+  out.push(`<text x="${lx}" y="${cy}" text-anchor="middle" transform="rotate(-90 ${lx} ${cy})" ${FONT} font-size="13" fill="#111827">${escapeXml(spec.yLabel)}</text>`);
   out.push('</svg>');
   return out.join('\n') + '\n';
 }
