@@ -5,6 +5,7 @@ import { registryLsStep } from './registry-ls.js';
 import { registryPullStep } from './registry-pull.js';
 import { registryShowStep } from './registry-show.js';
 import { evaluateStep } from './evaluate.js';
+import { trainStep } from './train.js';
 import { inferSchemaStep } from './infer-schema.js';
 import { validateDataStep } from './validate-data.js';
 import type { StepDefinition } from './types.js';
@@ -17,6 +18,7 @@ import type { StepDefinition } from './types.js';
 export const STEPS: StepDefinition<any, any>[] = [
   inferSchemaStep,
   validateDataStep,
+  trainStep,
   evaluateStep,
   pushModelStep,
   registryLsStep,

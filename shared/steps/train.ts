@@ -1,4 +1,3 @@
-import { stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { environmentError, ModelciError, usageError, type SourceLocation } from '../errors.js';
@@ -19,12 +18,11 @@ import { defineStep, type StepContext, type StepResult } from './types.js';
 export type { TrainData } from '../train/types.js';
 
 const inputs = z.object({
-  command: z.string().min(1).describe('The training command, run through the shell in the working directory, e.g. `python3 train.py`.'),
+  command: z.string().min(1).describe('The training command, run through the shell in the working directory (`--cwd`; the config file\'s folder), e.g. `python3 train.py`.'),
   shell: z
     .enum(['bash', 'sh'])
     .default('bash')
     .describe('Shell that runs the command: `bash` runs `bash --noprofile --norc -eo pipefail -c`, `sh` runs `sh -e -c` (as GitHub Actions does).'),
-  workingDirectory: z.string().optional().describe('Directory to run the command in, relative to where modelci runs; params, metrics, outputs and deps paths are relative to it.'),
   env: z.array(z.string()).default([]).describe('Extra environment variables for the command, KEY=VALUE. Values of names like *TOKEN*, *SECRET*, *PASSWORD*, *KEY* are masked in logs and never recorded.'),
   timeout: z.number().positive().optional().describe('Seconds before the command is stopped (SIGTERM, then SIGKILL to its whole process group) and the step fails; no limit by default.'),
   params: z.string().optional().describe('Params file (YAML or JSON) the command reads; recorded flattened with dots and part of the run-cache key.'),
@@ -67,15 +65,9 @@ interface Resolved {
   deps: { absolute: string; display: string }[];
 }
 
-async function resolvePaths(input: TrainInputs, ctx: StepContext): Promise<Resolved> {
-  const workdir = resolve(ctx.cwd, input.workingDirectory ?? '.');
-  const info = await stat(workdir).catch(() => undefined);
-  if (!info?.isDirectory()) {
-    throw usageError(`Working directory '${input.workingDirectory ?? '.'}' does not exist.`, {
-      code: 'train-workdir-missing',
-      hint: 'working-directory is relative to where modelci runs.',
-    });
-  }
+function resolvePaths(input: TrainInputs, ctx: StepContext): Resolved {
+  // The command runs where modelci runs: --cwd, the action's working-directory, or the config file's folder.
+  const workdir = ctx.cwd;
   const at = (path: string) => {
     const absolute = resolve(workdir, path);
     return { absolute, display: displayPath(workdir, absolute) };
@@ -171,13 +163,23 @@ function ciOutputs(data: TrainData, recordPath: string, cwd: string): Record<str
   };
 }
 
+const KEY_ORDER: (keyof TrainData)[] = ['command', 'shell', 'exitCode', 'signal', 'timedOut', 'durationMs', 'cacheHit', 'cacheKey', 'cachedRun', 'error', 'metrics', 'params', 'outputs', 'metricsFiles', 'data', 'code', 'runtime', 'env', 'artifact'];
+
+/** The JSON reads top-down: what ran and how it went, then what it produced, then the lineage. */
+function ordered(data: TrainData): TrainData {
+  const out: Record<string, unknown> = {};
+  for (const key of KEY_ORDER) if (data[key] !== undefined) out[key] = data[key];
+  for (const [key, value] of Object.entries(data)) if (!(key in out) && value !== undefined) out[key] = value;
+  return out as unknown as TrainData;
+}
+
 export const trainStep = defineStep({
   name: 'train',
   description: 'Run the training command; record params, metrics, outputs, code, data and runtime digests; skip it when nothing changed (run cache).',
   inputs,
   outputs,
   async run(input, ctx): Promise<StepResult<TrainData>> {
-    const paths = await resolvePaths(input, ctx);
+    const paths = resolvePaths(input, ctx);
     const envEntries = parseEnv(input.env);
     const secrets = envEntries.filter(([name]) => isSecretName(name)).map(([, value]) => value);
     for (const secret of secrets) if (secret.length >= 4) ctx.platform.mask(secret);
@@ -190,12 +192,11 @@ export const trainStep = defineStep({
     // Paths the run writes must not count as code changes, or every run would change the key.
     const written = [...paths.outputs, ...paths.metrics].map((p) => p.absolute).concat(ctx.outDir, paths.cacheDir, ...paths.deps.map((p) => p.absolute));
     const [deps, code, runtime] = await Promise.all([digestDeps(paths.deps), codeState(paths.workdir, written, childEnv), runtimeInfo({ workdir: paths.workdir }, childEnv)]);
-    if (!code.git) ctx.platform.warning(`'${displayPath(ctx.cwd, paths.workdir)}' is not in a git repository: code changes cannot be detected, so list your code files in deps for the run cache to notice them.`);
+    if (!code.git) ctx.platform.warning(`'${paths.workdir}' is not in a git repository: code changes cannot be detected, so list your code files in deps for the run cache to notice them.`);
 
     const key = cacheKey({
       command: input.command,
       shell: input.shell,
-      workingDirectory: displayPath(ctx.cwd, paths.workdir),
       // Secret values never enter the key material; changing a token does not change a model.
       env: envEntries.map(([name, value]) => [name, isSecretName(name) ? null : value]).sort(),
       params,
@@ -208,7 +209,6 @@ export const trainStep = defineStep({
     const base = {
       command: input.command,
       shell: input.shell,
-      workingDirectory: displayPath(ctx.cwd, paths.workdir),
       cacheKey: key,
       params,
       data: deps.map(publicDigest),
@@ -220,7 +220,8 @@ export const trainStep = defineStep({
     const outputFiles = [...paths.outputs, ...paths.metrics].map((p) => p.absolute);
     const shouldUpload = input.upload ?? ctx.platform.name === 'github';
 
-    const finish = async (status: 'passed' | 'failed', data: TrainData): Promise<StepResult<TrainData>> => {
+    const finish = async (status: 'passed' | 'failed', unordered: TrainData): Promise<StepResult<TrainData>> => {
+      const data = ordered(unordered);
       await writeFileAtomic(paths.recordPath, `${JSON.stringify({ status, ...data }, null, 2)}\n`);
       if (status === 'passed' && shouldUpload) {
         const files = [...new Set([...outputFiles, ...(paths.paramsFile ? [paths.paramsFile.path] : []), paths.recordPath])];

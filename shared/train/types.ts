@@ -8,8 +8,6 @@ import type { RuntimeInfo } from './runtime.js';
 export interface TrainData {
   command: string;
   shell: Shell;
-  /** Relative to the invocation directory; '.' when the same. */
-  workingDirectory: string;
   /** 0 on success and on a cache hit; null when the command was killed (timeout, cancel). */
   exitCode: number | null;
   /** The signal that ended the command, if any. */

@@ -286,13 +286,12 @@ describe('train: run cache', () => {
 });
 
 describe('train: working directory and artifacts', () => {
-  it('resolves params, metrics, outputs and deps against working-directory', async () => {
+  it('runs in the working directory (--cwd) and resolves every path against it', async () => {
     const project = join(dir.path, 'project');
     await trainProject(project);
-    const { ctx } = context();
-    const result = await runTrain({ ...baseInputs, workingDirectory: 'project' }, ctx);
+    const { ctx } = makeContext(project, { env: { COUNTER: counter } });
+    const result = await runTrain(baseInputs, ctx);
     expect(result.status).toBe('passed');
-    expect(result.data.workingDirectory).toBe('project');
     expect(result.data.outputs[0]?.path).toBe('out/model.json');
     expect(result.files?.outputs).toContain(join(project, 'out/model.json'));
   });
@@ -340,7 +339,6 @@ describe('train: inputs', () => {
     { name: 'env without =', raw: { command: 'true', env: ['NOPE'] }, code: 'train-env-invalid' },
     { name: 'param without =', raw: { command: 'true', param: ['lr'] }, code: 'train-param-invalid' },
     { name: 'missing params file', raw: { command: 'true', params: 'nope.yaml' }, code: 'train-params-missing' },
-    { name: 'missing working directory', raw: { command: 'true', workingDirectory: 'nowhere' }, code: 'train-workdir-missing' },
   ])('rejects $name as a usage error', async ({ raw, code }) => {
     await expect(runTrain(raw, context().ctx)).rejects.toMatchObject({ kind: 'usage', code });
   });
