@@ -82,40 +82,36 @@ function computeColumn(pair: ColumnPair, options: DriftOptions): Computed {
   const type = reference.kind;
   const approximate =
     (reference.kind === 'numeric' && reference.rankError !== undefined) || (current.kind === 'numeric' && current.rankError !== undefined);
-  const base = { name, type, referenceCount: reference.n, currentCount: current.n, approximate };
-  if (reference.n === 0 || current.n === 0) {
-    return {
-      column: { ...base, method: null, statistic: null, pValue: null, threshold: null, direction: null, drifted: false, note: reference.n === 0 ? 'no values in the reference' : 'no values in the current data' },
-      reference,
-      current,
-    };
-  }
+  const counts = { referenceCount: reference.n, currentCount: current.n };
+  const skipped = (method: DriftMethod | null, note: string): Computed => ({
+    column: { name, type, method, statistic: null, pValue: null, threshold: null, direction: null, drifted: false, approximate, ...counts, note },
+    reference,
+    current,
+  });
+  if (reference.n === 0 || current.n === 0) return skipped(null, reference.n === 0 ? 'no values in the reference' : 'no values in the current data');
   const chosen = options.methods[name] ?? options.method;
   const method: DriftMethod = chosen === 'auto' ? autoMethod(reference, current) : chosen;
   const info = METHOD_INFO[method];
-  if (type === 'numeric' ? !info.numeric : !info.categorical) {
-    return {
-      column: { ...base, method, statistic: null, pValue: null, threshold: null, direction: null, drifted: false, note: `${method} needs a numeric column` },
-      reference,
-      current,
-    };
-  }
+  if (type === 'numeric' ? !info.numeric : !info.categorical) return skipped(method, `${method} needs a numeric column`);
   const threshold = options.thresholds[name] ?? options.threshold ?? info.defaultThreshold;
   const result = runMethod(method, reference, current);
   const column: DriftColumn = {
-    ...base,
+    name,
+    type,
     method,
     statistic: result.statistic,
     pValue: result.pValue,
     threshold,
     direction: info.direction,
     drifted: isDrifted(method, result, threshold),
+    approximate,
+    ...counts,
   };
-  if (result.pMethod) column.pValueMethod = result.pMethod;
   if (approximate) {
     const bounds = [reference, current].map((d) => (d.kind === 'numeric' ? (d.rankError ?? 0) : 0));
     column.rankErrorBound = Math.max(...bounds);
   }
+  if (result.pMethod) column.pValueMethod = result.pMethod;
   return { column, ...(result.binned ? { binned: result.binned } : {}), reference, current };
 }
 
@@ -199,8 +195,9 @@ export function histogramChart(c: Computed): string {
   const cur = order.map((i) => (100 * binned.cur[i]!) / binned.nCur);
   const max = Math.max(...ref, ...cur, 1);
   return xyChart({
-    title: `${c.column.name}: reference (bars) vs current (line)`,
-    x: { labels: order.map((i) => binned.labels[i]!) },
+    // Mermaid renders labels as HTML in some hosts: keep tags out of data-derived text.
+    title: `${c.column.name.replace(/[<>&]/g, ' ')}: reference (bars) vs current (line)`,
+    x: { labels: order.map((i) => binned.labels[i]!.replace(/[<>&]/g, ' ')) },
     y: { title: '% of rows', min: 0, max: Math.ceil(max * 1.1) },
     series: [
       { kind: 'bar', values: ref },
