@@ -202,6 +202,48 @@ export function binaryStats(p: PreparedBinary, mult: Multiplicity, curves?: Bina
   };
 }
 
+/**
+ * Only the ranking metrics (roc_auc, average_precision): the pass a bootstrap of those needs,
+ * about three times lighter than the full one.
+ */
+export function rankingMetrics(p: PreparedBinary, mult: Multiplicity): MetricValues {
+  const { n, y, weight, groupStart } = p;
+  let tp = 0;
+  let fp = 0;
+  let prevTp = 0;
+  let prevFp = 0;
+  let area = 0;
+  let apSum = 0;
+  let rowsPositive = 0;
+  let rowsNegative = 0;
+  for (let i = 0; i < n; i++) {
+    if (groupStart[i] === 1 && i > 0) {
+      area += (fp - prevFp) * (tp + prevTp);
+      if (tp !== prevTp) apSum += (tp - prevTp) * (tp / (tp + fp));
+      prevTp = tp;
+      prevFp = fp;
+    }
+    const m = mult === null ? 1 : mult[i]!;
+    if (m === 0) continue;
+    const w = weight === null ? m : weight[i]! * m;
+    if (y[i] === 1) {
+      tp += w;
+      rowsPositive += m;
+    } else {
+      fp += w;
+      rowsNegative += m;
+    }
+  }
+  area += (fp - prevFp) * (tp + prevTp);
+  if (tp !== prevTp) apSum += (tp - prevTp) * (tp / (tp + fp));
+  return {
+    roc_auc: rowsPositive === 0 || rowsNegative === 0 || tp <= 0 || fp <= 0
+      ? undefinedMetric(rowsPositive === 0 || rowsNegative === 0 ? 'only one class is present in the labels: ROC AUC is not defined' : 'one class has zero total weight: ROC AUC is not defined')
+      : defined(area / (2 * tp * fp)),
+    average_precision: tp <= 0 ? undefinedMetric('no positive labels: average precision is not defined') : defined(Math.max(0, apSum / tp)),
+  };
+}
+
 const ZERO_DIVISION = 'set to 0.0 as scikit-learn does (zero_division)';
 
 export function binaryMetricsFromStats(s: BinaryStats, probabilities: boolean): MetricValues {

@@ -1,4 +1,4 @@
-import { binaryMetricsFromStats, binaryStats, prepareBinary, type BinaryInput, type PreparedBinary } from './binary.js';
+import { binaryMetricsFromStats, binaryStats, prepareBinary, rankingMetrics, type BinaryInput, type PreparedBinary } from './binary.js';
 import { multiclassMetrics, prepareMulticlass, type MulticlassInput, type PreparedMulticlass } from './multiclass.js';
 import { prepareRegression, regressionMetrics, type PreparedRegression, type RegressionInput } from './regression.js';
 import type { MetricValues, Multiplicity } from './types.js';
@@ -14,13 +14,23 @@ export interface Evaluator {
   evaluate(mult: Multiplicity): MetricValues;
 }
 
-export function binaryEvaluator(input: BinaryInput): Evaluator & { prepared: PreparedBinary } {
+const RANKING = new Set(['roc_auc', 'average_precision']);
+
+export interface EvaluatorOptions {
+  /** The metrics that will be read; lets binary take a lighter pass when only ranking metrics are. */
+  only?: ReadonlySet<string>;
+}
+
+export function binaryEvaluator(input: BinaryInput, options: EvaluatorOptions = {}): Evaluator & { prepared: PreparedBinary } {
   const prepared = prepareBinary(input);
+  const rankingOnly = options.only !== undefined && options.only.size > 0 && [...options.only].every((name) => RANKING.has(name));
   return {
     prepared,
     size: prepared.n,
     strata: prepared.strata.filter((s) => s.length > 0),
-    evaluate: (mult) => binaryMetricsFromStats(binaryStats(prepared, mult), prepared.probabilities),
+    evaluate: rankingOnly
+      ? (mult) => rankingMetrics(prepared, mult)
+      : (mult) => binaryMetricsFromStats(binaryStats(prepared, mult), prepared.probabilities),
   };
 }
 

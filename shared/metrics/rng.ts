@@ -44,16 +44,19 @@ export class Rng {
   /** A uniform integer in [0, n), unbiased (Lemire's multiply-and-reject for n < 2^21). */
   nextInt(n: number): number {
     if (n < 2097152) {
+      // r * n < 2^53 is exact; its high 32 bits are the draw, its low 32 bits decide rejection.
       let m = this.nextUint32() * n;
-      let low = m % 4294967296;
+      let high = (m / 4294967296) >>> 0;
+      let low = m - high * 4294967296;
       if (low < n) {
         const floor = (4294967296 - n) % n;
         while (low < floor) {
           m = this.nextUint32() * n;
-          low = m % 4294967296;
+          high = (m / 4294967296) >>> 0;
+          low = m - high * 4294967296;
         }
       }
-      return Math.floor(m / 4294967296);
+      return high;
     }
     return Math.floor(this.nextFloat() * n);
   }
