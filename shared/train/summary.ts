@@ -19,9 +19,9 @@ export function formatDuration(ms: number): string {
 }
 
 export function summaryLine(status: string, data: TrainData): string {
-  if (data.cacheHit) return `train: cache hit, restored ${data.outputs.length} output(s) from the run of ${data.cachedRun?.createdAt ?? 'an earlier run'}`;
-  if (data.error) return `train: ${data.error}`;
-  return `train: ${status} in ${formatDuration(data.durationMs)}, ${Object.keys(data.metrics).length} metric(s), ${data.outputs.length} output(s)`;
+  if (data.cacheHit) return `cache hit, restored ${data.outputs.length} output(s) from the run of ${data.cachedRun?.createdAt ?? 'an earlier run'}`;
+  if (data.error) return data.error;
+  return `${status} in ${formatDuration(data.durationMs)}, ${Object.keys(data.metrics).length} metric(s), ${data.outputs.length} output(s)`;
 }
 
 function metricCell(value: unknown): string {
