@@ -300,6 +300,10 @@ export class MlflowRegistry implements Registry {
   async list(name: string): Promise<VersionSummary[]> {
     checkModelName(name);
     const versions = await this.versions(name);
+    // Search results carry no aliases; the registered model has them all.
+    const model = await this.call<{ registered_model: { aliases?: { alias: string; version: string }[] } }>('GET', 'registered-models/get', { name }, `read registered model ${name}`, ['RESOURCE_DOES_NOT_EXIST']);
+    const aliases = new Map<string, string[]>();
+    for (const { alias, version } of model?.registered_model.aliases ?? []) aliases.set(version, [...(aliases.get(version) ?? []), alias].sort());
     return versions
       .filter((version) => version.status === 'READY')
       .map((version) => ({
@@ -307,7 +311,7 @@ export class MlflowRegistry implements Registry {
         version: version.version,
         digest: tagValue(version.tags, Tags.digest) ?? '',
         ...(version.creation_timestamp ? { createdAt: new Date(version.creation_timestamp).toISOString() } : {}),
-        aliases: version.aliases ?? [],
+        aliases: aliases.get(version.version) ?? [],
         uri: this.versionUri(name, version.version),
       }));
   }

@@ -19,6 +19,8 @@ export const mlflowQuietEnv: Record<string, string> = {
   DO_NOT_TRACK: 'true',
   MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR: 'false',
   GIT_PYTHON_REFRESH: 'quiet',
+  // MLflow 3 starts a job runner with a pool of huey workers per server; the registry needs none.
+  MLFLOW_SERVER_ENABLE_JOB_EXECUTION: 'false',
 };
 
 export function mlflowBinary(): string | undefined {

@@ -1,0 +1,111 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { scanModel } from '../../shared/registry/content.js';
+import { runCliCaptured } from '../helpers/run-cli.js';
+import { freePort } from '../servers/common.js';
+import { makeModel, tempDir } from '../registry/fixtures.js';
+
+/** The CLI front door over the file registry: JSON documents and exit codes users script against. */
+describe('modelci push-model and modelci registry (file registry)', () => {
+  let cwd: string;
+  const registry = 'file://registry';
+  const json = async (argv: string[]) => {
+    const run = await runCliCaptured([...argv, '--format', 'json'], { cwd, env: { USER: 'tester' } });
+    let document: Record<string, unknown> = {};
+    try {
+      document = run.stdout ? (JSON.parse(run.stdout) as Record<string, unknown>) : {};
+    } catch {
+      throw new Error(`not one JSON document on stdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+    }
+    return { ...run, document };
+  };
+
+  beforeAll(async () => {
+    cwd = await tempDir('modelci-push-cli-');
+    await makeModel(join(cwd, 'model'), 'cli');
+    await mkdir(join(cwd, '.modelci', 'evidence'), { recursive: true });
+    await writeFile(join(cwd, '.modelci', 'evidence', 'evaluate.json'), JSON.stringify({ schemaVersion: 1, step: 'evaluate', status: 'passed', summary: 'ok', result: { metrics: { accuracy: 0.8 } } }));
+  });
+
+  it('push-model prints {name, version, digest, uri} with the status and attaches the evidence', async () => {
+    const run = await json(['push-model', '--registry', registry, '--name', 'churn', '--path', 'model', '--alias', 'staging']);
+    expect(run.code, run.stderr).toBe(0);
+    const digest = (await scanModel(join(cwd, 'model'))).digest;
+    expect(run.document).toMatchObject({ status: 'passed', name: 'churn', version: '1', digest, uri: `file://${join(cwd, 'registry')}#churn/1`, created: true, alias: 'staging' });
+    const show = await json(['registry', 'show', '--registry', registry, '--name', 'churn', '--version=staging']);
+    expect(show.code, show.stderr).toBe(0);
+    expect(show.document).toMatchObject({ status: 'passed', version: '1', digest, aliases: ['staging'] });
+    expect((show.document.evidence as { path: string; step: string }[]).map((entry) => [entry.path, entry.step])).toEqual([['evaluate.json', 'evaluate']]);
+    expect((show.document.metadata as Record<string, string>).metrics).toBe('{"accuracy":0.8}');
+  });
+
+  it('push-model of identical content returns the existing version', async () => {
+    const run = await json(['push-model', '--registry', registry, '--name', 'churn', '--path', 'model']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.document).toMatchObject({ status: 'passed', version: '1', created: false });
+  });
+
+  it('registry ls, alias --expect and history answer in JSON; a refused move exits 1', async () => {
+    await makeModel(join(cwd, 'model2'), 'cli-2');
+    expect((await json(['push-model', '--registry', registry, '--name', 'churn', '--path', 'model2'])).document).toMatchObject({ version: '2' });
+    const ls = await json(['registry', 'ls', '--registry', registry, '--name', 'churn']);
+    expect(ls.code).toBe(0);
+    expect((ls.document.versions as { version: string; aliases: string[] }[]).map(({ version, aliases }) => ({ version, aliases }))).toEqual([
+      { version: '1', aliases: ['staging'] },
+      { version: '2', aliases: [] },
+    ]);
+    const refused = await json(['registry', 'alias', '--registry', registry, '--name', 'churn', '--alias', 'staging', '--version=2', '--expect', '2']);
+    expect(refused.code).toBe(1);
+    expect(refused.document).toMatchObject({ status: 'failed', moved: false, version: '1', expected: '2' });
+    const moved = await json(['registry', 'alias', '--registry', registry, '--name', 'churn', '--alias', 'staging', '--version=2', '--expect', '1']);
+    expect(moved.code).toBe(0);
+    expect(moved.document).toMatchObject({ status: 'passed', moved: true, version: '2', previous: '1', by: 'tester' });
+    const history = await json(['registry', 'history', '--registry', registry, '--name', 'churn', '--alias', 'staging']);
+    expect((history.document.events as { from?: string; to: string }[]).map(({ from, to }) => [from ?? null, to])).toEqual([[null, '1'], ['1', '2']]);
+  });
+
+  it('registry pull exits 3 with a digest error and leaves no target dir when a blob is corrupt', async () => {
+    const good = await json(['registry', 'pull', '--registry', registry, '--name', 'churn', '--version=1', '--dest', 'pulled']);
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.document).toMatchObject({ status: 'passed', version: '1' });
+    const weights = (await scanModel(join(cwd, 'model'))).files.find((file) => file.path === 'model.bin')?.digest.slice(7) ?? '';
+    const blob = join(cwd, 'registry', 'blobs', 'sha256', weights.slice(0, 2), weights);
+    const bytes = await readFile(blob);
+    bytes[0] ^= 0xff;
+    await writeFile(blob, bytes);
+    const bad = await json(['registry', 'pull', '--registry', registry, '--name', 'churn', '--version=1', '--dest', 'target']);
+    expect(bad.code).toBe(3);
+    expect(bad.document).toMatchObject({ status: 'error', error: { kind: 'environment', code: 'registry-digest-mismatch' } });
+    expect(bad.stderr).toContain('Digest mismatch');
+    expect(existsSync(join(cwd, 'target'))).toBe(false);
+    expect((await readdir(cwd)).filter((entry) => entry.startsWith('.target'))).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown scheme', 's3://bucket/models'],
+    ['credentials in the URI', 'oci://user:secret@127.0.0.1:5000/team'],
+    ['plain HTTP MLflow off loopback', 'mlflow+http://mlflow.example.com'],
+  ])('rejects %s with exit 2', async (_name, uri) => {
+    const run = await json(['registry', 'ls', '--registry', uri, '--name', 'churn']);
+    expect(run.code).toBe(2);
+    expect(run.document).toMatchObject({ status: 'error', error: { code: 'registry-bad-uri' } });
+    expect(run.stdout + run.stderr).not.toContain('secret');
+  });
+
+  it('rejects a bad model name with exit 2 and a hint', async () => {
+    const run = await json(['push-model', '--registry', registry, '--name', 'Churn Model', '--path', 'model']);
+    expect(run.code).toBe(2);
+    expect(run.document).toMatchObject({ error: { code: 'registry-bad-name' } });
+  });
+
+  it('exits 3 when the registry does not answer, without printing the token', async () => {
+    const port = await freePort();
+    const token = 'tok-3f9a1c-never-print-me';
+    const run = await json(['push-model', '--registry', `oci://127.0.0.1:${port}/team`, '--name', 'churn', '--path', 'model', '--token', token]);
+    expect(run.code).toBe(3);
+    expect(run.document).toMatchObject({ status: 'error', error: { kind: 'environment', code: 'registry-unreachable' } });
+    expect(run.stdout + run.stderr).not.toContain(token);
+  });
+});

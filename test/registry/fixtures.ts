@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { openRegistry } from '../../shared/registry/index.js';
+import type { Registry, RegistryOptions } from '../../shared/registry/types.js';
+import { dockerRegistryBinary, startDockerRegistry, type DockerRegistryServer } from '../servers/docker-registry.js';
+import { mlflowBinary, startMlflow, type MlflowServer } from '../servers/mlflow.js';
+
+export type BackendKind = 'file' | 'oci' | 'mlflow';
+
+export interface Backend {
+  kind: BackendKind;
+  uri: string;
+  open(options?: Partial<RegistryOptions>): Registry;
+  /** Server-side storage root, for corruption tests. */
+  storage: string;
+  stop(): Promise<void>;
+}
+
+export async function tempDir(prefix = 'modelci-registry-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** Deterministic bytes: the same seed always gives the same content. */
+export function seededBytes(seed: string, size: number): Buffer {
+  const out = Buffer.alloc(size);
+  let block = createHash('sha256').update(seed).digest();
+  for (let offset = 0; offset < size; offset += block.length) {
+    block.copy(out, offset, 0, Math.min(block.length, size - offset));
+    block = createHash('sha256').update(block).digest();
+  }
+  return out;
+}
+
+/** Writes a small model directory: weights, a config, a README in a sub-folder. */
+export async function makeModel(root: string, seed: string, weightBytes = 4096): Promise<string> {
+  const files: Record<string, Buffer | string> = {
+    'model.bin': seededBytes(`${seed}/weights`, weightBytes),
+    'config.json': JSON.stringify({ seed, layers: 2 }),
+    'docs/README.md': `# model ${seed}\n`,
+  };
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), content);
+  }
+  return root;
+}
+
+export async function makeEvidence(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'evaluate.json'), JSON.stringify({ schemaVersion: 1, step: 'evaluate', status: 'passed', summary: 'accuracy 0.91', result: { metrics: { accuracy: 0.91, roc_auc: 0.95 } } }));
+  await writeFile(join(dir, 'train.json'), JSON.stringify({ schemaVersion: 1, step: 'train', status: 'passed', summary: 'trained', result: {} }));
+  return dir;
+}
+
+export async function listTree(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string, prefix: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) await walk(join(dir, entry.name), `${prefix}${entry.name}/`);
+      else out.push(`${prefix}${entry.name}`);
+    }
+  };
+  await walk(root, '');
+  return out.sort();
+}
+
+/** Which backends can run here; in CI a missing server binary throws instead (see findBinary). */
+export function availableBackends(): BackendKind[] {
+  const kinds: BackendKind[] = ['file'];
+  if (dockerRegistryBinary()) kinds.push('oci');
+  if (mlflowBinary()) kinds.push('mlflow');
+  return kinds;
+}
+
+export async function startBackend(kind: BackendKind): Promise<Backend> {
+  if (kind === 'file') {
+    const root = await tempDir('modelci-file-registry-');
+    const uri = `file://${root}`;
+    return { kind, uri, storage: root, open: (options) => openRegistry(uri, { cwd: root, env: {}, ...options }), stop: async () => undefined };
+  }
+  if (kind === 'oci') {
+    const server: DockerRegistryServer = await startDockerRegistry();
+    const uri = `oci://${server.host}/team`;
+    return { kind, uri, storage: server.storage, open: (options) => openRegistry(uri, { cwd: tmpdir(), env: {}, ...options }), stop: () => server.stop() };
+  }
+  const server: MlflowServer = await startMlflow();
+  const uri = `mlflow+${server.url}`;
+  return { kind, uri, storage: server.artifacts, open: (options) => openRegistry(uri, { cwd: tmpdir(), env: {}, ...options }), stop: () => server.stop() };
+}
