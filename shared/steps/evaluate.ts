@@ -6,7 +6,7 @@ import { readHeader, streamColumns } from '../data/index.js';
 import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { sha256File } from '../files/digest.js';
-import { binaryConfusion, binaryCurves, binaryStats, reliabilityCurve } from '../metrics/binary.js';
+import { binaryConfusion, binaryCurves, binaryStats, expectedCalibrationError, reliabilityCurve } from '../metrics/binary.js';
 import { ClassIndex, parseBinaryLabel, parseNumber, sortClasses, type CellValue } from '../metrics/columns.js';
 import { binaryEvaluator, multiclassEvaluator, regressionEvaluator, type Evaluator } from '../metrics/evaluator.js';
 import { multiclassConfusion } from '../metrics/multiclass.js';
@@ -180,10 +180,10 @@ function gather<T extends Uint8Array | Int32Array | Float64Array>(array: T, rows
   return out;
 }
 
-function makeEvaluator(task: Task, c: Columns, options: Inputs, rows?: number[]): Evaluator {
+function makeEvaluator(task: Task, c: Columns, options: Inputs, only: ReadonlySet<string> | undefined, rows?: number[]): Evaluator {
   const pick = <T extends Uint8Array | Int32Array | Float64Array>(a: T | undefined, stride = 1): T | undefined => (a && rows ? gather(a, rows, stride) : a);
   const weight = pick(c.weight) ?? null;
-  if (task === 'binary') return binaryEvaluator({ y: pick(c.y as Uint8Array)!, score: pick(c.score)!, pred: pick(c.pred as Uint8Array | undefined), weight, threshold: options.threshold, bins: options.bins });
+  if (task === 'binary') return binaryEvaluator({ y: pick(c.y as Uint8Array)!, score: pick(c.score)!, pred: pick(c.pred as Uint8Array | undefined), weight, threshold: options.threshold, bins: options.bins }, only ? { only } : {});
   if (task === 'regression') return regressionEvaluator({ y: pick(c.y as Float64Array)!, pred: pick(c.pred as Float64Array)!, weight });
   const k = c.classes!.length;
   return multiclassEvaluator({ y: pick(c.y as Int32Array)!, k, proba: pick(c.proba, k) ?? null, pred: pick(c.pred as Int32Array | undefined) ?? null, weight, classes: c.classes! });
@@ -313,7 +313,7 @@ export const evaluateStep = defineStep({
     const columns = await ctx.platform.group('Read predictions', () => readPredictions(path, display, options, ctx.signal));
     if (task === 'multiclass' && options.threshold !== 0.5) ctx.platform.warning('--threshold applies to binary tasks only; ignored.');
     const summaryOptions = { bootstrap: options.bootstrap, seed: options.seed, confidence: options.confidence, signal: ctx.signal, ...(only ? { only } : {}) };
-    const evaluator = makeEvaluator(task, columns, options);
+    const evaluator = makeEvaluator(task, columns, options, only);
     const metrics = await ctx.platform.group(`Metrics${options.bootstrap ? ` with ${options.bootstrap} bootstrap resamples` : ''}`, async () => summarize(evaluator, summaryOptions));
 
     const slices: SliceResult[] = [];
@@ -331,7 +331,7 @@ export const evaluateStep = defineStep({
           slices.push({ column, value, n: rows.length, status: 'too-small', reason: `fewer than ${options.minSliceSize} rows (--min-slice-size)` });
           continue;
         }
-        slices.push({ column, value, n: rows.length, status: 'ok', metrics: summarize(makeEvaluator(task, columns, options, rows), summaryOptions) });
+        slices.push({ column, value, n: rows.length, status: 'ok', metrics: summarize(makeEvaluator(task, columns, options, only, rows), summaryOptions) });
       }
     }
 
@@ -352,7 +352,8 @@ export const evaluateStep = defineStep({
       const reliability = reliabilityCurve(stats);
       extra.threshold = options.threshold;
       extra.prevalence = stats.total > 0 ? (stats.tp + stats.fn) / stats.total : null;
-      extra.calibration = { bins: options.bins, ece: metrics.ece?.value ?? null, curve: reliability };
+      const ece = b.prepared.probabilities && stats.total > 0 ? expectedCalibrationError(stats.binWeight, stats.binScore, stats.binPositive, stats.total) : null;
+      extra.calibration = { bins: options.bins, ece, curve: reliability };
       const curves = binaryCurves(b.prepared);
       const auc = metrics.roc_auc?.value ?? evaluator.evaluate(null).roc_auc!.value;
       if (curves && auc !== null) {
@@ -363,7 +364,7 @@ export const evaluateStep = defineStep({
         const ap = metrics.average_precision;
         charts.push(precisionRecallChart(pr, ap?.value ?? null, (extra.prevalence as number | null) ?? 0, ap?.ci ?? null));
       }
-      if (b.prepared.probabilities && reliability.length > 0) charts.push(calibrationChart(reliability, metrics.ece?.value ?? null, metrics.ece?.ci ?? null));
+      if (b.prepared.probabilities && reliability.length > 0) charts.push(calibrationChart(reliability, ece, metrics.ece?.ci ?? null));
     } else if (task === 'multiclass') {
       const m = evaluator as ReturnType<typeof multiclassEvaluator>;
       confusion = { labels: m.prepared.classes, matrix: multiclassConfusion(m.prepared) };
