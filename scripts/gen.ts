@@ -2,10 +2,11 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadSteps } from '../shared/steps/index.js';
 import { generatedFiles } from './generate/generated-files.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const files = generatedFiles();
+const files = generatedFiles(await loadSteps());
 for (const [path, content] of files) {
   mkdirSync(dirname(join(root, path)), { recursive: true });
   writeFileSync(join(root, path), content);

@@ -1,7 +1,8 @@
 import { runCli } from './cli/run-command.js';
 import { GLOBAL_OPTIONS } from './cli/parse-args.js';
 import { inputFields } from './steps/input-fields.js';
-import { stepsByName } from './steps/index.js';
+import { STEP_CATALOG } from './steps/index.js';
+import type { StepCatalog } from './steps/catalog.js';
 
 /** GitHub's runner passes input `out-dir` as INPUT_OUT-DIR (upper case, spaces to underscores). */
 function actionInput(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -16,14 +17,14 @@ const ACTION_GLOBALS = ['config', 'out-dir', 'working-directory'] as const;
  * CLI share one parser, one config merge and one set of errors. `step` is fixed for the
  * per-step actions and read from the `step` input for the root action.
  */
-export function actionArgv(env: NodeJS.ProcessEnv, fixedStep?: string): string[] {
+export async function actionArgv(env: NodeJS.ProcessEnv, fixedStep?: string, catalog: StepCatalog = STEP_CATALOG): Promise<string[]> {
   const stepName = fixedStep ?? actionInput(env, 'step') ?? 'pipeline';
   const argv: string[] = stepName === 'pipeline' ? ['run'] : stepName.split(' ');
   for (const name of ACTION_GLOBALS) {
     const value = actionInput(env, name);
     if (value !== undefined) argv.push(name === 'working-directory' ? '--cwd' : `--${name}`, value);
   }
-  const step = stepsByName().get(stepName);
+  const step = await catalog.load(stepName);
   if (step) {
     for (const field of inputFields(step.inputs)) {
       const value = actionInput(env, field.name);
@@ -48,7 +49,7 @@ export const ACTION_GLOBAL_DESCRIPTIONS: Record<(typeof ACTION_GLOBALS)[number],
 export async function runAction(fixedStep?: string): Promise<void> {
   const controller = new AbortController();
   process.on('SIGTERM', () => controller.abort(new Error('cancelled')));
-  process.exitCode = await runCli(actionArgv(process.env, fixedStep), {
+  process.exitCode = await runCli(await actionArgv(process.env, fixedStep), {
     stdout: process.stdout,
     stderr: process.stdout,
     env: { ...process.env, MODELCI_PLATFORM: process.env.MODELCI_PLATFORM ?? 'github' },

@@ -1,11 +1,10 @@
-import { STEPS } from '../../shared/steps/index.js';
 import type { StepDefinition } from '../../shared/steps/types.js';
 import { ROOT_ACTION_ENTRY, rootActionYml, stepActionEntry, stepActionYml } from './action-yml.js';
 import { gitlabTemplate } from './gitlab-template.js';
 import { inputsDoc } from './inputs-doc.js';
 
 /** Every file derived from the step schemas, by repository path. */
-export function generatedFiles(steps: readonly StepDefinition[] = STEPS): Map<string, string> {
+export function generatedFiles(steps: readonly StepDefinition[]): Map<string, string> {
   const published = steps.filter((step) => step.published !== false);
   const files = new Map<string, string>();
   files.set('action.yml', rootActionYml(published));

@@ -5,7 +5,8 @@ import { runPipeline } from '../pipeline/run-pipeline.js';
 import { executeStep, statusMark, type StepOutcome } from '../steps/execute-step.js';
 import { inputFields } from '../steps/input-fields.js';
 import { resolveInputs } from '../steps/resolve-inputs.js';
-import { STEPS } from '../steps/index.js';
+import { STEP_CATALOG } from '../steps/index.js';
+import type { StepCatalog } from '../steps/catalog.js';
 import type { StepDefinition } from '../steps/types.js';
 import { TOOL_VERSION } from '../version.js';
 import { dirname, relative } from 'node:path';
@@ -36,9 +37,9 @@ const PIPELINE_HELP = `modelci run: runs the steps listed under 'pipeline:' in m
 
 Usage: modelci run [--config modelci.yaml] [--out-dir DIR] [--format text|json]`;
 
-function findCommand(words: readonly string[], steps: ReadonlyMap<string, StepDefinition>): { step?: StepDefinition; consumed: number } {
+async function findCommand(words: readonly string[], catalog: StepCatalog): Promise<{ step?: StepDefinition; consumed: number }> {
   for (let length = Math.min(words.length, 2); length > 0; length--) {
-    const step = steps.get(words.slice(0, length).join(' '));
+    const step = await catalog.load(words.slice(0, length).join(' '));
     if (step) return { step, consumed: length };
   }
   return { consumed: 0 };
@@ -65,8 +66,7 @@ async function reportError(io: CliIo, format: OutputFormat, error: ModelciError)
 }
 
 /** `modelci <command> [flags]`: returns the exit code (DESIGN.md contract). */
-export async function runCli(argv: readonly string[], io: CliIo, catalog: readonly StepDefinition[] = STEPS): Promise<number> {
-  const steps = new Map(catalog.map((step) => [step.name, step]));
+export async function runCli(argv: readonly string[], io: CliIo, catalog: StepCatalog = STEP_CATALOG): Promise<number> {
   let format: OutputFormat = argv.includes('json') && argv.some((token) => token === '--format' || token === '--format=json') ? 'json' : 'text';
   try {
     const split = splitArgs(argv);
@@ -76,10 +76,10 @@ export async function runCli(argv: readonly string[], io: CliIo, catalog: readon
     }
     if (split.words.length === 0) {
       if (split.help) {
-        io.stdout.write(`${mainHelp(catalog, TOOL_VERSION)}\n`);
+        io.stdout.write(`${mainHelp(await catalog.loadAll(), TOOL_VERSION)}\n`);
         return ExitCode.passed;
       }
-      io.stderr.write(`${mainHelp(catalog, TOOL_VERSION)}\n`);
+      io.stderr.write(`${mainHelp(await catalog.loadAll(), TOOL_VERSION)}\n`);
       return ExitCode.usage;
     }
     if (split.words[0] === PIPELINE_COMMAND && split.words.length === 1) {
@@ -88,20 +88,20 @@ export async function runCli(argv: readonly string[], io: CliIo, catalog: readon
         return ExitCode.passed;
       }
       if (split.rest.length) throw usageError(`unexpected argument '${split.rest[0]}' for 'run'`, { code: 'usage', hint: 'Step inputs for a pipeline go in modelci.yaml.' });
-      const workspace = await resolveWorkspace(split.globals, io.cwd, io.env, steps);
+      const workspace = await resolveWorkspace(split.globals, io.cwd, io.env, catalog);
       format = workspace.format;
-      const outcome = await runPipeline(workspace, steps, io.env, io.signal, io.stderr);
+      const outcome = await runPipeline(workspace, io.env, io.signal, io.stderr);
       const last = outcome.steps.at(-1);
       const verdict = `${statusMark(outcome.document.status as 'passed')} pipeline ${String(outcome.document.status)}: ${outcome.steps.map((step) => `${step.step} ${step.status}`).join(', ')}`;
       printOutcome(io, format, outcome, [verdict, ...(last?.evidencePath ? [`   evidence: ${relative(workspace.cwd, dirname(last.evidencePath))}/`] : [])]);
       return outcome.exitCode;
     }
-    const { step, consumed } = findCommand(split.words, steps);
+    const { step, consumed } = await findCommand(split.words, catalog);
     if (!step) {
       const word = split.words[0]!;
-      const subcommands = [...steps.keys()].filter((name) => name.startsWith(`${word} `));
+      const subcommands = catalog.names.filter((name) => name.startsWith(`${word} `));
       if (subcommands.length) throw usageError(`'${split.words.join(' ')}' needs a sub-command`, { code: 'usage', hint: `One of: ${subcommands.join(', ')}` });
-      throw usageError(`unknown command '${word}'`, { code: 'usage', hint: `${didYouMean(word, [...steps.keys(), PIPELINE_COMMAND])} Run 'modelci --help' for the list.` });
+      throw usageError(`unknown command '${word}'`, { code: 'usage', hint: `${didYouMean(word, [...catalog.names.filter((name) => !name.includes(' ')), PIPELINE_COMMAND])} Run 'modelci --help' for the list.` });
     }
     if (split.help) {
       io.stdout.write(`${commandHelp(step)}\n`);
@@ -110,7 +110,7 @@ export async function runCli(argv: readonly string[], io: CliIo, catalog: readon
     if (split.words.length > consumed) {
       throw usageError(`unexpected argument '${split.words[consumed]}'`, { code: 'usage', hint: `Inputs are flags: modelci ${step.name} --name value.` });
     }
-    const workspace = await resolveWorkspace(split.globals, io.cwd, io.env, steps);
+    const workspace = await resolveWorkspace(split.globals, io.cwd, io.env, catalog);
     format = workspace.format;
     const fields = inputFields(step.inputs);
     const explicit = envInputs(fields, io.env, parseFlags(split.rest, fields, step.name));

@@ -4,7 +4,7 @@ import { usageError } from '../errors.js';
 import { CONFIG_FILE_NAME, loadProjectConfig, type ProjectConfig } from '../config/project-config.js';
 import { detectPlatform, parsePlatformName } from '../platform/create-platform.js';
 import type { PlatformName } from '../platform/types.js';
-import type { StepDefinition } from '../steps/types.js';
+import type { StepCatalog } from '../steps/catalog.js';
 import type { GlobalOption } from './parse-args.js';
 
 export type OutputFormat = 'text' | 'json';
@@ -23,7 +23,7 @@ export async function resolveWorkspace(
   globals: Partial<Record<GlobalOption, string>>,
   processCwd: string,
   env: NodeJS.ProcessEnv,
-  steps: ReadonlyMap<string, StepDefinition>,
+  catalog: StepCatalog,
 ): Promise<Workspace> {
   const format = globals.format ?? 'text';
   if (format !== 'text' && format !== 'json') {
@@ -34,7 +34,7 @@ export async function resolveWorkspace(
   if (!existsSync(cwd)) throw usageError(`working directory not found: ${cwd}`, { code: 'usage', hint: 'Check --cwd.' });
   const discovered = join(cwd, CONFIG_FILE_NAME);
   const configFile = explicitConfig ?? (existsSync(discovered) ? discovered : undefined);
-  const config = configFile ? await loadProjectConfig(configFile, steps) : undefined;
+  const config = configFile ? await loadProjectConfig(configFile, catalog) : undefined;
   const platformText = globals.platform ?? env.MODELCI_PLATFORM;
   return {
     cwd,

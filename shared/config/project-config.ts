@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { inputFields, type InputField } from '../steps/input-fields.js';
+import { loadNamed, type StepCatalog } from '../steps/catalog.js';
 import type { StepDefinition } from '../steps/types.js';
 import { didYouMean } from './did-you-mean.js';
 import { YamlSource } from './yaml-source.js';
@@ -20,6 +21,8 @@ export interface PipelineEntry {
 /** A loaded modelci.yaml: one section of raw values per step, already checked against the steps' inputs. */
 export interface ProjectConfig {
   file: string;
+  /** The steps the file names (sections and pipeline), loaded. */
+  steps: Map<string, StepDefinition>;
   /** Directory of the config file: relative paths in it and on the command line resolve here. */
   directory: string;
   outDir?: string;
@@ -97,12 +100,12 @@ function checkSection(source: YamlSource, step: StepDefinition, raw: unknown): R
   return values;
 }
 
-function parsePipeline(source: YamlSource, raw: unknown, steps: ReadonlyMap<string, StepDefinition>): PipelineEntry[] {
+function parsePipeline(source: YamlSource, raw: unknown, steps: ReadonlyMap<string, StepDefinition>, allNames: readonly string[]): PipelineEntry[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) {
     throw usageError(`'pipeline' must be a list of step names, not ${describeType(raw)}`, { code: 'config-wrong-type', location: source.locateNode(source.nodeAt(['pipeline'])), hint: 'e.g. pipeline: [validate-data, train, evaluate]' });
   }
-  const runnable = [...steps.values()].filter((step) => step.published !== false).map((step) => step.name);
+  const runnable = allNames.filter((name) => steps.get(name)?.published !== false && !name.includes(' '));
   return raw.map((entry, index) => {
     const location = source.locateNode(source.nodeAt(['pipeline', index]));
     if (typeof entry !== 'string' || !steps.has(entry) || steps.get(entry)?.published === false) {
@@ -112,15 +115,27 @@ function parsePipeline(source: YamlSource, raw: unknown, steps: ReadonlyMap<stri
   });
 }
 
+/** Step names a config mentions (top-level keys and pipeline entries), to load before checking it. */
+function mentionedSteps(raw: unknown): string[] {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const record = raw as Record<string, unknown>;
+  const pipeline = Array.isArray(record.pipeline) ? record.pipeline.filter((entry): entry is string => typeof entry === 'string') : [];
+  return [...Object.keys(record), ...pipeline];
+}
+
 export function parseProjectConfig(file: string, text: string, steps: ReadonlyMap<string, StepDefinition>): ProjectConfig {
   const source = YamlSource.parse(file, text);
-  const raw = source.toJS();
-  const config: ProjectConfig = { file, directory: dirname(resolve(file)), pipeline: [], sections: new Map(), source };
+  return interpretConfig(source, source.toJS(), steps);
+}
+
+function interpretConfig(source: YamlSource, raw: unknown, steps: ReadonlyMap<string, StepDefinition>, allNames: readonly string[] = [...steps.keys()]): ProjectConfig {
+  const file = source.file;
+  const config: ProjectConfig = { file, steps: new Map(steps), directory: dirname(resolve(file)), pipeline: [], sections: new Map(), source };
   if (raw === null || raw === undefined) return config;
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw usageError(`${CONFIG_FILE_NAME} must be a mapping at the top level, not ${describeType(raw)}`, { code: 'config-wrong-type', location: { file, line: 1, column: 1 }, hint: 'Start with step names as keys, e.g. "train:".' });
   }
-  const known = [...GLOBAL_KEYS, ...[...steps.values()].filter((step) => step.published !== false).map((step) => step.name)];
+  const known = [...GLOBAL_KEYS, ...allNames.filter((name) => steps.get(name)?.published !== false && !name.includes(' '))];
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (key.startsWith('x-')) {
       // Extension keys hold YAML anchors to reuse, as in Compose files.
@@ -131,7 +146,7 @@ export function parseProjectConfig(file: string, text: string, steps: ReadonlyMa
       if (typeof value !== 'string') throw usageError(`'out-dir' must be a string, not ${describeType(value)}`, { code: 'config-wrong-type', location: source.locateNode(source.nodeAt(['out-dir'])) });
       config.outDir = value;
     } else if (key === 'pipeline') {
-      config.pipeline = parsePipeline(source, value, steps);
+      config.pipeline = parsePipeline(source, value, steps, allNames);
     } else {
       const step = steps.get(key);
       if (!step || step.published === false) {
@@ -143,7 +158,7 @@ export function parseProjectConfig(file: string, text: string, steps: ReadonlyMa
   return config;
 }
 
-export async function loadProjectConfig(file: string, steps: ReadonlyMap<string, StepDefinition>): Promise<ProjectConfig> {
+export async function loadProjectConfig(file: string, catalog: StepCatalog): Promise<ProjectConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -155,5 +170,7 @@ export async function loadProjectConfig(file: string, steps: ReadonlyMap<string,
       hint: code === 'ENOENT' ? `Create ${CONFIG_FILE_NAME} or drop --config.` : undefined,
     });
   }
-  return parseProjectConfig(file, text, steps);
+  const source = YamlSource.parse(file, text);
+  const raw = source.toJS();
+  return interpretConfig(source, raw, await loadNamed(catalog, mentionedSteps(raw)), catalog.names);
 }

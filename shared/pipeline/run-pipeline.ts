@@ -4,7 +4,6 @@ import { createStepContext, flushPlatform } from '../cli/step-context.js';
 import type { Workspace } from '../cli/workspace.js';
 import { executeStep, statusMark, type StepOutcome } from '../steps/execute-step.js';
 import { resolveInputs } from '../steps/resolve-inputs.js';
-import type { StepDefinition } from '../steps/types.js';
 
 export interface PipelineOutcome {
   exitCode: ExitCode;
@@ -15,7 +14,6 @@ export interface PipelineOutcome {
 /** Runs the steps listed under `pipeline:` in order; stops at the first that does not pass. */
 export async function runPipeline(
   workspace: Workspace,
-  steps: ReadonlyMap<string, StepDefinition>,
   env: NodeJS.ProcessEnv,
   signal: AbortSignal,
   log?: NodeJS.WritableStream,
@@ -30,7 +28,7 @@ export async function runPipeline(
   }
   // Check every step's inputs before running any, so a typo in the last step fails in seconds.
   const planned = config.pipeline.map((entry) => {
-    const step = steps.get(entry.step)!;
+    const step = config.steps.get(entry.step)!;
     const inputs = resolveInputs(step.inputs, {
       explicit: new Map(),
       config: config.sections.get(step.name) ?? {},

@@ -1,33 +1,20 @@
-import { pushModelStep } from './push-model.js';
-import { registryAliasStep } from './registry-alias.js';
-import { registryHistoryStep } from './registry-history.js';
-import { registryLsStep } from './registry-ls.js';
-import { registryPullStep } from './registry-pull.js';
-import { registryShowStep } from './registry-show.js';
-import { evaluateStep } from './evaluate.js';
-import { trainStep } from './train.js';
-import { inferSchemaStep } from './infer-schema.js';
-import { validateDataStep } from './validate-data.js';
-import type { StepDefinition } from './types.js';
+import { lazyCatalog } from './catalog.js';
 
 /**
  * Every command the CLI, the actions and the GitLab components know, in pipeline order.
- * Add a step here with one import and one entry.
+ * Add a step with one line; its module is imported only when the step is used.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const STEPS: StepDefinition<any, any>[] = [
-  inferSchemaStep,
-  validateDataStep,
-  trainStep,
-  evaluateStep,
-  pushModelStep,
-  registryLsStep,
-  registryShowStep,
-  registryPullStep,
-  registryAliasStep,
-  registryHistoryStep,
-];
+export const STEP_CATALOG = lazyCatalog([
+  ['infer-schema', async () => (await import('./infer-schema.js')).inferSchemaStep],
+  ['validate-data', async () => (await import('./validate-data.js')).validateDataStep],
+  ['train', async () => (await import('./train.js')).trainStep],
+  ['evaluate', async () => (await import('./evaluate.js')).evaluateStep],
+  ['push-model', async () => (await import('./push-model.js')).pushModelStep],
+  ['registry ls', async () => (await import('./registry-ls.js')).registryLsStep],
+  ['registry show', async () => (await import('./registry-show.js')).registryShowStep],
+  ['registry pull', async () => (await import('./registry-pull.js')).registryPullStep],
+  ['registry alias', async () => (await import('./registry-alias.js')).registryAliasStep],
+  ['registry history', async () => (await import('./registry-history.js')).registryHistoryStep],
+]);
 
-export function stepsByName(): Map<string, StepDefinition> {
-  return new Map(STEPS.map((step) => [step.name, step as StepDefinition]));
-}
+export const loadSteps = () => STEP_CATALOG.loadAll();

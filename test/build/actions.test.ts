@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { STEPS } from '../../shared/steps/index.js';
+import { loadSteps } from '../../shared/steps/index.js';
+
+const STEPS = await loadSteps();
 import { repoRoot } from '../helpers/python.js';
 
 // The built bundle, run as the GitHub runner runs an action: `node <main>` with INPUT_* variables

@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generatedFiles } from '../../scripts/generate/generated-files.js';
-import { STEPS } from '../../shared/steps/index.js';
+import { loadSteps } from '../../shared/steps/index.js';
+
+const STEPS = await loadSteps();
 import { repoRoot } from '../helpers/python.js';
 
-const files = generatedFiles();
+const files = generatedFiles(STEPS);
 
 describe('files generated from the step schemas', () => {
   it.each([...files.keys()])('%s is current (run `npm run gen` if this fails)', (path) => {

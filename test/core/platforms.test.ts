@@ -25,11 +25,11 @@ describe('platform detection', () => {
 });
 
 describe('GitHub action inputs', () => {
-  it('turns INPUT_* variables into flags, lists one per line, empty inputs dropped', () => {
-    expect(actionArgv({ 'INPUT_OUT-DIR': 'ci-out', INPUT_COMMAND: 'python3 train.py', INPUT_TIMEOUT: '', INPUT_METRICS: 'a.json\nb.yaml\n' }, 'train')).toEqual(
+  it('turns INPUT_* variables into flags, lists one per line, empty inputs dropped', async () => {
+    expect(await actionArgv({ 'INPUT_OUT-DIR': 'ci-out', INPUT_COMMAND: 'python3 train.py', INPUT_TIMEOUT: '', INPUT_METRICS: 'a.json\nb.yaml\n' }, 'train')).toEqual(
       expect.arrayContaining(['train', '--out-dir', 'ci-out']),
     );
-    expect(actionArgv({ INPUT_STEP: 'pipeline', INPUT_CONFIG: 'ml/modelci.yaml' })).toEqual(['run', '--config', 'ml/modelci.yaml']);
+    expect(await actionArgv({ INPUT_STEP: 'pipeline', INPUT_CONFIG: 'ml/modelci.yaml' })).toEqual(['run', '--config', 'ml/modelci.yaml']);
   });
 });
 

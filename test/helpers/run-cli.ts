@@ -1,4 +1,5 @@
 import { runCli } from '../../shared/cli/run-command.js';
+import { catalogOf } from '../../shared/steps/catalog.js';
 import type { StepDefinition } from '../../shared/steps/types.js';
 
 export interface CliRun {
@@ -15,7 +16,7 @@ export async function runCliCaptured(argv: string[], options: { cwd: string; env
   const code = await runCli(
     argv,
     { stdout: { write: (text: string) => (stdout += text) }, stderr: sink, env: { PATH: process.env.PATH, ...(options.env ?? {}) }, cwd: options.cwd, signal: new AbortController().signal },
-    ...(options.steps ? [options.steps] : []),
+    ...(options.steps ? [catalogOf(options.steps)] : []),
   );
   return { code, stdout, stderr };
 }
