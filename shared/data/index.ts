@@ -1,11 +1,12 @@
 import { didYouMean } from '../config/did-you-mean.js';
 import { usageError } from '../errors.js';
+import { decodeField } from './csv-bytes.js';
 import { openTable, type Cell, type Table } from './table.js';
 import type { ReadOptions } from './source.js';
 
 export type { Cell, RowBatch, Table } from './table.js';
 export type { DataFormat, ReadOptions } from './source.js';
-export { openTable } from './table.js';
+export { openTable, batchRows } from './table.js';
 
 /**
  * Column readers for the statistics and metrics steps.
@@ -51,12 +52,19 @@ export async function* streamColumns(
   const text = table.textCells;
   for await (const batch of table.batches) {
     const out: Record<string, Cell[]> = {};
+    const chunk = batch.chunk;
     for (let c = 0; c < columns.length; c++) {
       const index = indexes[c]!;
-      const values: Cell[] = new Array<Cell>(batch.rows.length);
-      for (let r = 0; r < batch.rows.length; r++) {
-        const value = batch.rows[r]![index];
-        values[r] = value === undefined || (text && value === '') ? null : value;
+      const values: Cell[] = new Array<Cell>(batch.rowCount);
+      for (let r = 0; r < batch.rowCount; r++) {
+        if (chunk) {
+          const field = chunk.rowOffsets[r]! + index;
+          values[r] = field < chunk.rowOffsets[r + 1]! && (chunk.ends[field]! > chunk.starts[field]! || chunk.escaped[field]) ? decodeField(chunk, field) : null;
+          if (values[r] === '') values[r] = null;
+        } else {
+          const value = batch.rows![r]![index];
+          values[r] = value === undefined || (text && value === '') ? null : value;
+        }
       }
       out[columns[c]!] = values;
     }

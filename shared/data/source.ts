@@ -131,6 +131,25 @@ export async function* textChunks(
   }
 }
 
+/** Raw byte chunks of a (possibly gzipped) file. */
+export async function* byteChunks(path: string, gzip: boolean): AsyncGenerator<Buffer> {
+  const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  const stream = gzip ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
+  if (gzip) raw.on('error', (error) => stream.destroy(error));
+  try {
+    for await (const piece of stream) yield piece as Buffer;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
+      throw usageError(`${path} is not a valid gzip file: ${(error as Error).message}`, { code: 'data-gzip', location: { file: path }, hint: 'Re-compress the file or pass it uncompressed.', cause: error });
+    }
+    throw error;
+  } finally {
+    raw.destroy();
+    stream.destroy();
+  }
+}
+
 /** Offset of the first byte that breaks UTF-8 (the chunk may end mid-character; that is fine). */
 export function firstInvalidUtf8(bytes: Buffer): number {
   let i = 0;

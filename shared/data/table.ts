@@ -1,6 +1,6 @@
 import { usageError } from '../errors.js';
-import { CsvParser } from './csv.js';
-import { countNewlines, DEFAULT_MAX_FIELD_SIZE, resolveFormat, textChunks, type DataFormat, type ReadOptions } from './source.js';
+import { chunkRows, CsvByteParser, decodeField, type CsvChunk } from './csv-bytes.js';
+import { byteChunks, countNewlines, DEFAULT_MAX_FIELD_SIZE, resolveFormat, textChunks, type DataFormat, type ReadOptions } from './source.js';
 
 /**
  * One value. CSV cells are the raw strings as written (the validator casts them with the schema);
@@ -10,12 +10,20 @@ import { countNewlines, DEFAULT_MAX_FIELD_SIZE, resolveFormat, textChunks, type 
 export type Cell = string | number | boolean | null;
 
 export interface RowBatch {
-  /** Frictionless row number of rows[0] (the header is row 1, so the first data row is 2). */
+  /** Frictionless row number of the batch's first row (the header is row 1, so the first data row is 2). */
   firstRowNumber: number;
-  /** One array per row, cells in file order; a row may be shorter or longer than the header. */
-  rows: Cell[][];
+  rowCount: number;
+  /** JSON Lines and Parquet: one array per row, cells in file order; a row may be shorter or longer than the header. */
+  rows?: Cell[][];
+  /** CSV: the rows as byte ranges (see csv-bytes.ts); batchRows() turns them into strings. */
+  chunk?: CsvChunk;
   /** Physical line where each row starts (text formats); absent for Parquet. */
-  lines?: number[];
+  lines?: ArrayLike<number>;
+}
+
+/** The batch's rows as cell arrays (decoding CSV bytes when needed). */
+export function batchRows(batch: RowBatch): Cell[][] {
+  return batch.rows ?? chunkRows(batch.chunk!);
 }
 
 export interface Table {
@@ -35,7 +43,8 @@ export interface Table {
 export async function openTable(path: string, options: ReadOptions = {}): Promise<Table> {
   const resolved = await resolveFormat(path, options);
   if (resolved.format === 'parquet') return openParquet(path, options);
-  const rows = resolved.format === 'csv' ? csvRows(path, resolved.gzip, resolved.delimiter, options) : jsonlRows(path, resolved.gzip);
+  if (resolved.format === 'csv') return openCsv(path, resolved.gzip, resolved.delimiter, options);
+  const rows = jsonlRows(path, resolved.gzip);
   const iterator = rows[Symbol.asyncIterator]();
   // The first batch holds the header (and maybe rows).
   let first: { rows: Cell[][]; lines?: number[] } | undefined;
@@ -72,7 +81,7 @@ export async function openTable(path: string, options: ReadOptions = {}): Promis
     let rowNumber = 2;
     const emit = (batch: { rows: Cell[][]; lines?: number[] }): RowBatch => {
       const rows = headerKeys ? batch.rows.map((row) => keyedToArray(row, headerKeys, path, batch, rowNumber)) : batch.rows;
-      const out: RowBatch = { firstRowNumber: rowNumber, rows, ...(batch.lines ? { lines: batch.lines } : {}) };
+      const out: RowBatch = { firstRowNumber: rowNumber, rowCount: rows.length, rows, ...(batch.lines ? { lines: batch.lines } : {}) };
       rowNumber += rows.length;
       return out;
     };
@@ -90,18 +99,50 @@ export async function openTable(path: string, options: ReadOptions = {}): Promis
   const close = async () => {
     await iterator.return?.(undefined);
   };
-  return { file: path, format: resolved.format, header, headerLine, textCells: resolved.format === 'csv', batches: batches(), close };
+  return { file: path, format: resolved.format, header, headerLine, textCells: false, batches: batches(), close };
 }
 
-async function* csvRows(path: string, gzip: boolean, delimiter: string, options: ReadOptions): AsyncGenerator<{ rows: Cell[][]; lines: number[] }> {
-  const parser = new CsvParser({ file: path, delimiter, maxFieldChars: options.maxFieldSize ?? DEFAULT_MAX_FIELD_SIZE });
-  const lineOfByte = (chunk: Buffer, offset: number) => parser.linesSoFar() + countNewlines(chunk, offset);
-  for await (const text of textChunks(path, gzip, lineOfByte)) {
-    const batch = parser.push(text, false);
-    if (batch.rows.length > 0) yield batch;
+async function openCsv(path: string, gzip: boolean, delimiter: string, options: ReadOptions): Promise<Table> {
+  const parser = new CsvByteParser(path, delimiter, options.maxFieldSize ?? DEFAULT_MAX_FIELD_SIZE);
+  async function* chunks(): AsyncGenerator<CsvChunk> {
+    for await (const bytes of byteChunks(path, gzip)) {
+      const chunk = parser.push(bytes, false);
+      if (chunk) yield chunk;
+    }
+    const last = parser.push(Buffer.alloc(0), true);
+    if (last) yield last;
   }
-  const last = parser.push('', true);
-  if (last.rows.length > 0) yield last;
+  const iterator = chunks();
+  const first = await iterator.next();
+  if (first.done) {
+    throw usageError(`${path} is empty: no header and no rows`, { code: 'data-empty', location: { file: path, line: 1 }, hint: 'Check that the file was written completely.' });
+  }
+  const head = first.value;
+  const header: string[] = [];
+  for (let f = head.rowOffsets[0]!; f < head.rowOffsets[1]!; f++) header.push(decodeField(head, f));
+  const headerLine = head.lines[0]!;
+  // The rest of the first chunk: the same bytes and fields, without row 0.
+  const rest: CsvChunk = { ...head, rowCount: head.rowCount - 1, rowOffsets: head.rowOffsets.subarray(1), lines: head.lines.subarray(1) };
+  async function* batches(): AsyncGenerator<RowBatch> {
+    let rowNumber = 2;
+    try {
+      let chunk: CsvChunk | undefined = rest;
+      while (chunk) {
+        if (chunk.rowCount > 0) {
+          yield { firstRowNumber: rowNumber, rowCount: chunk.rowCount, chunk, lines: chunk.lines };
+          rowNumber += chunk.rowCount;
+        }
+        const next = await iterator.next();
+        chunk = next.done ? undefined : next.value;
+      }
+    } finally {
+      await iterator.return(undefined);
+    }
+  }
+  const close = async () => {
+    await iterator.return(undefined);
+  };
+  return { file: path, format: 'csv', header, headerLine, textCells: true, batches: batches(), close };
 }
 
 /** Marker for a JSON object row before the header is known. */
@@ -206,7 +247,7 @@ async function openParquet(path: string, options: ReadOptions): Promise<Table> {
           return toCell(value);
         }),
       );
-      yield { firstRowNumber: start + 2, rows };
+      yield { firstRowNumber: start + 2, rowCount: rows.length, rows };
     }
   }
   return { file: path, format: 'parquet', header, textCells: false, batches: batches(), close: async () => {} };

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { checkDuplicateHeader, openTable, type Cell, type ReadOptions } from '../data/index.js';
+import { batchRows, checkDuplicateHeader, openTable, type Cell, type ReadOptions } from '../data/index.js';
 import { createCaster, INVALID, type Caster, type FieldType } from './types.js';
 
 /**
@@ -64,7 +64,7 @@ export async function inferSchema(path: string, options: ReadOptions = {}): Prom
     }));
     let rowCount = 0;
     for await (const batch of table.batches) {
-      for (const row of batch.rows) {
+      for (const row of batchRows(batch)) {
         if (row.every((cell) => cell === null || cell === '')) {
           rowCount++;
           for (const column of columns) column.nulls++;

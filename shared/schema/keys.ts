@@ -21,7 +21,7 @@ const PARTITIONS = 1 << PARTITION_BITS;
 const PARTITION_BUFFER = 4096; // records per partition before a write
 
 export class KeyTracker {
-  private map: Map<string, number> | null = new Map();
+  private map: Map<string | number, number> | null = new Map();
   private dir: string | undefined;
   private files: number[] = [];
   private buffers: Int32Array[] = [];
@@ -34,7 +34,7 @@ export class KeyTracker {
   }
 
   /** The earlier row with this key when known now; 0 when new (or when the check is deferred). */
-  add(key: string, rowNumber: number): number {
+  add(key: string | number, rowNumber: number): number {
     const map = this.map;
     if (map) {
       const previous = map.get(key);
@@ -61,8 +61,9 @@ export class KeyTracker {
     for (const [key, row] of entries) this.record(key, row);
   }
 
-  private record(key: string, rowNumber: number): void {
-    hash96(key);
+  private record(key: string | number, rowNumber: number): void {
+    if (typeof key === 'number') hashNumber(key);
+    else hash96(key);
     const p = HASH[0]! >>> (32 - PARTITION_BITS);
     const buffer = this.buffers[p]!;
     let at = this.fill[p]!;
@@ -154,6 +155,24 @@ function duplicatesIn(records: Int32Array, limit: number): { count: number; firs
 }
 
 const HASH = new Int32Array(3);
+const FLOAT = new Float64Array(1);
+const HALVES = new Int32Array(FLOAT.buffer);
+
+/** A number's 64 bits mixed three ways (tagged so that it never equals a string's hash by design). */
+function hashNumber(value: number): void {
+  FLOAT[0] = value === 0 ? 0 : value; // -0 and 0 are the same key, as in a Map
+  const lo = HALVES[0]!;
+  const hi = HALVES[1]!;
+  let h1 = Math.imul(lo ^ 0x27d4eb2f, 0x85ebca6b) ^ Math.imul(hi, 0xc2b2ae35);
+  let h2 = Math.imul(hi ^ 0x165667b1, 0x85ebca6b) ^ Math.imul(lo, 0x27d4eb2f);
+  let h3 = Math.imul(lo + hi, 0x9e3779b1) ^ 0x5bd1e995;
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x7feb352d);
+  h2 = Math.imul(h2 ^ (h2 >>> 15), 0x846ca68b);
+  h3 = Math.imul(h3 ^ (h3 >>> 13), 0x2c1b3c6d);
+  HASH[0] = h1 ^ (h1 >>> 16);
+  HASH[1] = h2 ^ (h2 >>> 16);
+  HASH[2] = h3 ^ (h3 >>> 15);
+}
 
 /** Three independent 32-bit murmur-style hashes of a string's UTF-16 code units. */
 export function hash96(key: string): void {

@@ -2,7 +2,9 @@ import { usageError } from '../errors.js';
 import { checkDuplicateHeader, openTable, type Cell, type ReadOptions, type Table } from '../data/index.js';
 import { KeyTracker } from './keys.js';
 import { RunningStats } from './stats.js';
-import { INVALID, createCaster, type Value } from './types.js';
+import { decodeField, type CsvChunk } from '../data/csv-bytes.js';
+import { createByteCaster, SLOW } from './fast-cast.js';
+import { INVALID, createCaster, type CastOptions, type Value } from './types.js';
 import type { FieldSpec, TableSchema } from './load.js';
 
 /** One data error, shaped like a flattened frictionless-py error. */
@@ -183,37 +185,73 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
 
   let rowCount = 0;
   const rowErrors: DataError[] = [];
+  const fast = fields.map((field, j) => {
+    if (!text || !checkable[j]) return undefined;
+    const constraints = field.descriptor.constraints as Record<string, unknown> | undefined;
+    return createByteCaster(castOptions(field), onlyEmptyMissing[j]!, Array.isArray(constraints?.enum) ? constraints.enum : undefined);
+  });
   try {
     for await (const batch of table.batches) {
       if (options.signal?.aborted) throw usageError('validation cancelled', { code: 'cancelled' });
       const rows = batch.rows;
+      const chunk = batch.chunk;
+      const buf = chunk?.buf;
+      const rowOffsets = chunk?.rowOffsets;
+      const starts = chunk?.starts;
+      const ends = chunk?.ends;
+      const escaped = chunk?.escaped;
       const lines = batch.lines;
-      for (let r = 0; r < rows.length; r++) {
-        const cells = rows[r]!;
+      for (let r = 0; r < batch.rowCount; r++) {
+        const cells = rows ? rows[r]! : undefined;
+        const base = rowOffsets ? rowOffsets[r]! : 0;
+        const k = cells ? cells.length : rowOffsets![r + 1]! - base;
         const rowNumber = batch.firstRowNumber + r;
-        const k = cells.length;
         rowCount++;
         let blank = 0;
         rowErrors.length = 0;
         for (let j = 0; j < m; j++) {
-          const source = j < k ? cells[j] : undefined;
           let isNull: boolean;
-          if (source === undefined || source === null) isNull = true;
-          else if (text) isNull = onlyEmptyMissing[j] ? source === '' : missing[j]!.has(source as string);
-          else isNull = missing[j]!.has(String(source));
+          let value: Value | typeof INVALID | typeof SLOW = SLOW;
+          let source: Cell | undefined;
+          if (j >= k) isNull = true;
+          else if (chunk) {
+            const f = base + j;
+            if (escaped![f] === 0 && onlyEmptyMissing[j]) {
+              const start = starts![f]!;
+              const end = ends![f]!;
+              isNull = start === end;
+              if (!isNull) {
+                const byteCast = fast[j];
+                if (byteCast) value = byteCast(buf!, start, end);
+                if (value === SLOW) {
+                  source = decodeField(chunk, f);
+                  value = casts[j]!(source);
+                }
+              }
+            } else {
+              source = decodeField(chunk, f);
+              isNull = missing[j]!.has(source);
+              if (!isNull) value = casts[j]!(source);
+            }
+          } else {
+            source = cells![j];
+            if (source === undefined || source === null) isNull = true;
+            else isNull = missing[j]!.has(String(source));
+            if (!isNull) value = casts[j]!(source!);
+          }
           if (isNull) {
             blank++;
             nulls[j] = nulls[j]! + 1;
             if (needValues) values[j] = null;
-            if (required[j]) rowErrors.push(cellError('constraint-error', rowNumber, fields[j]!, j + 1, source, requiredNote));
+            if (required[j]) rowErrors.push(cellError('constraint-error', rowNumber, fields[j]!, j + 1, j < k ? (source ?? sourceAt(j, k, cells, chunk, base)) : undefined, requiredNote));
             continue;
           }
-          const value = casts[j]!(source!);
-          if (value === INVALID) {
+          if (value === INVALID || value === SLOW) {
             if (needValues) values[j] = null;
-            const error = cellError('type-error', rowNumber, fields[j]!, j + 1, source, typeNotes[j]!);
+            if (!checkable[j]) continue;
+            const error = cellError('type-error', rowNumber, fields[j]!, j + 1, source ?? sourceAt(j, k, cells, chunk, base), typeNotes[j]!);
             if (mostly[j] !== undefined) deferMostly(mostlyState[j]!, error, true);
-            else if (checkable[j]) rowErrors.push(error);
+            else rowErrors.push(error);
             continue;
           }
           if (needValues) values[j] = value;
@@ -223,7 +261,7 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
             const constraint = list[c]!;
             if (!constraint.test(value)) {
               failed = true;
-              const error = cellError('constraint-error', rowNumber, fields[j]!, j + 1, source, constraint.note);
+              const error = cellError('constraint-error', rowNumber, fields[j]!, j + 1, source ?? sourceAt(j, k, cells, chunk, base), constraint.note);
               if (mostly[j] !== undefined) deferMostly(mostlyState[j]!, error, false);
               else rowErrors.push(error);
             }
@@ -235,7 +273,7 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
           if (needStats[j] && typeof value === 'number' && !Number.isNaN(value)) stats[j]!.add(value);
         }
         for (let j = m; j < k; j++) {
-          rowErrors.push({ code: 'extra-cell', message: `Row at position "${rowNumber}" has an extra value in field at position "${j + 1}"`, rowNumber, fieldName: '', fieldNumber: j + 1, cell: cut(cellText(cells[j])) });
+          rowErrors.push({ code: 'extra-cell', message: `Row at position "${rowNumber}" has an extra value in field at position "${j + 1}"`, rowNumber, fieldName: '', fieldNumber: j + 1, cell: cut(cellText(sourceAt(j, k, cells, chunk, base))) });
         }
         for (let j = k; j < m; j++) {
           rowErrors.push({ code: 'missing-cell', message: `Row at position "${rowNumber}" has a missing cell in field "${fields[j]!.name}" at position "${j + 1}"`, rowNumber, fieldName: fields[j]!.name, fieldNumber: j + 1, cell: '' });
@@ -255,16 +293,17 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
             const value = values[j];
             if (value === null || value === undefined) continue;
             const previous = uniqueTrackers[u]!.add(keyOf(value), rowNumber);
-            if (previous) sink.add(withLine(uniqueError(rowNumber, fields[j]!, j + 1, cells[j], previous), line), PHASE_UNIQUE);
+            if (previous) sink.add(withLine(uniqueError(rowNumber, fields[j]!, j + 1, sourceAt(j, k, cells, chunk, base), previous), line), PHASE_UNIQUE);
           }
           if (pkTracker) {
             let allNull = true;
-            let key = '';
+            let key: string | number = '';
             for (const j of pkIdx) {
               const value = values[j];
               if (value !== null && value !== undefined) allNull = false;
-              key += `${keyOf(value ?? null)}\u0000`;
             }
+            if (pkIdx.length === 1) key = keyOf(values[pkIdx[0]!] ?? null);
+            else for (const j of pkIdx) key += `${keyOf(values[j] ?? null)}\u0000`;
             if (allNull) {
               sink.add(withLine({ code: 'primary-key', message: `Row at position "${rowNumber}" violates the primary key: cells composing the primary keys are all "None"`, rowNumber, note: 'cells composing the primary keys are all "None"' }, line), PHASE_PRIMARY);
             } else {
@@ -286,7 +325,12 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
           }
         }
         if (dupRows && blank !== m) {
-          if (dupRows.add(cells.map(cellText).join('\u0000'), rowNumber)) duplicateRows++;
+          let key: string;
+          if (chunk) {
+            // The row's bytes as written: two rows are duplicates when their text is identical.
+            key = k === 0 ? '' : (buf as Buffer).toString('latin1', starts![base]!, ends![base + k - 1]!);
+          } else key = cells!.map(cellText).join('\u0000');
+          if (dupRows.add(key, rowNumber)) duplicateRows++;
         }
       }
     }
@@ -362,15 +406,37 @@ function deferMostly(state: { failed: number; nonNull: number; errors: DataError
   if (state.errors.length < 1000) state.errors.push(error);
 }
 
+/** The cell as written (decoded on demand for CSV). */
+function sourceAt(j: number, k: number, cells: Cell[] | undefined, chunk: CsvChunk | undefined, base: number): Cell | undefined {
+  if (j >= k) return undefined;
+  return cells ? cells[j] : decodeField(chunk!, base + j);
+}
+
+function castOptions(field: FieldSpec): CastOptions {
+  const d = field.descriptor;
+  return {
+    type: field.type,
+    format: field.format,
+    ...(typeof d.decimalChar === 'string' ? { decimalChar: d.decimalChar } : {}),
+    ...(typeof d.groupChar === 'string' ? { groupChar: d.groupChar } : {}),
+    ...(typeof d.bareNumber === 'boolean' ? { bareNumber: d.bareNumber } : {}),
+    ...(Array.isArray(d.trueValues) ? { trueValues: d.trueValues as string[] } : {}),
+    ...(Array.isArray(d.falseValues) ? { falseValues: d.falseValues as string[] } : {}),
+  };
+}
+
 function withLine(error: DataError, line: number | undefined): DataError {
   if (line !== undefined) error.line = line;
   return error;
 }
 
-/** A type-tagged canonical key, so 1 (integer) and "1" (string) never collide across fields. */
-function keyOf(value: Value | null): string {
+/**
+ * A canonical key: numbers stay numbers (no string per row); composite keys join these with
+ * type tags so 1 (integer) and "1" (string) never collide.
+ */
+function keyOf(value: Value | null): string | number {
   if (value === null) return '\u0001';
-  if (typeof value === 'number') return `n${value}`;
+  if (typeof value === 'number') return value;
   if (typeof value === 'boolean') return value ? 'T' : 'F';
   if (Array.isArray(value)) return `a${JSON.stringify(value)}`;
   return `s${value}`;
