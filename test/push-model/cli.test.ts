@@ -73,7 +73,7 @@ describe('modelci push-model and modelci registry (file registry)', () => {
     const weights = (await scanModel(join(cwd, 'model'))).files.find((file) => file.path === 'model.bin')?.digest.slice(7) ?? '';
     const blob = join(cwd, 'registry', 'blobs', 'sha256', weights.slice(0, 2), weights);
     const bytes = await readFile(blob);
-    bytes[0] ^= 0xff;
+    bytes[0] = (bytes[0] ?? 0) ^ 0xff;
     await writeFile(blob, bytes);
     const bad = await json(['registry', 'pull', '--registry', registry, '--name', 'churn', '--version=1', '--dest', 'target']);
     expect(bad.code).toBe(3);

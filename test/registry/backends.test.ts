@@ -124,13 +124,13 @@ describe.each(availableBackends())('%s registry', (kind) => {
     const weights = (await scanModel(join(work, 'v1'))).files.find((file) => file.path === 'model.bin');
     const stored = await storedCopy(backend, weights?.digest ?? '');
     const bytes = await readFile(stored);
-    bytes[bytes.length >> 1] ^= 0x01;
+    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0x01;
     await writeFile(stored, bytes);
     const dest = join(work, 'pulled-corrupt');
     await expect(registry.pull('churn', '1', dest)).rejects.toMatchObject({ kind: 'environment', code: 'registry-digest-mismatch', exitCode: 3 });
     expect(existsSync(dest)).toBe(false);
     expect((await readdir(work)).filter((entry) => entry.includes('pulled-corrupt'))).toEqual([]);
-    bytes[bytes.length >> 1] ^= 0x01;
+    bytes[bytes.length >> 1] = (bytes[bytes.length >> 1] ?? 0) ^ 0x01;
     await writeFile(stored, bytes);
   });
 

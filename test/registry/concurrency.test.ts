@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openRegistry } from '../../shared/registry/index.js';
 import type { Registry } from '../../shared/registry/types.js';
-import { startWorker, type Worker } from './child.js';
+import { startWorker, workerCommand, type Worker } from './child.js';
 import { makeModel, tempDir } from './fixtures.js';
 
 const CONTENDERS = 20;
@@ -31,8 +31,9 @@ describe('file registry: concurrent alias moves', () => {
   it(`lets exactly one of ${CONTENDERS} CLI processes with the same --expect move the alias`, async () => {
     await registry.setAlias({ name: 'race', alias: 'champion', version: '1', expect: null, by: 'setup' });
     const go = join(work, 'go-cli');
+    const cli = await workerCommand('cli-worker.ts');
     const workers = Array.from({ length: CONTENDERS }, (_, index) =>
-      startWorker('cli-worker.ts', ['registry', 'alias', '--registry', uri, '--name', 'race', '--alias', 'champion', `--version=${index + 2}`, '--expect', '1', '--by', `ci-${index}`, '--format', 'json', '--out-dir', join(work, `out-${index}`)], { MODELCI_TEST_GO_FILE: go }),
+      startWorker(cli, ['registry', 'alias', '--registry', uri, '--name', 'race', '--alias', 'champion', `--version=${index + 2}`, '--expect', '1', '--by', `ci-${index}`, '--format', 'json', '--out-dir', join(work, `out-${index}`)], { MODELCI_TEST_GO_FILE: go }),
     );
     // cli-worker prints `ready` on stderr (stdout is the JSON document).
     await releaseOnStderr(workers, go);
@@ -60,7 +61,8 @@ describe('file registry: concurrent alias moves', () => {
     const before = (await registry.history('race', 'champion')).length;
     const go = join(work, 'go-chain');
     const rounds = 5;
-    const workers = Array.from({ length: CONTENDERS }, (_, index) => startWorker('alias-worker.ts', [uri, 'race', 'champion', String(index + 2), String(rounds), go]));
+    const contender = await workerCommand('alias-worker.ts');
+    const workers = Array.from({ length: CONTENDERS }, (_, index) => startWorker(contender, [uri, 'race', 'champion', String(index + 2), String(rounds), go]));
     await release(workers, go);
     const results = await Promise.all(workers.map((worker) => worker.done));
     for (const result of results) expect(result.code, result.stderr).toBe(0);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanModel } from '../../shared/registry/content.js';
-import { seededRandom, sleep, startWorker } from './child.js';
+import { seededRandom, sleep, startWorker, workerCommand } from './child.js';
 import { availableBackends, makeModel, startBackend, tempDir, type Backend } from './fixtures.js';
 
 const KILLS = 20;
@@ -26,6 +26,7 @@ describe.each(availableBackends())('%s registry: pushes killed at random points'
 
   it(`leaves no partial version after ${KILLS} SIGKILLs, and the next push completes`, async () => {
     const registry = backend.open();
+    const worker = await workerCommand('push-worker.ts');
     const random = seededRandom(SEED + kind.length);
     // Enough bytes that a kill often lands mid-upload; chunked uploads on OCI.
     const env = { CHUNK_SIZE: String(128 << 10) };
@@ -33,7 +34,7 @@ describe.each(availableBackends())('%s registry: pushes killed at random points'
 
     // How long one uninterrupted push takes after the worker is loaded: the kill window.
     const calibration = await makeModel(join(work, 'calibrate'), 'calibrate', size);
-    const timed = startWorker('push-worker.ts', [backend.uri, 'crash', calibration], env);
+    const timed = startWorker(worker, [backend.uri, 'crash', calibration], env);
     await timed.ready;
     const started = performance.now();
     const finished = await timed.done;
@@ -43,11 +44,11 @@ describe.each(availableBackends())('%s registry: pushes killed at random points'
     let landed = 0;
     for (let attempt = 0; attempt < KILLS; attempt++) {
       const model = await makeModel(join(work, `m${attempt}`), `crash-${attempt}`, size);
-      const worker = startWorker('push-worker.ts', [backend.uri, 'crash', model], env);
-      await worker.ready;
+      const push = startWorker(worker, [backend.uri, 'crash', model], env);
+      await push.ready;
       await sleep(random() * window * 1.1);
-      worker.child.kill('SIGKILL');
-      const result = await worker.done;
+      push.child.kill('SIGKILL');
+      const result = await push.done;
       if (result.code === 0) landed++;
       // Whatever the registry shows right after a kill must be a whole version.
       const versions = await registry.list('crash');
