@@ -32,14 +32,16 @@ if (process.argv[2] === '--child') {
   const score = load(scoresPath, Float64Array);
   const { binaryEvaluator } = await import(pathToFileURL(join(root, 'shared/metrics/evaluator.ts')).href);
   const { binaryStats, binaryConfusion } = await import(pathToFileURL(join(root, 'shared/metrics/binary.ts')).href);
-  const { bootstrap } = await import(pathToFileURL(join(root, 'shared/metrics/bootstrap.ts')).href);
+  const { summarize } = await import(pathToFileURL(join(root, 'shared/metrics/summary.ts')).href);
   const t0 = performance.now();
   const evaluator = binaryEvaluator({ y, score });
   const metrics = evaluator.evaluate(null);
   binaryConfusion(binaryStats(evaluator.prepared, null));
   const t1 = performance.now();
-  const ranking = binaryEvaluator({ y, score }, { only: new Set(['roc_auc']) });
-  const ci = bootstrap(ranking.size, ranking.strata, ranking.evaluate, { resamples: Number(resamples), seed: Number(seed) }).roc_auc.ci;
+  // What `modelci evaluate --metrics roc_auc` runs: the stratified bootstrap on worker threads.
+  const only = new Set(['roc_auc']);
+  const ranking = binaryEvaluator({ y, score }, { only });
+  const ci = (await summarize(ranking, { bootstrap: Number(resamples), seed: Number(seed), confidence: 0.95, only })).roc_auc.ci;
   const t2 = performance.now();
   console.log(JSON.stringify({
     metrics_s: (t1 - t0) / 1000,

@@ -1,5 +1,8 @@
-import { Rng } from './rng.js';
+import { chunkSeed, Rng } from './rng.js';
 import type { MetricValues, Multiplicity } from './types.js';
+
+/** Resamples per independent random stream (see chunkSeed). */
+export const BOOTSTRAP_CHUNK = 50;
 
 export interface BootstrapOptions {
   resamples: number;
@@ -29,12 +32,13 @@ export function bootstrap(
 ): Record<string, Interval> {
   const { resamples, seed } = options;
   const confidence = options.confidence ?? 0.95;
-  const rng = new Rng(seed);
+  let rng = new Rng(chunkSeed(seed, 0));
   const mult = new Uint32Array(size);
   const samples = new Map<string, Float64Array>();
   const counts = new Map<string, number>();
   for (let b = 0; b < resamples; b++) {
     if (options.signal?.aborted) break;
+    if (b % BOOTSTRAP_CHUNK === 0) rng = new Rng(chunkSeed(seed, b));
     drawMultiplicities(rng, strata, mult);
     const values = evaluate(mult);
     for (const [name, metric] of Object.entries(values)) {
@@ -52,13 +56,15 @@ export function bootstrap(
     }
   }
   const out: Record<string, Interval> = {};
-  const alpha = (1 - confidence) / 2;
-  for (const [name, column] of samples) {
-    const count = counts.get(name)!;
-    const valid = column.subarray(0, count).sort();
-    out[name] = { ci: count === 0 ? null : [quantile(valid, alpha), quantile(valid, 1 - alpha)], resamples: count };
-  }
+  for (const [name, column] of samples) out[name] = percentileInterval(column.subarray(0, counts.get(name)!), confidence);
   return out;
+}
+
+/** The percentile interval of the finite values (NaN marks an undefined resample). */
+export function percentileInterval(values: Float64Array, confidence: number): Interval {
+  const valid = values.filter((v) => Number.isFinite(v)).sort();
+  const alpha = (1 - confidence) / 2;
+  return { ci: valid.length === 0 ? null : [quantile(valid, alpha), quantile(valid, 1 - alpha)], resamples: valid.length };
 }
 
 export function drawMultiplicities(rng: Rng, strata: Uint32Array[], mult: Uint32Array): void {

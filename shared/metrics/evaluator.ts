@@ -1,6 +1,8 @@
 import { binaryMetricsFromStats, binaryStats, prepareBinary, rankingMetrics, type BinaryInput, type PreparedBinary } from './binary.js';
 import { multiclassMetrics, prepareMulticlass, type MulticlassInput, type PreparedMulticlass } from './multiclass.js';
 import { prepareRegression, regressionMetrics, type PreparedRegression, type RegressionInput } from './regression.js';
+import type { Interval } from './bootstrap.js';
+import { rankingBootstrap } from './parallel.js';
 import type { MetricValues, Multiplicity } from './types.js';
 
 /**
@@ -12,6 +14,8 @@ export interface Evaluator {
   size: number;
   strata: Uint32Array[];
   evaluate(mult: Multiplicity): MetricValues;
+  /** A faster bootstrap giving the same numbers as bootstrap() (binary ranking metrics, on worker threads). */
+  fastBootstrap?(options: { resamples: number; seed: number; confidence: number }): Promise<Record<string, Interval>>;
 }
 
 const RANKING = new Set(['roc_auc', 'average_precision']);
@@ -31,6 +35,7 @@ export function binaryEvaluator(input: BinaryInput, options: EvaluatorOptions = 
     evaluate: rankingOnly
       ? (mult) => rankingMetrics(prepared, mult)
       : (mult) => binaryMetricsFromStats(binaryStats(prepared, mult), prepared.probabilities),
+    ...(rankingOnly ? { fastBootstrap: (o: { resamples: number; seed: number; confidence: number }) => rankingBootstrap(prepared, o) } : {}),
   };
 }
 

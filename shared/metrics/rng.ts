@@ -69,6 +69,14 @@ export class Rng {
   }
 }
 
+/**
+ * The seed of one chunk of bootstrap resamples (starting at resample `first`): chunks are
+ * independent streams, so they can run on any thread and give the same numbers.
+ */
+export function chunkSeed(seed: number, first: number): number {
+  return (Math.imul(seed >>> 0, 0x9e3779b1) + Math.imul(first + 1, 0x85ebca77)) >>> 0;
+}
+
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }

@@ -1,4 +1,4 @@
-import { bootstrap } from './bootstrap.js';
+import { bootstrap, type Interval } from './bootstrap.js';
 import type { Evaluator } from './evaluator.js';
 
 /** One metric as the evaluate step reports it. */
@@ -22,11 +22,15 @@ export interface SummaryOptions {
 }
 
 /** The point estimate of every metric, with bootstrap intervals when asked. */
-export function summarize(evaluator: Evaluator, options: SummaryOptions): Record<string, MetricResult> {
+export async function summarize(evaluator: Evaluator, options: SummaryOptions): Promise<Record<string, MetricResult>> {
   const point = evaluator.evaluate(null);
-  const intervals = options.bootstrap > 0 && evaluator.size > 0
-    ? bootstrap(evaluator.size, evaluator.strata, evaluator.evaluate, { resamples: options.bootstrap, seed: options.seed, confidence: options.confidence, ...(options.signal ? { signal: options.signal } : {}) })
-    : {};
+  const settings = { resamples: options.bootstrap, seed: options.seed, confidence: options.confidence };
+  let intervals: Record<string, Interval> = {};
+  if (options.bootstrap > 0 && evaluator.size > 0) {
+    intervals = evaluator.fastBootstrap
+      ? await evaluator.fastBootstrap(settings)
+      : bootstrap(evaluator.size, evaluator.strata, evaluator.evaluate, { ...settings, ...(options.signal ? { signal: options.signal } : {}) });
+  }
   const out: Record<string, MetricResult> = {};
   for (const [name, metric] of Object.entries(point)) {
     if (options.only && !options.only.has(name)) continue;

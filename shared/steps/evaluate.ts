@@ -314,7 +314,7 @@ export const evaluateStep = defineStep({
     if (task === 'multiclass' && options.threshold !== 0.5) ctx.platform.warning('--threshold applies to binary tasks only; ignored.');
     const summaryOptions = { bootstrap: options.bootstrap, seed: options.seed, confidence: options.confidence, signal: ctx.signal, ...(only ? { only } : {}) };
     const evaluator = makeEvaluator(task, columns, options, only);
-    const metrics = await ctx.platform.group(`Metrics${options.bootstrap ? ` with ${options.bootstrap} bootstrap resamples` : ''}`, async () => summarize(evaluator, summaryOptions));
+    const metrics = await ctx.platform.group(`Metrics${options.bootstrap ? ` with ${options.bootstrap} bootstrap resamples` : ''}`, () => summarize(evaluator, summaryOptions));
 
     const slices: SliceResult[] = [];
     for (const column of options.slice) {
@@ -331,7 +331,7 @@ export const evaluateStep = defineStep({
           slices.push({ column, value, n: rows.length, status: 'too-small', reason: `fewer than ${options.minSliceSize} rows (--min-slice-size)` });
           continue;
         }
-        slices.push({ column, value, n: rows.length, status: 'ok', metrics: summarize(makeEvaluator(task, columns, options, only, rows), summaryOptions) });
+        slices.push({ column, value, n: rows.length, status: 'ok', metrics: await summarize(makeEvaluator(task, columns, options, only, rows), summaryOptions) });
       }
     }
 

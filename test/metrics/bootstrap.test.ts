@@ -3,6 +3,7 @@ import { bootstrap, drawMultiplicities, quantile } from '../../shared/metrics/bo
 import { binaryEvaluator, regressionEvaluator } from '../../shared/metrics/evaluator.js';
 import { Rng } from '../../shared/metrics/rng.js';
 import { argsortDescending } from '../../shared/metrics/sort.js';
+import { rankingBootstrap } from '../../shared/metrics/parallel.js';
 
 /** Standard normal CDF (Abramowitz-Stegun 7.1.26 via erf), accurate to ~1e-7: enough for a true AUC. */
 function phi(x: number): number {
@@ -132,5 +133,22 @@ describe('argsortDescending', () => {
     const values = Float64Array.from({ length: 5000 }, () => Math.round(rng.nextNormal() * 1000) / 100);
     const expected = Array.from(values.keys()).sort((a, b) => values[b]! - values[a]! || a - b);
     expect(Array.from(argsortDescending(values))).toEqual(expected);
+  });
+});
+
+describe('parallel ranking bootstrap', () => {
+  it('gives the same intervals as the generic bootstrap, in this thread and on worker threads', async () => {
+    const rng = new Rng(5);
+    const n = 3000;
+    const y = Uint8Array.from({ length: n }, () => (rng.nextFloat() < 0.2 ? 1 : 0));
+    const score = Float64Array.from(y, (label) => Math.round(100 / (1 + Math.exp(-(label ? 1 : -1) - rng.nextNormal()))) / 100);
+    const weight = Float64Array.from({ length: n }, () => 0.5 + rng.nextFloat());
+    const evaluator = binaryEvaluator({ y, score, weight }, { only: new Set(['roc_auc']) });
+    const generic = bootstrap(evaluator.size, evaluator.strata, evaluator.evaluate, { resamples: 120, seed: 9 });
+    const inThread = await rankingBootstrap(evaluator.prepared, { resamples: 120, seed: 9, threads: 1 });
+    const workers = await rankingBootstrap(evaluator.prepared, { resamples: 120, seed: 9, threads: 2, minParallelWork: 0 });
+    expect(inThread.roc_auc).toEqual(generic.roc_auc);
+    expect(inThread.average_precision).toEqual(generic.average_precision);
+    expect(workers).toEqual(inThread);
   });
 });

@@ -1,0 +1,86 @@
+/**
+ * Bootstrap resamples of roc_auc and average_precision for one chunk of resamples, written to run
+ * both in this thread and inside a worker thread from its source text (`String(fn)`): so the
+ * body uses nothing from outside it, declares no inner functions, and repeats the Rng draws of
+ * rng.ts exactly (a test holds the two to the same numbers).
+ */
+export interface RankingData {
+  n: number;
+  /** Per position, in descending score order. */
+  y: Uint8Array;
+  weight: Float64Array | null;
+  groupStart: Uint8Array;
+  strata: Uint32Array[];
+}
+
+export function rankingChunk(data: RankingData, seed: number, first: number, count: number): { auc: Float64Array; ap: Float64Array } {
+  const { n, y, weight, groupStart, strata } = data;
+  const auc = new Float64Array(count);
+  const ap = new Float64Array(count);
+  const mult = new Uint32Array(n);
+  // splitmix32 seeding of xoshiro128**, as Rng(chunkSeed(seed, chunk)).
+  const chunkSeed = (Math.imul(seed >>> 0, 0x9e3779b1) + Math.imul(first + 1, 0x85ebca77)) >>> 0;
+  let s = chunkSeed | 0;
+  const st = [0, 0, 0, 0];
+  for (let k = 0; k < 4; k++) {
+    s = (s + 0x9e3779b9) | 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    st[k] = (z ^ (z >>> 16)) >>> 0;
+  }
+  let a = st[0]!;
+  let b = st[1]!;
+  let c = st[2]!;
+  let d = st[3]!;
+  for (let r = 0; r < count; r++) {
+    mult.fill(0);
+    for (const stratum of strata) {
+      const size = stratum.length;
+      const floor = (4294967296 - size) % size;
+      for (let j = 0; j < size; j++) {
+        let pick = 0;
+        for (;;) {
+          const x = Math.imul(b, 5);
+          const result = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
+          const t = b << 9;
+          c ^= a;
+          d ^= b;
+          b ^= c;
+          a ^= d;
+          c ^= t;
+          d = (d << 11) | (d >>> 21);
+          const m = result * size;
+          pick = (m / 4294967296) >>> 0;
+          const low = m - pick * 4294967296;
+          if (low >= floor) break;
+        }
+        mult[stratum[pick]!]!++;
+      }
+    }
+    let tp = 0;
+    let fp = 0;
+    let prevTp = 0;
+    let prevFp = 0;
+    let area = 0;
+    let apSum = 0;
+    for (let i = 0; i < n; i++) {
+      if (groupStart[i] === 1 && i > 0) {
+        area += (fp - prevFp) * (tp + prevTp);
+        if (tp !== prevTp) apSum += (tp - prevTp) * (tp / (tp + fp));
+        prevTp = tp;
+        prevFp = fp;
+      }
+      const m = mult[i]!;
+      if (m === 0) continue;
+      const w = weight === null ? m : weight[i]! * m;
+      if (y[i] === 1) tp += w;
+      else fp += w;
+    }
+    area += (fp - prevFp) * (tp + prevTp);
+    if (tp !== prevTp) apSum += (tp - prevTp) * (tp / (tp + fp));
+    auc[r] = tp > 0 && fp > 0 ? area / (2 * tp * fp) : NaN;
+    ap[r] = tp > 0 ? Math.max(0, apSum / tp) : NaN;
+  }
+  return { auc, ap };
+}
