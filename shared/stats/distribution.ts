@@ -1,3 +1,5 @@
+import { sortFloat64 } from './sort.js';
+
 /**
  * What a drift method sees of one column of one dataset, after NaN/inf/missing are dropped.
  * Numeric: ascending values with optional weights (weights are integer counts when exact, KLL
@@ -51,7 +53,7 @@ export function numericFromValues(
   input: Float64Array,
   options: { integer?: boolean; distinctCap?: number; alreadySorted?: boolean } = {},
 ): NumericDistribution {
-  const values = options.alreadySorted ? input : Float64Array.from(input).sort();
+  const values = options.alreadySorted ? input : sortFloat64(input);
   const n = values.length;
   const mean = n ? stableSum(values) / n : Number.NaN;
   let sq = 0;

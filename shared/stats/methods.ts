@@ -66,35 +66,57 @@ export function autoMethod(ref: Distribution, cur: Distribution): DriftMethod {
   return 'jensenshannon';
 }
 
-/** Walks both sorted (weighted) samples; calls visit(F_ref, F_cur, x, nextX) at each distinct x. */
-function walkCdfs(a: NumericDistribution, b: NumericDistribution, visit: (fa: number, fb: number, x: number, next: number) => void): void {
+/**
+ * Walks both sorted (weighted) samples over their distinct values x_1 < x_2 < ...; at each x_t
+ * (after every value <= x_t) F_ref = wa / n_ref and F_cur = wb / n_cur, as searchsorted 'right'.
+ * mode 'ks' returns [max(F_ref - F_cur), min(F_ref - F_cur)]; 'w1' returns [sum |F_ref - F_cur| (x_t+1 - x_t), 0].
+ */
+function walkCdfs(a: NumericDistribution, b: NumericDistribution, mode: 'ks' | 'w1'): [number, number] {
+  const av = a.values;
+  const bv = b.values;
+  const aw = a.weights;
+  const bw = b.weights;
+  const na = av.length;
+  const nb = bv.length;
+  const an = a.n;
+  const bn = b.n;
   let i = 0;
   let j = 0;
   let wa = 0;
   let wb = 0;
-  const na = a.values.length;
-  const nb = b.values.length;
+  let maxS = -Infinity;
+  let minS = Infinity;
+  let sum = 0;
+  let c = 0;
   while (i < na || j < nb) {
-    const ai = i < na ? a.values[i]! : Infinity;
-    const bj = j < nb ? b.values[j]! : Infinity;
+    const ai = i < na ? av[i]! : Infinity;
+    const bj = j < nb ? bv[j]! : Infinity;
     const x = ai <= bj ? ai : bj;
-    while (i < na && a.values[i]! <= x) wa += a.weights ? a.weights[i++]! : (i++, 1);
-    while (j < nb && b.values[j]! <= x) wb += b.weights ? b.weights[j++]! : (j++, 1);
-    const nextA = i < na ? a.values[i]! : Infinity;
-    const nextB = j < nb ? b.values[j]! : Infinity;
-    visit(wa / a.n, wb / b.n, x, nextA <= nextB ? nextA : nextB);
+    if (aw) while (i < na && av[i]! <= x) wa += aw[i++]!;
+    else while (i < na && av[i]! <= x) wa = ++i;
+    if (bw) while (j < nb && bv[j]! <= x) wb += bw[j++]!;
+    else while (j < nb && bv[j]! <= x) wb = ++j;
+    const diff = wa / an - wb / bn;
+    if (mode === 'ks') {
+      if (diff > maxS) maxS = diff;
+      if (diff < minS) minS = diff;
+    } else {
+      const nextA = i < na ? av[i]! : Infinity;
+      const nextB = j < nb ? bv[j]! : Infinity;
+      const next = nextA <= nextB ? nextA : nextB;
+      if (next === Infinity) break;
+      const v = Math.abs(diff) * (next - x);
+      const t = sum + v;
+      c += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+      sum = t;
+    }
   }
+  return mode === 'ks' ? [maxS, minS] : [sum + c, 0];
 }
 
 /** Two-sided two-sample KS as scipy.stats.ks_2samp(method='auto'). */
 export function ksTest(ref: NumericDistribution, cur: NumericDistribution): MethodResult {
-  let maxS = -Infinity;
-  let minS = Infinity;
-  walkCdfs(ref, cur, (fa, fb) => {
-    const diff = fa - fb;
-    if (diff > maxS) maxS = diff;
-    if (diff < minS) minS = diff;
-  });
+  const [maxS, minS] = walkCdfs(ref, cur, 'ks');
   const negMin = Math.min(Math.max(-minS, 0), 1);
   let d = negMin > maxS ? negMin : maxS;
   const n1 = ref.n;
@@ -118,17 +140,9 @@ export function ksTest(ref: NumericDistribution, cur: NumericDistribution): Meth
 
 /** W1(ref, cur) / max(std(ref), 0.001), as Evidently's wasserstein_distance_norm. */
 export function wassersteinNorm(ref: NumericDistribution, cur: NumericDistribution): MethodResult {
-  let sum = 0;
-  let c = 0;
-  walkCdfs(ref, cur, (fa, fb, x, next) => {
-    if (next === Infinity) return;
-    const v = Math.abs(fa - fb) * (next - x);
-    const t = sum + v;
-    c += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
-    sum = t;
-  });
+  const [w1] = walkCdfs(ref, cur, 'w1');
   const norm = Math.max(Math.sqrt(ref.variance), 0.001);
-  return { statistic: (sum + c) / norm, pValue: null };
+  return { statistic: w1 / norm, pValue: null };
 }
 
 /** Evidently's zero replacement: min nonzero / 1e6 when that min <= 1e-4, else 1e-4. */
