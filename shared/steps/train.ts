@@ -255,7 +255,7 @@ export const trainStep = defineStep({
       const record = await readCacheEntry(paths.cacheDir, key);
       if (record) {
         try {
-          await restoreEntry(paths.cacheDir, record, (p) => resolve(paths.workdir, p));
+          await restoreEntry(paths.cacheDir, record, [...new Set([...paths.outputs, ...paths.metrics].map((p) => p.display))], (p) => resolve(paths.workdir, p));
           ctx.platform.info(`train: cache hit ${key.slice(0, 12)}; restored ${record.outputs.length + record.metricsFiles.length} path(s) from the run of ${record.createdAt}, command not run.`);
           return finish('passed', {
             ...base,

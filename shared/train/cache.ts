@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { sha256File, sha256Text } from '../files/digest.js';
 import { canonicalJson } from './flatten.js';
@@ -59,9 +59,23 @@ export async function readCacheEntry(cacheDir: string, key: string): Promise<Cac
  * Puts cached outputs back where the command would have written them. Every copy is verified
  * against its recorded sha256 before it replaces anything; a file already identical is left alone.
  */
-export async function restoreEntry(cacheDir: string, record: CacheRecord, resolvePath: (path: string) => string): Promise<void> {
+export async function restoreEntry(cacheDir: string, record: CacheRecord, declared: string[], resolvePath: (path: string) => string): Promise<void> {
   const entry = join(cacheDir, record.key);
-  for (const item of [...record.outputs, ...record.metricsFiles]) {
+  const items = [...record.outputs, ...record.metricsFiles];
+  // A cache restored from CI is input from elsewhere: write only the paths this run declares,
+  // and never outside a directory output.
+  const expected = new Set(declared);
+  if (new Set(items.map((item) => item.path)).size !== expected.size || items.some((item) => !expected.has(item.path))) {
+    throw new CacheCorruptError('cache entry lists other paths than the declared outputs and metrics');
+  }
+  for (const item of items) {
+    for (const file of item.files) {
+      if (file.path.split('/').some((part) => part === '..') || isAbsolute(file.path) || !/^\d+$/.test(file.stored)) {
+        throw new CacheCorruptError(`cache entry has an unsafe file path '${file.path}'`);
+      }
+    }
+  }
+  for (const item of items) {
     const target = resolvePath(item.path);
     const current = await digestPath(target, item.path).catch(() => undefined);
     if (current && current.kind === item.kind && current.sha256 === item.sha256) continue;

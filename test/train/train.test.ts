@@ -255,6 +255,31 @@ describe('train: run cache', () => {
     expect((await runTrain(baseInputs, context().ctx)).data.cacheHit).toBe(true);
   });
 
+  it('refuses a cache entry that would write outside the declared outputs', async () => {
+    const inputs = { command: 'echo run >> "$COUNTER"; mkdir -p model && echo a > model/a.txt', outputs: ['model'] };
+    const first = await runTrain(inputs, context().ctx);
+    const recordPath = join(dir.path, '.modelci/cache/train', first.data.cacheKey, 'record.json');
+    const record = JSON.parse(await readFile(recordPath, 'utf8'));
+    record.outputs[0].files[0].path = '../../escaped.txt';
+    await writeFile(recordPath, JSON.stringify(record));
+    await rm(join(dir.path, 'model'), { recursive: true });
+    const { ctx, platform } = context();
+    const second = await runTrain(inputs, ctx);
+    expect(second.data.cacheHit).toBe(false);
+    expect(platform.messages('warning').join('\n')).toContain('unsafe file path');
+    expect(await readFile(join(dir.path, '..', 'escaped.txt'), 'utf8').catch(() => 'absent')).toBe('absent');
+    expect(await runs()).toBe(2);
+  });
+
+  it('serves one file declared as both an output and a metrics file', async () => {
+    const inputs = { command: 'echo run >> "$COUNTER"; echo \'{"accuracy": 1}\' > m.json', outputs: ['m.json'], metrics: ['m.json'] };
+    await runTrain(inputs, context().ctx);
+    const second = await runTrain(inputs, context().ctx);
+    expect(second.data.cacheHit).toBe(true);
+    expect(second.data.metrics).toEqual({ accuracy: 1 });
+    expect(await runs()).toBe(1);
+  });
+
   it('caches directory outputs and restores them whole', async () => {
     const inputs = { command: 'echo run >> "$COUNTER"; mkdir -p model/sub && echo a > model/a.txt && echo b > model/sub/b.txt', outputs: ['model'] };
     const first = await runTrain(inputs, context().ctx);
