@@ -136,6 +136,31 @@ describe('runDrift on files', () => {
     expect((error as ModelciError).message).toContain(reference);
   });
 
+  it('reads JSON Lines: numbers stay numeric, booleans are categories', async () => {
+    const g = rng(3);
+    const lines = (shift: number) =>
+      normal(g, 400, shift).map((x, i) => JSON.stringify({ x, flag: i % 3 === 0, note: i % 50 === 0 ? null : 'n' })).join('\n') + '\n';
+    const ref = join(dir, 'ref.jsonl');
+    const cur = join(dir, 'cur.jsonl');
+    writeFileSync(ref, lines(0));
+    writeFileSync(cur, lines(2));
+    const run = await runDrift({ reference: ref, current: cur });
+    const byName = Object.fromEntries(run.drift.columns.map((c) => [c.name, c]));
+    expect(byName.x).toMatchObject({ type: 'numeric', method: 'ks', drifted: true });
+    expect(byName.flag).toMatchObject({ type: 'categorical', method: 'z', drifted: false });
+    expect(byName.note).toMatchObject({ type: 'categorical', referenceCount: 392 });
+  });
+
+  it('switches to the KLL sketch above sketchAbove and says approximate with the bound', async () => {
+    const run = await runDrift({ reference, current, options: { columns: ['shifted', 'colour'], sketchAbove: 1000, sketchK: 64 } });
+    const shifted = run.drift.columns.find((c) => c.name === 'shifted')!;
+    expect(shifted).toMatchObject({ approximate: true, method: 'wasserstein', drifted: true });
+    expect(shifted.rankErrorBound).toBeGreaterThan(0.01);
+    expect(run.drift.columns.find((c) => c.name === 'colour')).toMatchObject({ approximate: false });
+    expect(run.markdown).toContain('wasserstein (approximate)');
+    expect(run.markdown).toMatch(/KLL sketch, rank error ≤ 0\.0\d+/);
+  });
+
   it('escapes column names in markdown', async () => {
     const ref = csv('esc-ref.csv', ['a|b<script>'], [[1], [2], [3]]);
     const cur = csv('esc-cur.csv', ['a|b<script>'], [[1], [2], [4]]);
