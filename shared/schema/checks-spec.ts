@@ -52,7 +52,7 @@ function parseRange(value: unknown, path: (string | number)[], what: string, fai
   if (!isObject(value)) return fail(`${what} must be a mapping with min and/or max`, path, `e.g. ${what}: {min: 0, max: 1}`);
   const range: Range = {};
   for (const [key, bound] of Object.entries(value)) {
-    if (key !== 'min' && key !== 'max') fail(`${what} has an unknown key '${key}'`, [...path, key], 'Use min and max.');
+    if (key !== 'min' && key !== 'max') fail(`${what} has an unknown key '${key}'`, path, 'Use min and max.', key);
     if (typeof bound !== 'number' || !Number.isFinite(bound) || (integer && !Number.isInteger(bound))) fail(`${what}.${key} must be a ${integer ? 'whole ' : ''}number`, [...path, key], `e.g. ${key}: 10`);
     range[key as 'min' | 'max'] = bound as number;
   }
@@ -72,7 +72,7 @@ export function parseDatasetChecks(value: unknown, path: (string | number)[], fa
   const checks: DatasetChecks = {};
   for (const [key, inner] of Object.entries(value)) {
     const at = [...path, key];
-    if (!DATASET_KEYS.includes(key)) fail(`unknown dataset check '${key}' in ${EXTENSION_KEY}`, at, `${didYouMean(key, DATASET_KEYS)} (per-field checks go under the field's own ${EXTENSION_KEY})`);
+    if (!DATASET_KEYS.includes(key)) fail(`unknown dataset check '${key}' in ${EXTENSION_KEY}`, path, `${didYouMean(key, DATASET_KEYS)} (per-field checks go under the field's own ${EXTENSION_KEY})`, key);
     if (key === 'rowCount') checks.rowCount = parseRange(inner, at, 'rowCount', fail, true);
     if (key === 'maxDuplicateRows') {
       if (typeof inner !== 'number' || !Number.isInteger(inner) || inner < 0) fail('maxDuplicateRows must be a whole number >= 0', at, 'maxDuplicateRows: 0 forbids duplicate rows');
@@ -88,7 +88,7 @@ export function parseFieldChecks(value: unknown, path: (string | number)[], name
   const checks: FieldChecks = {};
   for (const [key, inner] of Object.entries(value)) {
     const at = [...path, key];
-    if (!FIELD_KEYS.includes(key)) fail(`field '${name}': unknown check '${key}'`, at, didYouMean(key, FIELD_KEYS));
+    if (!FIELD_KEYS.includes(key)) fail(`field '${name}': unknown check '${key}'`, path, didYouMean(key, FIELD_KEYS), key);
     if (key === 'maxNullFraction') checks.maxNullFraction = fraction(inner, at, key, fail);
     else if (key === 'mostly') checks.mostly = fraction(inner, at, key, fail);
     else {

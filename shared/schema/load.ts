@@ -118,7 +118,7 @@ export function parseSchema(file: string, text: string): TableSchema {
     let unique = false;
     for (const [key, value] of Object.entries(rawConstraints as Record<string, unknown>)) {
       const at = [...path, 'constraints', key];
-      if (!CONSTRAINT_KEYS.includes(key)) fail(`field '${name}' has an unknown constraint '${key}'`, at, didYouMean(key, CONSTRAINT_KEYS));
+      if (!CONSTRAINT_KEYS.includes(key)) fail(`field '${name}' has an unknown constraint '${key}'`, [...path, 'constraints'], didYouMean(key, CONSTRAINT_KEYS), key);
       if (key === 'unique') {
         if (typeof value !== 'boolean') fail(`field '${name}': unique must be true or false`, at, 'unique: true');
         unique = value as boolean;
