@@ -22,6 +22,8 @@ export interface SchemaField {
 }
 
 const NUMERIC_SCHEMA_TYPES = new Set(['number', 'integer', 'year']);
+/** Time columns move by design between two windows; like Evidently, drift leaves them out unless listed. */
+const TIME_SCHEMA_TYPES = new Set(['date', 'datetime', 'time', 'yearmonth', 'duration']);
 
 /** Frictionless number/integer/year are numeric; every other type (string, boolean, date, ...) is categorical. */
 export function typeFromSchema(field: SchemaField): ColumnType | undefined {
@@ -103,7 +105,8 @@ export async function runDrift(args: RunDriftArgs): Promise<DriftRun> {
     }
     columns = options.columns.filter((name) => !ignore.has(name));
   } else {
-    columns = curHeader.filter((name) => refHeader.includes(name) && !ignore.has(name));
+    const timeColumns = new Set((args.schema?.fields ?? []).filter((f) => f.type && TIME_SCHEMA_TYPES.has(f.type)).map((f) => f.name));
+    columns = curHeader.filter((name) => refHeader.includes(name) && !ignore.has(name) && !timeColumns.has(name));
   }
   const onlyOne = [...refHeader.filter((n) => !curHeader.includes(n)), ...curHeader.filter((n) => !refHeader.includes(n))];
   if (onlyOne.length) args.ctx?.platform?.info(`drift: not compared (in one file only): ${onlyOne.join(', ')}`);

@@ -122,6 +122,14 @@ describe('runDrift on files', () => {
     expect(byName.shifted).toMatchObject({ method: 'psi', threshold: 5, drifted: false });
   });
 
+  it('leaves out date/time columns of the schema unless listed', async () => {
+    const schema = { fields: [{ name: 'colour', type: 'date' }] };
+    const run = await runDrift({ reference, current, schema, options: { ignore: ['id'] } });
+    expect(run.drift.columns.map((c) => c.name)).not.toContain('colour');
+    const listed = await runDrift({ reference, current, schema, options: { columns: ['colour'] } });
+    expect(listed.drift.columns[0]).toMatchObject({ name: 'colour', type: 'categorical' });
+  });
+
   it('compares as categories a column that is numeric in one file and text in the other', async () => {
     const ref = csv('mixed-ref.csv', ['v'], [...Array(2000).keys()].map((i) => [String(i % 1500)]));
     const cur = csv('mixed-cur.csv', ['v'], [...Array(2000).keys()].map((i) => [i % 2 ? 'n/a-ish' : String(i % 1500)]));
