@@ -12,7 +12,7 @@ import { binaryEvaluator, multiclassEvaluator, regressionEvaluator, type Evaluat
 import { multiclassConfusion } from '../metrics/multiclass.js';
 import { summarize, type MetricResult } from '../metrics/summary.js';
 import { checkThresholds, parseThresholds, type ThresholdResult } from '../metrics/thresholds.js';
-import { METRICS, type Task } from '../metrics/types.js';
+import { LOWER_IS_BETTER, METRICS, type Task } from '../metrics/types.js';
 import { calibrationChart, confusionChart, precisionRecallChart, rocChart, type Chart } from '../report/charts/metric-charts.js';
 import { details, escapeMarkdown, formatNumber, markdownTable } from '../report/markdown.js';
 import { defineStep } from './types.js';
@@ -306,6 +306,10 @@ export const evaluateStep = defineStep({
     const task = options.task as Task;
     const known = METRICS[task];
     const thresholds = [...parseThresholds(options.min, '>=', known), ...parseThresholds(options.max, '<=', known)];
+    for (const t of thresholds) {
+      const lower = LOWER_IS_BETTER.has(t.metric);
+      if (lower === (t.op === '>=')) ctx.platform.warning(`${t.op === '>=' ? '--min' : '--max'} ${t.metric}=${t.threshold}: ${t.metric} is better when ${lower ? 'smaller' : 'larger'}; did you mean ${t.op === '>=' ? '--max' : '--min'}?`);
+    }
     const only = selectedMetrics(task, options.metrics, thresholds.map((t) => t.metric));
     const path = resolve(ctx.cwd, options.predictions);
     const display = relative(ctx.cwd, path) || path;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ModelciError } from '../../shared/errors.js';
 import { binaryMetrics } from '../../shared/metrics/binary.js';
+import { hasPythonModule, runPythonJson } from '../helpers/python.js';
 import { fakeContext, runEvaluate, tempDir, writeBinaryCsv } from './helpers.js';
 
 type Data = {
@@ -148,6 +149,14 @@ describe('evaluate step: binary', () => {
     expect(error.hint).toContain("'roc_auc'");
   });
 
+  it('warns when a bound points the wrong way for the metric', async () => {
+    const dir = await tempDir();
+    await writeBinaryCsv(dir, 50);
+    const ctx = fakeContext(dir);
+    await runEvaluate(ctx, { predictions: 'predictions.csv', task: 'binary', label: 'label', score: 'score', bootstrap: 0, min: ['log_loss=0.1'] });
+    expect(ctx.log()).toContain('did you mean --max?');
+  });
+
   it('reports only the --metrics subset (plus threshold metrics)', async () => {
     const dir = await tempDir();
     await writeBinaryCsv(dir, 100);
@@ -187,5 +196,43 @@ describe('evaluate step: multiclass and regression', () => {
     expect(data.metrics.rmse!.value).toBeCloseTo(Math.sqrt(13 / 20), 12); // 7 rows off by -1, 6 by +1;
     expect(data.thresholds.map((t) => t.passed)).toEqual([false, true]);
     expect(result.status).toBe('failed');
+  });
+});
+
+describe('evaluate step: more inputs', () => {
+  it('reads Parquet, with weights, and matches the CSV run', async () => {
+    if (!hasPythonModule('pyarrow')) return;
+    const dir = await tempDir();
+    await writeBinaryCsv(dir, 500);
+    runPythonJson(
+      `import sys, json, pyarrow.csv as c, pyarrow.parquet as q, pyarrow as pa
+args = json.load(sys.stdin)
+t = c.read_csv(args['csv'])
+t = t.append_column('w', pa.array([1.0 + (i % 4) for i in range(t.num_rows)]))
+q.write_table(t, args['out'])
+c.write_csv(t, args['csv2'])
+print('{}')`,
+      { csv: join(dir, 'predictions.csv'), out: join(dir, 'p.parquet'), csv2: join(dir, 'w.csv') },
+    );
+    const options = { task: 'binary', label: 'label', score: 'score', weight: 'w', bootstrap: 50 };
+    const fromParquet = (await runEvaluate(fakeContext(dir), { ...options, predictions: 'p.parquet' })).data as unknown as Data;
+    const fromCsv = (await runEvaluate(fakeContext(dir), { ...options, predictions: 'w.csv' })).data as unknown as Data;
+    expect(fromParquet.metrics).toEqual(fromCsv.metrics);
+    expect(fromParquet.predictions.file).toBe('.modelci/evaluate/predictions.parquet');
+    const unweighted = (await runEvaluate(fakeContext(dir), { ...options, weight: undefined, predictions: 'w.csv' })).data as unknown as Data;
+    expect(fromParquet.metrics.log_loss!.value).not.toBe(unweighted.metrics.log_loss!.value);
+  });
+
+  it('multiclass from hard predictions only: classes are the union, probability metrics undefined', async () => {
+    const dir = await tempDir();
+    const rows = ['y,yhat'];
+    for (let i = 0; i < 60; i++) rows.push(`${['a', 'b', 'c'][i % 3]},${['a', 'b', 'c', 'd'][(i * 7) % 4]}`);
+    await writeFile(join(dir, 'hard.csv'), rows.join('\n') + '\n');
+    const result = await runEvaluate(fakeContext(dir), { predictions: 'hard.csv', task: 'multiclass', label: 'y', prediction: 'yhat', bootstrap: 0 });
+    const data = result.data as unknown as Data;
+    expect(data.confusionMatrix!.labels).toEqual(['a', 'b', 'c', 'd']);
+    expect(data.metrics.log_loss!.value).toBeNull();
+    expect(data.metrics.roc_auc_ovr!.value).toBeNull();
+    expect(data.metrics.accuracy!.value).toBeTypeOf('number');
   });
 });
