@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -79,6 +79,36 @@ describe('train: running the command', () => {
     const inside = kinds.slice(start + 1, end);
     expect(inside).toEqual(expect.arrayContaining(['info:training on 3 rows', 'info:epoch 1 loss 0.7', 'info:done']));
     expect(inside.indexOf('info:training on 3 rows')).toBeLessThan(inside.indexOf('info:done'));
+  });
+
+  it('streams lines while the command is still running', async () => {
+    // The command waits for a file that the test writes only after it has seen the first line.
+    const go = join(dir.path, 'go');
+    const platform = new FakePlatform();
+    const info = platform.info.bind(platform);
+    platform.info = (message: string) => {
+      info(message);
+      if (message === 'waiting for go') writeFileSync(go, '');
+    };
+    const result = await runTrain({ command: 'echo "waiting for go"; while [ ! -f go ]; do sleep 0.05; done; echo "went"' }, context({ platform }).ctx);
+    expect(result.status).toBe('passed');
+    expect(platform.messages('info')).toEqual(expect.arrayContaining(['waiting for go', 'went']));
+  });
+
+  it('stops the command when the run is cancelled', async () => {
+    const controller = new AbortController();
+    const platform = new FakePlatform();
+    const info = platform.info.bind(platform);
+    platform.info = (message: string) => {
+      info(message);
+      if (message === 'started') controller.abort();
+    };
+    const result = await runTrain({ command: 'sleep 30 & echo $! > sleep.pid; echo started; wait' }, context({ platform, signal: controller.signal }).ctx);
+    expect(result.status).toBe('failed');
+    expect(result.data.error).toContain('cancelled');
+    const pid = Number((await readFile(join(dir.path, 'sleep.pid'), 'utf8')).trim());
+    await waitUntilGone(pid);
+    expect(isRunning(pid)).toBe(false);
   });
 
   it('fails with the exit code and an error annotation when the command fails', async () => {
