@@ -22,6 +22,8 @@ const binaryCases: BinaryCase[] = [
   binaryCase('n=300 inverted scores', { n: 300, seed: 12, separation: -1.5 }),
   binaryCase('n=20 all extremes', { n: 20, seed: 13, extremes: 1 }),
   binaryCase('n=500 imbalanced 95% positive with weights', { n: 500, seed: 14, prevalence: 0.95, weights: 'uniform', decimals: 2 }),
+  binaryCase('n=30 one class: all negative', { n: 30, seed: 17, prevalence: 0 }),
+  binaryCase('n=30 one class: all positive, weighted', { n: 30, seed: 18, prevalence: 1, weights: 'uniform' }),
 ];
 // Hard predictions that disagree with the threshold, and predictions with no positives.
 binaryCases.push({ ...binaryCase('n=400 given predictions', { n: 400, seed: 15 }), name: 'n=400 given predictions' });
