@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const python = process.env.MODELCI_PYTHON ?? (existsSync(join(root, '.venv/bin/python')) ? join(root, '.venv/bin/python') : 'python3');
@@ -21,11 +21,15 @@ const work = join(tmpdir(), 'modelci-bench-validate');
 mkdirSync(work, { recursive: true });
 
 const fromSource = process.env.MODELCI_BENCH_SOURCE === '1';
-if (!fromSource && !existsSync(join(root, 'dist/index.js'))) {
-  console.error('dist/ is missing: run npm run build first (npm run bench does), or set MODELCI_BENCH_SOURCE=1.');
+// MODELCI_BENCH_DIST: another build of dist/ (e.g. ncc build shared/index.ts -o /tmp/dist).
+const dist = process.env.MODELCI_BENCH_DIST ?? join(root, 'dist');
+if (!fromSource && !existsSync(join(dist, 'index.js'))) {
+  console.error(`${dist}/index.js is missing: run npm run build first (npm run bench does), or set MODELCI_BENCH_SOURCE=1.`);
   process.exit(2);
 }
-const ours = fromSource ? [process.execPath, '--import', 'tsx', join(root, 'shared/main.ts')] : [process.execPath, join(root, 'bin/modelci.js')];
+const runner = join(work, 'run-dist.mjs');
+writeFileSync(runner, `import { main } from ${JSON.stringify(pathToFileURL(join(dist, 'index.js')).href)};\nawait main();\n`);
+const ours = fromSource ? [process.execPath, '--import', 'tsx', join(root, 'shared/main.ts')] : [process.execPath, runner];
 
 // Seeded data: mulberry32, Box-Muller. Every 250 000th row carries an out-of-range score.
 function rng(seed) {
@@ -124,9 +128,10 @@ for (const rows of allSizes) {
       samples.push(sample);
     }
     const seconds = median(samples.map((s) => s.seconds));
+    const cpu = median(samples.map((s) => s.cpuSeconds));
     const rss = Math.max(...samples.map((s) => s.maxRssMiB));
-    results.push({ name, rows, seconds, rss, found });
-    console.log(`${name.padEnd(18)} ${String(rows).padStart(8)} rows  ${seconds.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds).toLocaleString('en').padStart(11)} rows/s  peak RSS ${rss.toFixed(0).padStart(5)} MiB  errors found ${found.errors}`);
+    results.push({ name, rows, seconds, cpu, rss, found });
+    console.log(`${name.padEnd(18)} ${String(rows).padStart(8)} rows  wall ${seconds.toFixed(2).padStart(7)} s  cpu ${cpu.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds).toLocaleString('en').padStart(11)} rows/s  peak RSS ${rss.toFixed(0).padStart(5)} MiB  errors found ${found.errors}`);
   }
 }
 
@@ -139,9 +144,11 @@ const rssBySize = sizes.map((rows) => at('modelci', rows)).filter(Boolean);
 console.log(`\nmedians of ${runs} runs, ${peerSize.toLocaleString('en')} rows x 12 columns:`);
 const vsPandera = pandera.seconds / me.seconds;
 const vsDuck2 = me.seconds / duck2.seconds;
-console.log(`  modelci vs pandas+pandera: ${vsPandera.toFixed(2)}x the throughput (floor >= 3x) ${vsPandera >= 3 ? 'MET' : 'NOT MET'}`);
+console.log(`  modelci vs pandas+pandera: ${vsPandera.toFixed(2)}x the throughput (floor >= 3x) ${vsPandera >= 3 ? 'MET' : 'NOT MET'}; cpu time ratio ${(pandera.cpu / me.cpu).toFixed(2)}x`);
 console.log(`  modelci vs duckdb 1 thread: ${(me.seconds / duck1.seconds).toFixed(2)}x its time`);
 console.log(`  modelci vs duckdb 2 threads: ${vsDuck2.toFixed(2)}x its time (floor <= 1.5x) ${vsDuck2 <= 1.5 ? 'MET' : 'NOT MET'}`);
+const load = (await import('node:os')).loadavg()[0];
+console.log(`  load average at the end: ${load.toFixed(1)} on ${(await import('node:os')).cpus().length} cores${load > 2 ? ' (busy machine: wall times are inflated; compare the cpu column)' : ''}`);
 const peak = Math.max(...rssBySize.map((r) => r.rss));
 const flat = rssBySize.length > 1 ? rssBySize[rssBySize.length - 1].rss / rssBySize[0].rss : 1;
 console.log(`  modelci peak RSS: ${rssBySize.map((r) => `${(r.rows / 1e6).toFixed(0)}M ${r.rss.toFixed(0)} MiB`).join(', ')} (floor < 200 MiB ${peak < 200 ? 'MET' : 'NOT MET'}; ${rssBySize.at(-1)?.rows / 1e6}M/${rssBySize[0]?.rows / 1e6}M = ${flat.toFixed(2)}, flat ${flat <= 1.15 ? 'MET' : 'NOT MET'})`);

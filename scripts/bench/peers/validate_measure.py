@@ -1,7 +1,8 @@
-"""Runs one command and prints {"seconds", "maxRssMiB", "code", "stdout"} as JSON.
+"""Runs one command and prints {"seconds", "cpuSeconds", "maxRssMiB", "code", "stdout"} as JSON.
 
 Peak RSS comes from getrusage(RUSAGE_CHILDREN), so every tool (node, python, duckdb) is
-measured the same way, from outside.
+measured the same way, from outside. CPU seconds (user + system) are printed too:
+on a busy machine they say more than wall time about single-threaded work.
 """
 import json
 import resource
@@ -12,5 +13,5 @@ import time
 start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 seconds = time.perf_counter() - start
-rss_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-json.dump({"seconds": seconds, "maxRssMiB": rss_kib / 1024, "code": done.returncode, "stdout": done.stdout[-4000:], "stderr": done.stderr[-2000:]}, sys.stdout)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+json.dump({"seconds": seconds, "cpuSeconds": usage.ru_utime + usage.ru_stime, "maxRssMiB": usage.ru_maxrss / 1024, "code": done.returncode, "stdout": done.stdout[-4000:], "stderr": done.stderr[-2000:]}, sys.stdout)
