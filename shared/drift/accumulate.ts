@@ -21,6 +21,8 @@ const INF_TOKENS = new Map<string, number>([
   ['infinity', Infinity], ['-infinity', -Infinity],
 ]);
 const RAW_CAP = 1000;
+/** Raw spellings are kept for the first rows only: a numeric column rarely turns to text later. */
+const RAW_ROWS = 20_000;
 const DISTINCT_CAP = 64;
 
 /** A cell as a number: finite, NaN (missing) or +-inf; undefined when it is not numeric text. */
@@ -105,7 +107,7 @@ export class ColumnAccumulator {
       if (this.raw && cell !== null) {
         const text = cellText(cell);
         this.raw.set(text, (this.raw.get(text) ?? 0) + 1);
-        if (this.raw.size > RAW_CAP) this.raw = null;
+        if (this.raw.size > RAW_CAP || this.rows > RAW_ROWS) this.raw = null;
       }
       if (cell === null || Number.isNaN(value)) {
         this.missing++;
@@ -124,23 +126,16 @@ export class ColumnAccumulator {
 
   private addNumber(value: number): void {
     if (this.integer && !Number.isInteger(value)) this.integer = false;
-    if (this.distinct) {
-      this.distinct.set(value, (this.distinct.get(value) ?? 0) + 1);
-      if (this.distinct.size > DISTINCT_CAP) this.distinct = null;
-    }
-    this.count++;
-    const delta = value - this.mean;
-    this.mean += delta / this.count;
-    this.m2 += delta * (value - this.mean);
     if (this.sketch) {
-      this.sketch.update(value);
+      this.addSketched(value);
       return;
     }
     if (this.length === this.buffer.length) {
       if (this.length >= this.options.sketchAbove) {
+        // Exact so far; from here on a sketch, with moments and small-domain counts kept exactly.
         this.sketch = new KllSketch(this.options.sketchK);
-        for (let i = 0; i < this.length; i++) this.sketch.update(this.buffer[i]!);
-        this.sketch.update(value);
+        for (let i = 0; i < this.length; i++) this.addSketched(this.buffer[i]!);
+        this.addSketched(value);
         this.buffer = new Float64Array(0);
         this.length = 0;
         return;
@@ -150,6 +145,18 @@ export class ColumnAccumulator {
       this.buffer = grown;
     }
     this.buffer[this.length++] = value;
+  }
+
+  private addSketched(value: number): void {
+    if (this.distinct) {
+      this.distinct.set(value, (this.distinct.get(value) ?? 0) + 1);
+      if (this.distinct.size > DISTINCT_CAP) this.distinct = null;
+    }
+    this.count++;
+    const delta = value - this.mean;
+    this.mean += delta / this.count;
+    this.m2 += delta * (value - this.mean);
+    this.sketch!.update(value);
   }
 
   /** The other file has text in this column: compare it as categories. */
