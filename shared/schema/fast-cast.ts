@@ -15,26 +15,36 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
  * `enumValues`: for a string field with an enum, a cell whose bytes equal an allowed value is
  * answered with that value's own string (no new string); anything else goes the slow way.
  */
+function fnv(buf: Uint8Array, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
+  return hash >>> 0;
+}
+
 export function createByteCaster(options: CastOptions, missingIsOnlyEmpty: boolean, enumValues?: unknown[]): ByteCaster | undefined {
   if (!missingIsOnlyEmpty) return undefined;
   switch (options.type) {
     case 'string': {
       if (options.format !== 'default' || !enumValues || !enumValues.every((value) => typeof value === 'string')) return undefined;
-      const byLength = new Map<number, { bytes: Buffer; value: string }[]>();
+      // FNV-1a of the bytes picks the candidates; the bytes are then compared exactly.
+      const byHash = new Map<number, { bytes: Buffer; value: string }[]>();
       for (const value of enumValues as string[]) {
         const bytes = Buffer.from(value, 'utf8');
-        const list = byLength.get(bytes.length) ?? [];
+        const hash = fnv(bytes, 0, bytes.length);
+        const list = byHash.get(hash) ?? [];
         list.push({ bytes, value });
-        byLength.set(bytes.length, list);
+        byHash.set(hash, list);
       }
       return (buf, start, end) => {
-        const list = byLength.get(end - start);
-        if (!list) return SLOW;
-        for (const candidate of list) {
-          const bytes = candidate.bytes;
+        const list = byHash.get(fnv(buf, start, end));
+        if (list === undefined) return SLOW;
+        const length = end - start;
+        for (let c = 0; c < list.length; c++) {
+          const bytes = list[c]!.bytes;
+          if (bytes.length !== length) continue;
           let i = 0;
-          while (i < bytes.length && bytes[i] === buf[start + i]) i++;
-          if (i === bytes.length) return candidate.value;
+          while (i < length && bytes[i] === buf[start + i]) i++;
+          if (i === length) return list[c]!.value;
         }
         return SLOW;
       };
