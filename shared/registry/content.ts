@@ -100,8 +100,14 @@ async function walk(root: string, directory: string, out: string[]): Promise<voi
   }
 }
 
-/** Lists and hashes every file under `path` (a directory or a single file), streaming. */
-export async function scanModel(path: string): Promise<ScannedModel> {
+export interface ListedFile {
+  path: string;
+  absolute: string;
+  size: number;
+}
+
+/** Lists every file under `path` (a directory or a single file) with its size, sorted by path. */
+export async function listModel(path: string): Promise<ListedFile[]> {
   let info;
   try {
     info = await stat(path);
@@ -117,16 +123,18 @@ export async function scanModel(path: string): Promise<ScannedModel> {
     await walk(path, path, absolutes);
   }
   if (absolutes.length === 0) throw usageError(`Model directory '${path}' is empty.`, { code: 'registry-empty-model' });
-  absolutes.sort();
-  const files: ScannedFile[] = [];
-  let size = 0;
+  const files: ListedFile[] = [];
   for (const absolute of absolutes) {
-    const relativePath = relative(root, absolute).split(sep).join('/');
-    const [digest, fileInfo] = await Promise.all([digestOfFile(absolute), stat(absolute)]);
-    files.push({ path: relativePath, digest, size: fileInfo.size, absolute });
-    size += fileInfo.size;
+    files.push({ path: relative(root, absolute).split(sep).join('/'), absolute, size: (await stat(absolute)).size });
   }
-  return { files, digest: contentDigest(files), size };
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Lists and hashes every file under `path`, streaming. */
+export async function scanModel(path: string): Promise<ScannedModel> {
+  const files: ScannedFile[] = [];
+  for (const file of await listModel(path)) files.push({ ...file, digest: await digestOfFile(file.absolute) });
+  return { files, digest: contentDigest(files), size: files.reduce((sum, file) => sum + file.size, 0) };
 }
 
 /** Rejects paths that would escape the destination when pulled. */

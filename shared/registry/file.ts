@@ -269,7 +269,7 @@ export class FileRegistry implements Registry {
         const target = join(stage.dir, ...file.path.split('/'));
         await mkdir(dirname(target), { recursive: true });
         const hashing = new HashingStream((bytes) => this.options.progress?.('pull', done + bytes, total));
-        await pipeline(createReadStream(this.blobPath(file.digest), { highWaterMark: 1 << 20 }), hashing, createWriteStream(target, { flags: 'wx' }), { signal: this.options.signal ?? new AbortController().signal });
+        await pipeline(createReadStream(this.blobPath(file.digest), { highWaterMark: 1 << 20 }), hashing, createWriteStream(target, { flags: 'wx', highWaterMark: 1 << 20 }), { signal: this.options.signal ?? new AbortController().signal });
         const actual = hashing.digest();
         if (actual !== file.digest || hashing.bytes !== file.size) throw digestMismatch(`'${file.path}' of ${name} version ${manifest.version}`, file.digest, actual);
         done += file.size;

@@ -373,7 +373,7 @@ export class MlflowRegistry implements Registry {
         await mkdir(dirname(target), { recursive: true });
         const response = await this.download(`${source}/${file.path}`, `download ${file.path}`);
         const hashing = new HashingStream((bytes) => this.options.progress?.('pull', done + bytes, total));
-        await pipeline(response.stream, hashing, createWriteStream(target, { flags: 'wx' }), { signal: this.options.signal ?? new AbortController().signal });
+        await pipeline(response.stream, hashing, createWriteStream(target, { flags: 'wx', highWaterMark: 1 << 20 }), { signal: this.options.signal ?? new AbortController().signal });
         const actual = hashing.digest();
         if (actual !== file.digest || hashing.bytes !== file.size) throw digestMismatch(`'${file.path}' of ${name} version ${version.version}`, file.digest, actual);
         done += file.size;

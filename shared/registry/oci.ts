@@ -9,14 +9,17 @@ import {
   checkAlias,
   checkModelName,
   checkRelativePath,
+  contentDigest,
   digestMismatch,
+  digestOfFile,
   HashingStream,
+  listModel,
   metadataRecord,
   normalizeVersion,
   readEvidence,
-  scanModel,
   stagePull,
   whoAmI,
+  type ListedFile,
   type ScannedFile,
 } from './content.js';
 import { notFound, versionNotFound } from './errors.js';
@@ -62,6 +65,7 @@ export const Annotation = {
   metadataPrefix: 'org.modelci.metadata.',
 } as const;
 
+const DEFAULT_CHUNK = 64 << 20;
 const EMPTY = { mediaType: MediaType.empty, digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 };
 const ACCEPT = [MediaType.manifest, MediaType.index, 'application/vnd.docker.distribution.manifest.v2+json'].join(', ');
 
@@ -217,68 +221,77 @@ export class OciRegistry implements Registry {
     return { mediaType: 'application/octet-stream', digest, size: data.length };
   }
 
+  /** Files up to this size go up in one monolithic PUT; larger ones in chunks of this size. */
+  private chunkSize(): number {
+    const configured = this.options.chunkSize ?? Number(this.options.env?.MODELCI_OCI_CHUNK_SIZE ?? 0);
+    return configured > 0 ? configured : DEFAULT_CHUNK;
+  }
+
   /**
-   * Streams one file up: monolithic PUT, or PATCH chunks in order then a closing PUT when the
-   * file is larger than the chunk size. The bytes are hashed as they leave; the registry checks
-   * the digest too. A failed attempt restarts with a fresh upload session.
+   * A file whose digest is known: skipped when the repository has it, else one monolithic PUT.
+   * The bytes are hashed as they leave, so a file changed since it was hashed is caught.
    */
-  private async pushFile(repo: string, file: ScannedFile, onBytes: (bytes: number) => void): Promise<void> {
+  private async pushKnown(repo: string, file: ScannedFile, onBytes: (bytes: number) => void): Promise<void> {
     if (await this.blobExists(repo, file.digest)) {
       onBytes(file.size);
       return;
     }
     const what = `upload ${file.path} (${file.digest}) to ${repo}`;
-    const chunkSize = this.options.chunkSize ?? Number(this.options.env?.MODELCI_OCI_CHUNK_SIZE ?? 0);
+    await this.withRetries(async () => {
+      const location = await this.startUpload(repo, what);
+      const tap = hashTap(onBytes);
+      const response = await this.client.request({
+        method: 'PUT',
+        url: this.withDigest(location, file.digest),
+        headers: { 'content-type': 'application/octet-stream' },
+        body: () => createReadStream(file.absolute, { highWaterMark: 1 << 20 }).pipe(tap.stream(0, true)),
+        length: file.size,
+        what,
+      }, 1);
+      if (response.status !== 201) return this.client.fail(response, what);
+      await response.drain();
+      if (tap.digest() !== file.digest) throw changedWhilePushing(file.path);
+    });
+  }
+
+  /**
+   * A large file in one pass: PATCH chunks in order (Content-Range), hashing as they leave, then
+   * the closing PUT names the digest and the registry checks it. Reading the file only once is
+   * what keeps a multi-GB push near the speed of a plain upload.
+   */
+  private async pushStreamed(repo: string, file: ListedFile, onBytes: (bytes: number) => void): Promise<string> {
+    const what = `upload ${file.path} to ${repo}`;
+    const chunkSize = this.chunkSize();
+    return this.withRetries(async () => {
+      let location = await this.startUpload(repo, what);
+      const tap = hashTap(onBytes);
+      for (let start = 0; start < file.size; start += chunkSize) {
+        const end = Math.min(start + chunkSize, file.size) - 1;
+        const response = await this.client.request({
+          method: 'PATCH',
+          url: location,
+          headers: { 'content-type': 'application/octet-stream', 'content-range': `${start}-${end}` },
+          body: () => createReadStream(file.absolute, { start, end, highWaterMark: 1 << 20 }).pipe(tap.stream(start, start === 0)),
+          length: end - start + 1,
+          what,
+        }, 1);
+        if (response.status !== 202) return this.client.fail(response, what);
+        await response.drain();
+        location = this.location(response, what);
+      }
+      const digest = tap.digest();
+      const response = await this.client.request({ method: 'PUT', url: this.withDigest(location, digest), what }, 1);
+      if (response.status !== 201) return this.client.fail(response, what);
+      await response.drain();
+      return digest;
+    });
+  }
+
+  /** A failed upload restarts with a fresh session; usage errors and aborts do not retry. */
+  private async withRetries<T>(work: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        let location = await this.startUpload(repo, what);
-        // A fresh hash per (re)sent body: the auth dance may resend a request once.
-        const hash = { current: createHash('sha256') };
-        const tap = (start: number): Transform => {
-          if (start === 0) hash.current = createHash('sha256');
-          let sent = 0;
-          return new Transform({
-            transform(chunk: Buffer, _encoding, callback) {
-              hash.current.update(chunk);
-              sent += chunk.length;
-              onBytes(start + sent);
-              callback(null, chunk);
-            },
-          });
-        };
-        if (chunkSize > 0 && file.size > chunkSize) {
-          for (let start = 0; start < file.size; start += chunkSize) {
-            const end = Math.min(start + chunkSize, file.size) - 1;
-            const response = await this.client.request({
-              method: 'PATCH',
-              url: location,
-              headers: { 'content-type': 'application/octet-stream', 'content-range': `${start}-${end}` },
-              body: () => createReadStream(file.absolute, { start, end, highWaterMark: 1 << 20 }).pipe(tap(start)),
-              length: end - start + 1,
-              what,
-            }, 1);
-            if (response.status !== 202) return await this.client.fail(response, what);
-            await response.drain();
-            location = this.location(response, what);
-          }
-          const response = await this.client.request({ method: 'PUT', url: this.withDigest(location, file.digest), what }, 1);
-          if (response.status !== 201) return await this.client.fail(response, what);
-          await response.drain();
-        } else {
-          const response = await this.client.request({
-            method: 'PUT',
-            url: this.withDigest(location, file.digest),
-            headers: { 'content-type': 'application/octet-stream' },
-            body: () => createReadStream(file.absolute, { highWaterMark: 1 << 20 }).pipe(tap(0)),
-            length: file.size,
-            what,
-          }, 1);
-          if (response.status !== 201) return await this.client.fail(response, what);
-          await response.drain();
-        }
-        const sent = `sha256:${hash.current.digest('hex')}`;
-        if (sent !== file.digest) throw usageError(`File '${file.path}' changed while it was being pushed.`, { code: 'registry-file-changed', hint: 'Push after the step that writes the model has finished.' });
-        return;
+        return await work();
       } catch (error) {
         if (attempt >= 3 || (error as { kind?: string }).kind === 'usage' || this.options.signal?.aborted) throw error;
       }
@@ -310,31 +323,58 @@ export class OciRegistry implements Registry {
 
   // ---- Registry ----
 
+  /** The version already holding this content, found through its content tag; finishes a push that died before tagging. */
+  private async existing(repo: string, name: string, digest: string): Promise<PushResult | undefined> {
+    const indexed = await this.getManifest(repo, contentTag(digest));
+    const version = indexed?.manifest.annotations?.[Annotation.version];
+    if (!indexed || !version) return undefined;
+    const tagged = await this.headManifest(repo, version);
+    if (tagged === undefined) {
+      // A push died between the content tag and the version tag: finish it.
+      await this.putManifest(repo, version, indexed.raw, MediaType.manifest);
+    } else if (tagged !== indexed.digest) {
+      return undefined;
+    }
+    return { name, version, digest, uri: this.versionUri(name, version, indexed.digest), created: false };
+  }
+
   async push(request: PushRequest): Promise<PushResult> {
     const repo = this.repo(request.name);
-    const model = await scanModel(request.path);
-    const contentTag = `content-sha256-${model.digest.slice('sha256:'.length)}`;
-
-    const indexed = await this.getManifest(repo, contentTag);
-    const indexedVersion = indexed?.manifest.annotations?.[Annotation.version];
-    if (indexed && indexedVersion) {
-      const tagged = await this.headManifest(repo, indexedVersion);
-      if (tagged === indexed.digest) return { name: request.name, version: indexedVersion, digest: model.digest, uri: this.versionUri(request.name, indexedVersion, indexed.digest), created: false };
-      if (tagged === undefined) {
-        // A push died between the content tag and the version tag: finish it.
-        await this.putManifest(repo, indexedVersion, indexed.raw, MediaType.manifest);
-        return { name: request.name, version: indexedVersion, digest: model.digest, uri: this.versionUri(request.name, indexedVersion, indexed.digest), created: false };
-      }
+    const listed = await listModel(request.path);
+    const chunkSize = this.chunkSize();
+    // Small files are hashed first (cheap, and lets unchanged blobs be skipped); large ones are
+    // hashed while they upload, so their bytes are read once.
+    const digests = new Map<string, string>();
+    for (const file of listed) if (file.size <= chunkSize) digests.set(file.path, await digestOfFile(file.absolute));
+    const streamed = listed.some((file) => file.size > chunkSize);
+    const modelFiles = (): ModelFile[] => listed.map((file) => ({ path: file.path, digest: digests.get(file.path) as string, size: file.size }));
+    if (!streamed) {
+      const found = await this.existing(repo, request.name, contentDigest(modelFiles()));
+      if (found) return found;
     }
 
     const evidence = await readEvidence(request.evidenceDir);
-    const all = [...model.files, ...evidence.files];
-    const total = all.reduce((sum, file) => sum + file.size, 0);
+    const total = listed.reduce((sum, file) => sum + file.size, 0) + evidence.files.reduce((sum, file) => sum + file.size, 0);
     let done = 0;
-    for (const file of all) {
-      await this.pushFile(repo, file, (bytes) => this.options.progress?.('push', done + bytes, total));
+    const progress = (bytes: number): void => this.options.progress?.('push', done + bytes, total);
+    for (const file of listed) {
+      const known = digests.get(file.path);
+      if (known) await this.pushKnown(repo, { ...file, digest: known }, progress);
+      else digests.set(file.path, await this.pushStreamed(repo, file, progress));
       done += file.size;
     }
+    for (const file of evidence.files) {
+      await this.pushKnown(repo, file, progress);
+      done += file.size;
+    }
+    const files = modelFiles();
+    const model = { files, digest: contentDigest(files) };
+    if (streamed) {
+      const found = await this.existing(repo, request.name, model.digest);
+      if (found) return found;
+    }
+    const tagForContent = contentTag(model.digest);
+
     const metadata = metadataRecord({ ...request.metadata, metrics: { ...evidence.metrics, ...request.metadata?.metrics } });
     const layers: Descriptor[] = [
       ...model.files.map((file) => ({ mediaType: layerMediaType(file.path), digest: file.digest, size: file.size, annotations: { [Annotation.filepath]: file.path } })),
@@ -369,7 +409,7 @@ export class OciRegistry implements Registry {
       // Manifest by digest first: invisible until tagged. Then the content index, then the version tag.
       await this.putManifest(repo, digest, raw, MediaType.manifest);
       if ((await this.headManifest(repo, String(version))) !== undefined) continue;
-      await this.putManifest(repo, contentTag, raw, MediaType.manifest);
+      await this.putManifest(repo, tagForContent, raw, MediaType.manifest);
       await this.putManifest(repo, String(version), raw, MediaType.manifest);
       // Read back: another writer may have tagged the same number in the window.
       if ((await this.headManifest(repo, String(version))) === digest) {
@@ -490,7 +530,7 @@ export class OciRegistry implements Registry {
         await mkdir(dirname(target), { recursive: true });
         const response = await this.openBlob(repo, file.digest);
         const hashing = new HashingStream((bytes) => this.options.progress?.('pull', done + bytes, total));
-        await pipeline(response.stream, hashing, createWriteStream(target, { flags: 'wx' }), { signal: this.options.signal ?? new AbortController().signal });
+        await pipeline(response.stream, hashing, createWriteStream(target, { flags: 'wx', highWaterMark: 1 << 20 }), { signal: this.options.signal ?? new AbortController().signal });
         const actual = hashing.digest();
         if (actual !== file.digest || hashing.bytes !== file.size) throw digestMismatch(`'${file.path}' of ${name} version ${version}`, file.digest, actual);
         done += file.size;
@@ -561,6 +601,38 @@ export class OciRegistry implements Registry {
     for (const each of aliases) events.push(...(await this.readHistory(repo, each)));
     return events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.seq - b.seq));
   }
+}
+
+function contentTag(digest: string): string {
+  return `content-sha256-${digest.slice('sha256:'.length)}`;
+}
+
+function changedWhilePushing(path: string): Error {
+  return usageError(`File '${path}' changed while it was being pushed.`, { code: 'registry-file-changed', hint: 'Push after the step that writes the model has finished.' });
+}
+
+/**
+ * Hashes the bytes of one upload as they stream out, across chunks. `stream(start, reset)`
+ * makes the pass-through for the chunk starting at `start`; a resent first chunk (after an auth
+ * challenge) resets the hash so it always covers exactly what the registry received.
+ */
+function hashTap(onBytes: (bytes: number) => void): { stream(start: number, reset: boolean): Transform; digest(): string } {
+  let hash = createHash('sha256');
+  return {
+    stream(start, reset) {
+      if (reset) hash = createHash('sha256');
+      let sent = 0;
+      return new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          hash.update(chunk);
+          sent += chunk.length;
+          onBytes(start + sent);
+          callback(null, chunk);
+        },
+      });
+    },
+    digest: () => `sha256:${hash.digest('hex')}`,
+  };
 }
 
 function evidenceAnnotations(file: EvidenceEntry): Record<string, string> {

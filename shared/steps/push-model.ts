@@ -55,7 +55,8 @@ export const pushModelStep = defineStep({
         ['model', 'version', 'digest', 'registry', 'new'],
         [[escapeMarkdown(pushed.name), pushed.version, `\`${shortDigest(pushed.digest)}\``, escapeMarkdown(registry.displayUri), pushed.created ? 'yes' : 'no (same content)']],
       ),
-      files: { inputs: [path] },
+      // No files.inputs: the evidence would hash a multi-GB model a second time; `data.digest`
+      // is the content digest and the registry keeps every file's digest.
     };
   },
 });
