@@ -67,7 +67,6 @@ function expectedType(field: InputField): string {
 }
 
 function checkSection(source: YamlSource, step: StepDefinition, raw: unknown): Record<string, unknown> {
-  const file = source.file;
   if (raw === null || raw === undefined) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw usageError(`'${step.name}' must be a mapping of its inputs, not ${describeType(raw)}`, {
