@@ -19,7 +19,9 @@ export function kllRankErrorBound(k: number): number {
 
 export class KllSketch {
   readonly k: number;
-  private levels: number[][] = [[]];
+  /** Level h holds items of weight 2^h in levels[h][0 .. lengths[h]). */
+  private levels: Float64Array[] = [];
+  private lengths: number[] = [];
   private size = 0;
   private maxSize = 0;
   private seed: number;
@@ -31,7 +33,15 @@ export class KllSketch {
     if (!(k >= MIN_CAPACITY)) throw new Error(`KLL k must be >= ${MIN_CAPACITY}`);
     this.k = Math.floor(k);
     this.seed = seed >>> 0 || 1;
-    this.updateMaxSize();
+    this.addLevel();
+  }
+
+  private addLevel(): void {
+    this.levels.push(new Float64Array(64));
+    this.lengths.push(0);
+    let total = 0;
+    for (let h = 0; h < this.levels.length; h++) total += this.capacity(h);
+    this.maxSize = total;
   }
 
   private capacity(level: number): number {
@@ -39,10 +49,16 @@ export class KllSketch {
     return Math.max(MIN_CAPACITY, Math.ceil(this.k * Math.pow(C, depth)));
   }
 
-  private updateMaxSize(): void {
-    let total = 0;
-    for (let h = 0; h < this.levels.length; h++) total += this.capacity(h);
-    this.maxSize = total;
+  private reserve(level: number, extra: number): Float64Array {
+    let buf = this.levels[level]!;
+    const need = this.lengths[level]! + extra;
+    if (need > buf.length) {
+      const grown = new Float64Array(Math.max(need, buf.length * 2));
+      grown.set(buf.subarray(0, this.lengths[level]!));
+      this.levels[level] = grown;
+      buf = grown;
+    }
+    return buf;
   }
 
   private coin(): number {
@@ -56,7 +72,8 @@ export class KllSketch {
   }
 
   update(value: number): void {
-    this.levels[0]!.push(value);
+    const buf = this.lengths[0]! < this.levels[0]!.length ? this.levels[0]! : this.reserve(0, 1);
+    buf[this.lengths[0]!++] = value;
     this.size++;
     this.count++;
     if (value < this.min) this.min = value;
@@ -66,31 +83,35 @@ export class KllSketch {
 
   private compress(): void {
     for (let h = 0; h < this.levels.length; h++) {
-      const level = this.levels[h]!;
-      if (level.length >= this.capacity(h)) {
-        if (h + 1 >= this.levels.length) {
-          this.levels.push([]);
-          this.updateMaxSize();
-        }
-        level.sort((a, b) => a - b);
-        const next = this.levels[h + 1]!;
-        // An odd leftover stays at this level so no weight is lost.
-        const keep = level.length % 2 === 1 ? level.pop() : undefined;
-        const offset = this.coin();
-        for (let i = offset; i < level.length; i += 2) next.push(level[i]!);
-        this.size -= level.length - Math.floor(level.length / 2);
-        level.length = 0;
-        if (keep !== undefined) level.push(keep);
-        if (this.size < this.maxSize) break;
+      let len = this.lengths[h]!;
+      if (len < this.capacity(h)) continue;
+      if (h + 1 >= this.levels.length) this.addLevel();
+      const level = this.levels[h]!.subarray(0, len).sort();
+      // An odd leftover stays at this level so no weight is lost.
+      const keep = len % 2 === 1 ? level[--len]! : undefined;
+      const next = this.reserve(h + 1, len / 2);
+      let at = this.lengths[h + 1]!;
+      for (let i = this.coin(); i < len; i += 2) next[at++] = level[i]!;
+      this.lengths[h + 1] = at;
+      this.size -= len / 2;
+      this.lengths[h] = 0;
+      if (keep !== undefined) {
+        this.levels[h]![0] = keep;
+        this.lengths[h] = 1;
       }
+      if (this.size < this.maxSize) break;
     }
   }
 
   /** Folds another sketch in; afterwards this sketch summarizes both streams. */
   merge(other: KllSketch): void {
-    while (this.levels.length < other.levels.length) this.levels.push([]);
-    this.updateMaxSize();
-    for (let h = 0; h < other.levels.length; h++) for (const v of other.levels[h]!) this.levels[h]!.push(v);
+    while (this.levels.length < other.levels.length) this.addLevel();
+    for (let h = 0; h < other.levels.length; h++) {
+      const len = other.lengths[h]!;
+      const buf = this.reserve(h, len);
+      buf.set(other.levels[h]!.subarray(0, len), this.lengths[h]!);
+      this.lengths[h]! += len;
+    }
     this.size += other.size;
     this.count += other.count;
     this.min = Math.min(this.min, other.min);
@@ -104,28 +125,27 @@ export class KllSketch {
 
   /** Retained items, ascending, each with its weight (2^level); weights sum to count. */
   weightedItems(): { values: Float64Array; weights: Float64Array } {
-    const pairs: Array<[number, number]> = [];
-    this.levels.forEach((level, h) => {
-      const w = 2 ** h;
-      for (const v of level) pairs.push([v, w]);
-    });
-    pairs.sort((a, b) => a[0] - b[0]);
-    const values = new Float64Array(pairs.length);
-    const weights = new Float64Array(pairs.length);
-    pairs.forEach(([v, w], i) => {
-      values[i] = v;
-      weights[i] = w;
-    });
-    return { values, weights };
+    const all = new Float64Array(this.size);
+    const weightOf = new Float64Array(this.size);
+    let at = 0;
+    for (let h = 0; h < this.levels.length; h++) {
+      const len = this.lengths[h]!;
+      all.set(this.levels[h]!.subarray(0, len), at);
+      weightOf.fill(2 ** h, at, at + len);
+      at += len;
+    }
+    const order = Array.from(all.keys()).sort((a, b) => all[a]! - all[b]! || a - b);
+    return { values: Float64Array.from(order, (i) => all[i]!), weights: Float64Array.from(order, (i) => weightOf[i]!) };
   }
 
   /** Approximate number of items <= value. */
   rank(value: number): number {
     let r = 0;
-    this.levels.forEach((level, h) => {
+    for (let h = 0; h < this.levels.length; h++) {
+      const level = this.levels[h]!;
       const w = 2 ** h;
-      for (const v of level) if (v <= value) r += w;
-    });
+      for (let i = 0; i < this.lengths[h]!; i++) if (level[i]! <= value) r += w;
+    }
     return r;
   }
 
