@@ -34,12 +34,13 @@ export function bootstrap(
   const confidence = options.confidence ?? 0.95;
   let rng = new Rng(chunkSeed(seed, 0));
   const mult = new Uint32Array(size);
+  const scratch = new Uint32Array(Math.max(0, ...strata.map((s) => s.length)));
   const samples = new Map<string, Float64Array>();
   const counts = new Map<string, number>();
   for (let b = 0; b < resamples; b++) {
     if (options.signal?.aborted) break;
     if (b % BOOTSTRAP_CHUNK === 0) rng = new Rng(chunkSeed(seed, b));
-    drawMultiplicities(rng, strata, mult);
+    drawMultiplicities(rng, strata, mult, scratch);
     const values = evaluate(mult);
     for (const [name, metric] of Object.entries(values)) {
       let column = samples.get(name);
@@ -67,11 +68,17 @@ export function percentileInterval(values: Float64Array, confidence: number): In
   return { ci: valid.length === 0 ? null : [quantile(valid, alpha), quantile(valid, 1 - alpha)], resamples: valid.length };
 }
 
-export function drawMultiplicities(rng: Rng, strata: Uint32Array[], mult: Uint32Array): void {
+export function drawMultiplicities(rng: Rng, strata: Uint32Array[], mult: Uint32Array, scratch?: Uint32Array): void {
   mult.fill(0);
   for (const stratum of strata) {
     const size = stratum.length;
-    for (let j = 0; j < size; j++) mult[stratum[rng.nextInt(size)]!]!++;
+    // Count draws in a stratum-local array, then scatter in position order: random increments
+    // into a small array plus one sequential pass are many times faster at 1M rows than random
+    // increments through the stratum's index (cache and TLB misses).
+    const local = scratch && scratch.length >= size ? scratch.subarray(0, size) : new Uint32Array(size);
+    local.fill(0);
+    for (let j = 0; j < size; j++) local[rng.nextInt(size)]!++;
+    for (let j = 0; j < size; j++) mult[stratum[j]!] = local[j]!;
   }
 }
 

@@ -2,7 +2,8 @@
  * Bootstrap resamples of roc_auc and average_precision for one chunk of resamples, written to run
  * both in this thread and inside a worker thread from its source text (`String(fn)`): so the
  * body uses nothing from outside it, declares no inner functions, and repeats the Rng draws of
- * rng.ts exactly (a test holds the two to the same numbers).
+ * rng.ts and drawMultiplicities() exactly (a test holds the two to the same numbers). Strata
+ * must list positions in increasing order, each class in one stratum (as prepareBinary does).
  */
 export interface RankingData {
   n: number;
@@ -17,8 +18,19 @@ export function rankingChunk(data: RankingData, seed: number, first: number, cou
   const { n, y, weight, groupStart, strata } = data;
   const auc = new Float64Array(count);
   const ap = new Float64Array(count);
-  const mult = new Uint32Array(n);
-  // splitmix32 seeding of xoshiro128**, as Rng(chunkSeed(seed, chunk)).
+  // Draws are counted per stratum (positions of one class, in position order); the pass reads
+  // each class's counts sequentially. Same draws, same order as drawMultiplicities().
+  // (Plain loops, no callbacks: the source must stand alone in a worker.)
+  const local: Uint32Array[] = [];
+  let positives = new Uint32Array(0);
+  let negatives = new Uint32Array(0);
+  for (let k = 0; k < strata.length; k++) {
+    const counts = new Uint32Array(strata[k]!.length);
+    local.push(counts);
+    if (counts.length > 0 && y[strata[k]![0]!] === 1) positives = counts;
+    else if (counts.length > 0) negatives = counts;
+  }
+  // splitmix32 seeding of xoshiro128**, as Rng(chunkSeed(seed, first)).
   const chunkSeed = (Math.imul(seed >>> 0, 0x9e3779b1) + Math.imul(first + 1, 0x85ebca77)) >>> 0;
   let s = chunkSeed | 0;
   const st = [0, 0, 0, 0];
@@ -34,9 +46,10 @@ export function rankingChunk(data: RankingData, seed: number, first: number, cou
   let c = st[2]!;
   let d = st[3]!;
   for (let r = 0; r < count; r++) {
-    mult.fill(0);
-    for (const stratum of strata) {
-      const size = stratum.length;
+    for (let k = 0; k < strata.length; k++) {
+      const counts = local[k]!;
+      const size = counts.length;
+      counts.fill(0);
       const floor = (4294967296 - size) % size;
       for (let j = 0; j < size; j++) {
         let pick = 0;
@@ -51,11 +64,11 @@ export function rankingChunk(data: RankingData, seed: number, first: number, cou
           c ^= t;
           d = (d << 11) | (d >>> 21);
           const m = result * size;
-          pick = (m / 4294967296) >>> 0;
+          pick = (m * 2.3283064365386963e-10) | 0;
           const low = m - pick * 4294967296;
           if (low >= floor) break;
         }
-        mult[stratum[pick]!]!++;
+        counts[pick]!++;
       }
     }
     let tp = 0;
@@ -64,6 +77,8 @@ export function rankingChunk(data: RankingData, seed: number, first: number, cou
     let prevFp = 0;
     let area = 0;
     let apSum = 0;
+    let pi = 0;
+    let ni = 0;
     for (let i = 0; i < n; i++) {
       if (groupStart[i] === 1 && i > 0) {
         area += (fp - prevFp) * (tp + prevTp);
@@ -71,11 +86,13 @@ export function rankingChunk(data: RankingData, seed: number, first: number, cou
         prevTp = tp;
         prevFp = fp;
       }
-      const m = mult[i]!;
-      if (m === 0) continue;
-      const w = weight === null ? m : weight[i]! * m;
-      if (y[i] === 1) tp += w;
-      else fp += w;
+      if (y[i] === 1) {
+        const m = positives[pi++]!;
+        if (m !== 0) tp += weight === null ? m : weight[i]! * m;
+      } else {
+        const m = negatives[ni++]!;
+        if (m !== 0) fp += weight === null ? m : weight[i]! * m;
+      }
     }
     area += (fp - prevFp) * (tp + prevTp);
     if (tp !== prevTp) apSum += (tp - prevTp) * (tp / (tp + fp));

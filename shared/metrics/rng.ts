@@ -45,14 +45,15 @@ export class Rng {
   nextInt(n: number): number {
     if (n < 2097152) {
       // r * n < 2^53 is exact; its high 32 bits are the draw, its low 32 bits decide rejection.
+      // (Multiplying by 2^-32 is exact and much faster than dividing.)
       let m = this.nextUint32() * n;
-      let high = (m / 4294967296) >>> 0;
+      let high = (m * 2.3283064365386963e-10) | 0;
       let low = m - high * 4294967296;
       if (low < n) {
         const floor = (4294967296 - n) % n;
         while (low < floor) {
           m = this.nextUint32() * n;
-          high = (m / 4294967296) >>> 0;
+          high = (m * 2.3283064365386963e-10) | 0;
           low = m - high * 4294967296;
         }
       }
