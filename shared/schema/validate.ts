@@ -1,11 +1,11 @@
 import { usageError } from '../errors.js';
-import { checkDuplicateHeader, openTable, type Cell, type ReadOptions, type Table } from '../data/index.js';
+import { checkDuplicateHeader, openTable, type Cell, type ReadOptions, type RowBatch, type Table } from '../data/index.js';
 import { KeyTracker } from './keys.js';
 import { RunningStats } from './stats.js';
 import { decodeField, type CsvChunk } from '../data/csv-bytes.js';
-import { createByteCaster, SLOW } from './fast-cast.js';
+import { createByteCaster, SLOW, type ByteCaster } from './fast-cast.js';
 import { INVALID, createCaster, type CastOptions, type Value } from './types.js';
-import type { FieldSpec, TableSchema } from './load.js';
+import type { Constraint, FieldSpec, TableSchema } from './load.js';
 
 /** One data error, shaped like a flattened frictionless-py error. */
 export interface DataError {
@@ -160,7 +160,7 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
   const mostly = fields.map((field, i) => (checkable[i] ? field.checks.mostly : undefined));
   const mostlyState = fields.map(() => ({ nonNull: 0, failed: 0, errors: [] as DataError[], counts: {} as Record<string, number> }));
   const nulls = new Float64Array(m);
-  const needStats = fields.map((field, i) => checkable[i] && (field.checks.mean || field.checks.min || field.checks.max || field.checks.stddev || field.checks.quantiles) !== undefined);
+  const needStats = fields.map((field, i) => checkable[i]! && (field.checks.mean || field.checks.min || field.checks.max || field.checks.stddev || field.checks.quantiles) !== undefined);
   const stats = fields.map((field, i) => (needStats[i] ? new RunningStats(Boolean(field.checks.quantiles)) : undefined));
 
   // Keys.
@@ -190,149 +190,12 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
     const constraints = field.descriptor.constraints as Record<string, unknown> | undefined;
     return createByteCaster(castOptions(field), onlyEmptyMissing[j]!, Array.isArray(constraints?.enum) ? constraints.enum : undefined);
   });
+  const hot = hotState({ sink, fields, m, casts, missing, onlyEmptyMissing, required, constraints, typeNotes, requiredNote, mostly, mostlyState, nulls, needStats, stats, needValues, values, uniqueIdx, uniqueTrackers, pkTracker, pkIdx, ukIdx, ukTrackers, dupRows, rowErrors, fast, checkable });
   try {
     for await (const batch of table.batches) {
       if (options.signal?.aborted) throw usageError('validation cancelled', { code: 'cancelled' });
-      const rows = batch.rows;
-      const chunk = batch.chunk;
-      const buf = chunk?.buf;
-      const rowOffsets = chunk?.rowOffsets;
-      const starts = chunk?.starts;
-      const ends = chunk?.ends;
-      const escaped = chunk?.escaped;
-      const lines = batch.lines;
-      for (let r = 0; r < batch.rowCount; r++) {
-        const cells = rows ? rows[r]! : undefined;
-        const base = rowOffsets ? rowOffsets[r]! : 0;
-        const k = cells ? cells.length : rowOffsets![r + 1]! - base;
-        const rowNumber = batch.firstRowNumber + r;
-        rowCount++;
-        let blank = 0;
-        rowErrors.length = 0;
-        for (let j = 0; j < m; j++) {
-          let isNull: boolean;
-          let value: Value | typeof INVALID | typeof SLOW = SLOW;
-          let source: Cell | undefined;
-          if (j >= k) isNull = true;
-          else if (chunk) {
-            const f = base + j;
-            if (escaped![f] === 0 && onlyEmptyMissing[j]) {
-              const start = starts![f]!;
-              const end = ends![f]!;
-              isNull = start === end;
-              if (!isNull) {
-                const byteCast = fast[j];
-                if (byteCast) value = byteCast(buf!, start, end);
-                if (value === SLOW) {
-                  source = decodeField(chunk, f);
-                  value = casts[j]!(source);
-                }
-              }
-            } else {
-              source = decodeField(chunk, f);
-              isNull = missing[j]!.has(source);
-              if (!isNull) value = casts[j]!(source);
-            }
-          } else {
-            source = cells![j];
-            if (source === undefined || source === null) isNull = true;
-            else isNull = missing[j]!.has(String(source));
-            if (!isNull) value = casts[j]!(source!);
-          }
-          if (isNull) {
-            blank++;
-            nulls[j] = nulls[j]! + 1;
-            if (needValues) values[j] = null;
-            if (required[j]) rowErrors.push(cellError('constraint-error', rowNumber, fields[j]!, j + 1, j < k ? (source ?? sourceAt(j, k, cells, chunk, base)) : undefined, requiredNote));
-            continue;
-          }
-          if (value === INVALID || value === SLOW) {
-            if (needValues) values[j] = null;
-            if (!checkable[j]) continue;
-            const error = cellError('type-error', rowNumber, fields[j]!, j + 1, source ?? sourceAt(j, k, cells, chunk, base), typeNotes[j]!);
-            if (mostly[j] !== undefined) deferMostly(mostlyState[j]!, error, true);
-            else rowErrors.push(error);
-            continue;
-          }
-          if (needValues) values[j] = value;
-          const list = constraints[j]!;
-          let failed = false;
-          for (let c = 0; c < list.length; c++) {
-            const constraint = list[c]!;
-            if (!constraint.test(value)) {
-              failed = true;
-              const error = cellError('constraint-error', rowNumber, fields[j]!, j + 1, source ?? sourceAt(j, k, cells, chunk, base), constraint.note);
-              if (mostly[j] !== undefined) deferMostly(mostlyState[j]!, error, false);
-              else rowErrors.push(error);
-            }
-          }
-          if (mostly[j] !== undefined) {
-            mostlyState[j]!.nonNull++;
-            if (failed) mostlyState[j]!.failed++;
-          }
-          if (needStats[j] && typeof value === 'number' && !Number.isNaN(value)) stats[j]!.add(value);
-        }
-        for (let j = m; j < k; j++) {
-          rowErrors.push({ code: 'extra-cell', message: `Row at position "${rowNumber}" has an extra value in field at position "${j + 1}"`, rowNumber, fieldName: '', fieldNumber: j + 1, cell: cut(cellText(sourceAt(j, k, cells, chunk, base))) });
-        }
-        for (let j = k; j < m; j++) {
-          rowErrors.push({ code: 'missing-cell', message: `Row at position "${rowNumber}" has a missing cell in field "${fields[j]!.name}" at position "${j + 1}"`, rowNumber, fieldName: fields[j]!.name, fieldNumber: j + 1, cell: '' });
-        }
-        const line = lines?.[r];
-        if (blank === m) {
-          rowErrors.length = 0;
-          rowErrors.push({ code: 'blank-row', message: `Row at position "${rowNumber}" is completely blank`, rowNumber });
-        }
-        for (const error of rowErrors) {
-          if (line !== undefined) error.line = line;
-          sink.add(error);
-        }
-        if (needValues) {
-          for (let u = 0; u < uniqueIdx.length; u++) {
-            const j = uniqueIdx[u]!;
-            const value = values[j];
-            if (value === null || value === undefined) continue;
-            const previous = uniqueTrackers[u]!.add(keyOf(value), rowNumber);
-            if (previous) sink.add(withLine(uniqueError(rowNumber, fields[j]!, j + 1, sourceAt(j, k, cells, chunk, base), previous), line), PHASE_UNIQUE);
-          }
-          if (pkTracker) {
-            let allNull = true;
-            let key: string | number = '';
-            for (const j of pkIdx) {
-              const value = values[j];
-              if (value !== null && value !== undefined) allNull = false;
-            }
-            if (pkIdx.length === 1) key = keyOf(values[pkIdx[0]!] ?? null);
-            else for (const j of pkIdx) key += `${keyOf(values[j] ?? null)}\u0000`;
-            if (allNull) {
-              sink.add(withLine({ code: 'primary-key', message: `Row at position "${rowNumber}" violates the primary key: cells composing the primary keys are all "None"`, rowNumber, note: 'cells composing the primary keys are all "None"' }, line), PHASE_PRIMARY);
-            } else {
-              const previous = pkTracker.add(key, rowNumber);
-              if (previous) sink.add(withLine(primaryKeyError(rowNumber, previous), line), PHASE_PRIMARY);
-            }
-          }
-          for (let u = 0; u < ukIdx.length; u++) {
-            let key = '';
-            let anyNull = false;
-            for (const j of ukIdx[u]!) {
-              const value = values[j];
-              if (value === null || value === undefined) anyNull = true;
-              key += `${keyOf(value ?? null)}\u0000`;
-            }
-            if (anyNull) continue; // as in SQL, a key with a null never collides
-            const previous = ukTrackers[u]!.add(key, rowNumber);
-            if (previous) sink.add(withLine(uniqueKeyError(rowNumber, ukIdx[u]!.map((j) => fields[j]!.name), previous), line), PHASE_UNIQUE_KEYS);
-          }
-        }
-        if (dupRows && blank !== m) {
-          let key: string;
-          if (chunk) {
-            // The row's bytes as written: two rows are duplicates when their text is identical.
-            key = k === 0 ? '' : (buf as Buffer).toString('latin1', starts![base]!, ends![base + k - 1]!);
-          } else key = cells!.map(cellText).join('\u0000');
-          if (dupRows.add(key, rowNumber)) duplicateRows++;
-        }
-      }
+      rowCount += batch.rowCount;
+      duplicateRows += processBatch(hot, batch);
     }
 
     // Duplicates found only after spilling: verify them by re-reading those rows.
@@ -397,7 +260,195 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
   return { rowCount, errorCount: sink.count, errorCounts: sink.counts, errors, checks };
 }
 
-function deferMostly(state: { failed: number; nonNull: number; errors: DataError[]; counts: Record<string, number> }, error: DataError, typeError: boolean): void {
+/** Everything the row loop reads, passed in so the loop's variables are plain locals (fast in V8). */
+type Hot = ReturnType<typeof hotState>;
+
+function hotState(h: {
+  sink: ErrorSink;
+  fields: FieldSpec[];
+  m: number;
+  casts: ((cell: Exclude<Cell, null>) => Value | typeof INVALID)[];
+  missing: Set<string>[];
+  onlyEmptyMissing: boolean[];
+  required: boolean[];
+  constraints: Constraint[][];
+  typeNotes: string[];
+  requiredNote: string;
+  mostly: (number | undefined)[];
+  mostlyState: MostlyState[];
+  nulls: Float64Array;
+  needStats: boolean[];
+  stats: (RunningStats | undefined)[];
+  needValues: boolean;
+  values: (Value | null)[];
+  uniqueIdx: number[];
+  uniqueTrackers: KeyTracker[];
+  pkTracker: KeyTracker | undefined;
+  pkIdx: number[];
+  ukIdx: number[][];
+  ukTrackers: KeyTracker[];
+  dupRows: KeyTracker | undefined;
+  rowErrors: DataError[];
+  fast: (ByteCaster | undefined)[];
+  checkable: boolean[];
+}) {
+  return h;
+}
+
+/** Checks one batch of rows; returns how many rows repeated an earlier row (in-memory phase). */
+function processBatch(hot: Hot, batch: RowBatch): number {
+  const { sink, fields, m, casts, missing, onlyEmptyMissing, required, constraints, typeNotes, requiredNote, mostly, mostlyState, nulls, needStats, stats, needValues, values, uniqueIdx, uniqueTrackers, pkTracker, pkIdx, ukIdx, ukTrackers, dupRows, rowErrors, fast, checkable } = hot;
+  let duplicateRows = 0;
+  const rows = batch.rows;
+  const chunk = batch.chunk;
+  const buf = chunk?.buf;
+  const rowOffsets = chunk?.rowOffsets;
+  const starts = chunk?.starts;
+  const ends = chunk?.ends;
+  const escaped = chunk?.escaped;
+  const lines = batch.lines;
+  for (let r = 0; r < batch.rowCount; r++) {
+    const cells = rows ? rows[r]! : undefined;
+    const base = rowOffsets ? rowOffsets[r]! : 0;
+    const k = cells ? cells.length : rowOffsets![r + 1]! - base;
+    const rowNumber = batch.firstRowNumber + r;
+    let blank = 0;
+    rowErrors.length = 0;
+    for (let j = 0; j < m; j++) {
+      let isNull: boolean;
+      let value: Value | typeof INVALID | typeof SLOW = SLOW;
+      let source: Cell | undefined;
+      if (j >= k) isNull = true;
+      else if (chunk) {
+        const f = base + j;
+        if (escaped![f] === 0 && onlyEmptyMissing[j]) {
+          const start = starts![f]!;
+          const end = ends![f]!;
+          isNull = start === end;
+          if (!isNull) {
+            const byteCast = fast[j];
+            if (byteCast) value = byteCast(buf!, start, end);
+            if (value === SLOW) {
+              source = decodeField(chunk, f);
+              value = casts[j]!(source);
+            }
+          }
+        } else {
+          source = decodeField(chunk, f);
+          isNull = missing[j]!.has(source);
+          if (!isNull) value = casts[j]!(source);
+        }
+      } else {
+        source = cells![j];
+        if (source === undefined || source === null) isNull = true;
+        else isNull = missing[j]!.has(String(source));
+        if (!isNull) value = casts[j]!(source!);
+      }
+      if (isNull) {
+        blank++;
+        nulls[j] = nulls[j]! + 1;
+        if (needValues) values[j] = null;
+        if (required[j]) rowErrors.push(cellError('constraint-error', rowNumber, fields[j]!, j + 1, j < k ? (source ?? sourceAt(j, k, cells, chunk, base)) : undefined, requiredNote));
+        continue;
+      }
+      if (value === INVALID || value === SLOW) {
+        if (needValues) values[j] = null;
+        if (!checkable[j]) continue;
+        const error = cellError('type-error', rowNumber, fields[j]!, j + 1, source ?? sourceAt(j, k, cells, chunk, base), typeNotes[j]!);
+        if (mostly[j] !== undefined) deferMostly(mostlyState[j]!, error, true);
+        else rowErrors.push(error);
+        continue;
+      }
+      if (needValues) values[j] = value;
+      const list = constraints[j]!;
+      let failed = false;
+      for (let c = 0; c < list.length; c++) {
+        const constraint = list[c]!;
+        if (!constraint.test(value)) {
+          failed = true;
+          const error = cellError('constraint-error', rowNumber, fields[j]!, j + 1, source ?? sourceAt(j, k, cells, chunk, base), constraint.note);
+          if (mostly[j] !== undefined) deferMostly(mostlyState[j]!, error, false);
+          else rowErrors.push(error);
+        }
+      }
+      if (mostly[j] !== undefined) {
+        mostlyState[j]!.nonNull++;
+        if (failed) mostlyState[j]!.failed++;
+      }
+      if (needStats[j] && typeof value === 'number' && !Number.isNaN(value)) stats[j]!.add(value);
+    }
+    for (let j = m; j < k; j++) {
+      rowErrors.push({ code: 'extra-cell', message: `Row at position "${rowNumber}" has an extra value in field at position "${j + 1}"`, rowNumber, fieldName: '', fieldNumber: j + 1, cell: cut(cellText(sourceAt(j, k, cells, chunk, base))) });
+    }
+    for (let j = k; j < m; j++) {
+      rowErrors.push({ code: 'missing-cell', message: `Row at position "${rowNumber}" has a missing cell in field "${fields[j]!.name}" at position "${j + 1}"`, rowNumber, fieldName: fields[j]!.name, fieldNumber: j + 1, cell: '' });
+    }
+    const line = lines?.[r];
+    if (blank === m) {
+      rowErrors.length = 0;
+      rowErrors.push({ code: 'blank-row', message: `Row at position "${rowNumber}" is completely blank`, rowNumber });
+    }
+    for (const error of rowErrors) {
+      if (line !== undefined) error.line = line;
+      sink.add(error);
+    }
+    if (needValues) {
+      for (let u = 0; u < uniqueIdx.length; u++) {
+        const j = uniqueIdx[u]!;
+        const value = values[j];
+        if (value === null || value === undefined) continue;
+        const previous = uniqueTrackers[u]!.add(keyOf(value), rowNumber);
+        if (previous) sink.add(withLine(uniqueError(rowNumber, fields[j]!, j + 1, sourceAt(j, k, cells, chunk, base), previous), line), PHASE_UNIQUE);
+      }
+      if (pkTracker) {
+        let allNull = true;
+        let key: string | number = '';
+        for (const j of pkIdx) {
+          const value = values[j];
+          if (value !== null && value !== undefined) allNull = false;
+        }
+        if (pkIdx.length === 1) key = keyOf(values[pkIdx[0]!] ?? null);
+        else for (const j of pkIdx) key += `${keyOf(values[j] ?? null)}\u0000`;
+        if (allNull) {
+          sink.add(withLine({ code: 'primary-key', message: `Row at position "${rowNumber}" violates the primary key: cells composing the primary keys are all "None"`, rowNumber, note: 'cells composing the primary keys are all "None"' }, line), PHASE_PRIMARY);
+        } else {
+          const previous = pkTracker.add(key, rowNumber);
+          if (previous) sink.add(withLine(primaryKeyError(rowNumber, previous), line), PHASE_PRIMARY);
+        }
+      }
+      for (let u = 0; u < ukIdx.length; u++) {
+        let key = '';
+        let anyNull = false;
+        for (const j of ukIdx[u]!) {
+          const value = values[j];
+          if (value === null || value === undefined) anyNull = true;
+          key += `${keyOf(value ?? null)}\u0000`;
+        }
+        if (anyNull) continue; // as in SQL, a key with a null never collides
+        const previous = ukTrackers[u]!.add(key, rowNumber);
+        if (previous) sink.add(withLine(uniqueKeyError(rowNumber, ukIdx[u]!.map((j) => fields[j]!.name), previous), line), PHASE_UNIQUE_KEYS);
+      }
+    }
+    if (dupRows && blank !== m) {
+      let key: string;
+      if (chunk) {
+        // The row's bytes as written: two rows are duplicates when their text is identical.
+        key = k === 0 ? '' : (buf as Buffer).toString('latin1', starts![base]!, ends![base + k - 1]!);
+      } else key = cells!.map(cellText).join('\u0000');
+      if (dupRows.add(key, rowNumber)) duplicateRows++;
+    }
+  }
+  return duplicateRows;
+}
+
+interface MostlyState {
+  failed: number;
+  nonNull: number;
+  errors: DataError[];
+  counts: Record<string, number>;
+}
+
+function deferMostly(state: MostlyState, error: DataError, typeError: boolean): void {
   if (typeError) {
     state.nonNull++;
     state.failed++;

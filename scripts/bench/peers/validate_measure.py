@@ -14,4 +14,4 @@ start = time.perf_counter()
 done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 seconds = time.perf_counter() - start
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-json.dump({"seconds": seconds, "cpuSeconds": usage.ru_utime + usage.ru_stime, "maxRssMiB": usage.ru_maxrss / 1024, "code": done.returncode, "stdout": done.stdout[-4000:], "stderr": done.stderr[-2000:]}, sys.stdout)
+json.dump({"seconds": seconds, "cpuSeconds": usage.ru_utime + usage.ru_stime, "maxRssMiB": usage.ru_maxrss / 1024, "code": done.returncode, "stdout": done.stdout, "stderr": done.stderr[-2000:]}, sys.stdout)
