@@ -51,53 +51,10 @@ export function createByteCaster(options: CastOptions, missingIsOnlyEmpty: boole
     }
     case 'integer':
       if (options.bareNumber === false) return undefined;
-      return (buf, start, end) => {
-        let i = start;
-        let negative = false;
-        if (buf[i] === 45) {
-          negative = true;
-          i++;
-        } else if (buf[i] === 43) i++;
-        const digits = end - i;
-        if (digits === 0 || digits > 15) return SLOW;
-        let value = 0;
-        for (; i < end; i++) {
-          const d = buf[i]! - 48;
-          if (d < 0 || d > 9) return SLOW;
-          value = value * 10 + d;
-        }
-        return negative ? -value : value;
-      };
+      return integerBytes;
     case 'number':
       if (options.decimalChar !== undefined || options.groupChar !== undefined || options.bareNumber !== undefined) return undefined;
-      return (buf, start, end) => {
-        let i = start;
-        let negative = false;
-        if (buf[i] === 45) {
-          negative = true;
-          i++;
-        } else if (buf[i] === 43) i++;
-        let mantissa = 0;
-        let digits = 0;
-        let fraction = -1;
-        for (; i < end; i++) {
-          const c = buf[i]!;
-          if (c === 46) {
-            if (fraction !== -1) return SLOW;
-            fraction = 0;
-            continue;
-          }
-          const d = c - 48;
-          if (d < 0 || d > 9) return SLOW;
-          mantissa = mantissa * 10 + d;
-          digits++;
-          if (fraction !== -1) fraction++;
-        }
-        if (digits === 0 || digits > 15) return SLOW;
-        // Both operands are exact doubles, so the quotient is correctly rounded (= Number(text)).
-        const value = fraction > 0 ? mantissa / POW10[fraction]! : mantissa;
-        return negative ? -value : value;
-      };
+      return numberBytes;
     case 'boolean': {
       const encode = (values: string[]) => values.map((value) => Buffer.from(value, 'utf8'));
       const trues = encode(options.trueValues ?? ['true', 'True', 'TRUE', '1']);
@@ -115,25 +72,77 @@ export function createByteCaster(options: CastOptions, missingIsOnlyEmpty: boole
     }
     case 'date':
       if (options.format !== 'default') return undefined;
-      return (buf, start, end) => {
-        if (end - start !== 10 || buf[start + 4] !== 45 || buf[start + 7] !== 45) return SLOW;
-        let year = 0;
-        for (let i = start; i < start + 4; i++) {
-          const d = buf[i]! - 48;
-          if (d < 0 || d > 9) return SLOW;
-          year = year * 10 + d;
-        }
-        const m1 = buf[start + 5]! - 48;
-        const m2 = buf[start + 6]! - 48;
-        const d1 = buf[start + 8]! - 48;
-        const d2 = buf[start + 9]! - 48;
-        if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return SLOW;
-        const month = m1 * 10 + m2;
-        const day = d1 * 10 + d2;
-        if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return INVALID;
-        return utcMs(year, month, day);
-      };
+      return dateBytes;
     default:
       return undefined;
   }
+}
+
+/** Plain integers (sign, up to 15 digits). Top-level functions so the row loop can call them directly. */
+export function integerBytes(buf: Uint8Array, start: number, end: number): number | typeof SLOW {
+  let i = start;
+  let negative = false;
+  if (buf[i] === 45) {
+    negative = true;
+    i++;
+  } else if (buf[i] === 43) i++;
+  const digits = end - i;
+  if (digits === 0 || digits > 15) return SLOW;
+  let value = 0;
+  for (; i < end; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return SLOW;
+    value = value * 10 + d;
+  }
+  return negative ? -value : value;
+}
+
+/** Plain decimals without exponent, up to 15 significant digits. */
+export function numberBytes(buf: Uint8Array, start: number, end: number): number | typeof SLOW {
+  let i = start;
+  let negative = false;
+  if (buf[i] === 45) {
+    negative = true;
+    i++;
+  } else if (buf[i] === 43) i++;
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = -1;
+  for (; i < end; i++) {
+    const c = buf[i]!;
+    if (c === 46) {
+      if (fraction !== -1) return SLOW;
+      fraction = 0;
+      continue;
+    }
+    const d = c - 48;
+    if (d < 0 || d > 9) return SLOW;
+    mantissa = mantissa * 10 + d;
+    digits++;
+    if (fraction !== -1) fraction++;
+  }
+  if (digits === 0 || digits > 15) return SLOW;
+  // Both operands are exact doubles, so the quotient is correctly rounded (= Number(text)).
+  const value = fraction > 0 ? mantissa / POW10[fraction]! : mantissa;
+  return negative ? -value : value;
+}
+
+/** YYYY-MM-DD; an impossible day is a type error, anything else goes the slow way. */
+export function dateBytes(buf: Uint8Array, start: number, end: number): number | typeof INVALID | typeof SLOW {
+  if (end - start !== 10 || buf[start + 4] !== 45 || buf[start + 7] !== 45) return SLOW;
+  let year = 0;
+  for (let i = start; i < start + 4; i++) {
+    const d = buf[i]! - 48;
+    if (d < 0 || d > 9) return SLOW;
+    year = year * 10 + d;
+  }
+  const m1 = buf[start + 5]! - 48;
+  const m2 = buf[start + 6]! - 48;
+  const d1 = buf[start + 8]! - 48;
+  const d2 = buf[start + 9]! - 48;
+  if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return SLOW;
+  const month = m1 * 10 + m2;
+  const day = d1 * 10 + d2;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return INVALID;
+  return utcMs(year, month, day);
 }

@@ -3,7 +3,7 @@ import { checkDuplicateHeader, openTable, type Cell, type ReadOptions, type RowB
 import { KeyTracker } from './keys.js';
 import { RunningStats } from './stats.js';
 import { decodeField, type CsvChunk } from '../data/csv-bytes.js';
-import { createByteCaster, SLOW, type ByteCaster } from './fast-cast.js';
+import { createByteCaster, dateBytes, integerBytes, numberBytes, SLOW, type ByteCaster } from './fast-cast.js';
 import { INVALID, createCaster, type CastOptions, type Value } from './types.js';
 import type { Constraint, FieldSpec, TableSchema } from './load.js';
 
@@ -326,8 +326,12 @@ function processBatch(hot: Hot, batch: RowBatch): number {
           const end = ends![f]!;
           isNull = start === end;
           if (!isNull) {
+            // Monomorphic calls for the common types; field-specific closures otherwise.
             const byteCast = fast[j];
-            if (byteCast) value = byteCast(buf!, start, end);
+            if (byteCast === integerBytes) value = integerBytes(buf!, start, end);
+            else if (byteCast === numberBytes) value = numberBytes(buf!, start, end);
+            else if (byteCast === dateBytes) value = dateBytes(buf!, start, end);
+            else if (byteCast) value = byteCast(buf!, start, end);
             if (value === SLOW) {
               source = decodeField(chunk, f);
               value = casts[j]!(source);
