@@ -160,3 +160,18 @@ export function decideFailure(report: DriftReport, options: Pick<DriftOptions, '
       return false;
   }
 }
+
+/** Step outputs (kebab-case) for action.yml; merge into validate-data's `outputs`. */
+export const DRIFT_OUTPUTS: Record<string, string> = {
+  'drift-detected': 'true when the share of drifted columns reached the dataset-drift share (empty without --reference).',
+  'drift-share': 'Share of compared columns that drifted, 0..1 (empty without --reference).',
+  'drifted-columns': 'Comma-separated names of the drifted columns, worst first.',
+};
+
+export function driftOutputs(report: DriftReport): Record<string, string> {
+  return {
+    'drift-detected': String(report.datasetDrift),
+    'drift-share': String(report.share),
+    'drifted-columns': report.columns.filter((c) => c.drifted).map((c) => c.name).join(','),
+  };
+}

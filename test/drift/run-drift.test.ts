@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decideFailure, driftOptionsFromInputs, driftOptionsSchema, runDrift } from '../../shared/drift/index.js';
+import { decideFailure, driftOptionsFromInputs, driftOptionsSchema, driftOutputs, runDrift } from '../../shared/drift/index.js';
 import { ModelciError } from '../../shared/errors.js';
 import { categories, normal, rng } from '../stats/generate.js';
 
@@ -77,6 +77,7 @@ describe('runDrift on files', () => {
     // two of four compared columns drifted: share 0.5 >= 0.5 is dataset drift
     expect(run.drift).toMatchObject({ datasetDrift: true, share: 0.5, comparedColumns: 4, driftedColumns: 2 });
     expect(run.failed).toBe(true);
+    expect(driftOutputs(run.drift)).toEqual({ 'drift-detected': 'true', 'drift-share': '0.5', 'drifted-columns': `${run.drift.columns[0]!.name},${run.drift.columns[1]!.name}` });
     // drifted first, worst first
     expect(run.drift.columns.slice(0, 2).map((c) => c.drifted)).toEqual([true, true]);
     expect(run.drift.columns.at(-1)!.name).toBe('empty');
