@@ -42,6 +42,9 @@ const inputs = z.object({
 
 type Inputs = z.infer<typeof inputs>;
 
+/** A slice column with more values than this (an id, a timestamp) is cut to its largest values. */
+const MAX_SLICE_VALUES = 100;
+
 interface SliceResult {
   column: string;
   value: string;
@@ -330,7 +333,10 @@ export const evaluateStep = defineStep({
         rows.push(i);
       });
       const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
-      for (const [value, rows] of ordered) {
+      if (ordered.length > MAX_SLICE_VALUES) {
+        ctx.platform.warning(`--slice ${column} has ${ordered.length} distinct values; reporting the ${MAX_SLICE_VALUES} largest`);
+      }
+      for (const [value, rows] of ordered.slice(0, MAX_SLICE_VALUES)) {
         if (rows.length < options.minSliceSize) {
           slices.push({ column, value, n: rows.length, status: 'too-small', reason: `fewer than ${options.minSliceSize} rows (--min-slice-size)` });
           continue;
