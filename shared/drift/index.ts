@@ -11,7 +11,7 @@ import { ColumnAccumulator, type ColumnType } from './accumulate.js';
 import { driftOptionsSchema, type DriftOptions, type DriftOptionsInput } from './options.js';
 import { computeDrift, type ColumnPair, type DriftReport } from './report.js';
 
-export { driftOptionsSchema, driftOptionsFromInputs, driftStepInputs, type DriftOptions, type DriftOptionsInput } from './options.js';
+export { checkDriftSection, driftOptionsSchema, driftOptionsFromInputs, driftStepInputs, type DriftOptions, type DriftOptionsInput } from './options.js';
 export { computeDrift, histogramChart, severity, type ColumnPair, type DriftColumn, type DriftReport } from './report.js';
 export { ColumnAccumulator, cellNumber, type ColumnType } from './accumulate.js';
 

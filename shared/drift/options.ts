@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { usageError } from '../errors.js';
 import { DRIFT_METHODS } from '../stats/methods.js';
 
 export const DRIFT_METHOD_CHOICES = ['auto', ...DRIFT_METHODS] as const;
@@ -70,4 +71,24 @@ export function driftOptionsFromInputs(inputs: DriftStepInputs, base: DriftOptio
   if (inputs.driftColumns?.length) merged.columns = inputs.driftColumns;
   if (inputs.driftIgnore?.length) merged.ignore = [...(base.ignore ?? []), ...inputs.driftIgnore];
   return driftOptionsSchema.parse(merged);
+}
+
+/**
+ * Checks a `drift` section (modelci.yaml `validate-data.drift`, or `x-modelci.drift` in a Table
+ * Schema) and returns it unchanged for `driftOptionsFromInputs`; a bad key or value is a usage
+ * error naming the file and the path inside the section.
+ */
+export function checkDriftSection(section: unknown, file: string): DriftOptionsInput {
+  if (section === undefined || section === null) return {};
+  const parsed = driftOptionsSchema.safeParse(section);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = ['drift', ...issue.path.map(String)].join('.');
+    throw usageError(`${where} in ${file}: ${issue.message}`, {
+      code: 'drift-bad-options',
+      location: { file },
+      hint: 'Drift options are listed in docs/drift.md (method, threshold, share, failOn, columns, ignore, ...).',
+    });
+  }
+  return section as DriftOptionsInput;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decideFailure, driftOptionsFromInputs, driftOptionsSchema, driftOutputs, runDrift } from '../../shared/drift/index.js';
+import { checkDriftSection, decideFailure, driftOptionsFromInputs, driftOptionsSchema, driftOutputs, runDrift } from '../../shared/drift/index.js';
 import { ModelciError } from '../../shared/errors.js';
 import { categories, normal, rng } from '../stats/generate.js';
 
@@ -196,6 +196,22 @@ describe('drift options', () => {
     expect(() => driftOptionsSchema.parse({ metod: 'ks' })).toThrow();
     expect(() => driftOptionsSchema.parse({ method: 'kolmogorov' })).toThrow();
   });
+  it('names the file and the key of a bad drift section', () => {
+    expect(checkDriftSection({ method: 'ks', share: 0.6 }, 'schema.yaml')).toEqual({ method: 'ks', share: 0.6 });
+    expect(checkDriftSection(undefined, 'schema.yaml')).toEqual({});
+    const error = (() => {
+      try {
+        checkDriftSection({ thresholds: { age: -1 } }, 'schema.yaml');
+      } catch (e) {
+        return e as ModelciError;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ModelciError);
+    expect(error!.message).toMatch(/^drift\.thresholds\.age in schema\.yaml: /);
+    expect(error!.exitCode).toBe(2);
+  });
+
   it('lets step flags override the config section', () => {
     const options = driftOptionsFromInputs({ driftMethod: 'psi', driftFailOn: 'any', driftIgnore: ['id'] }, { method: 'ks', share: 0.3, ignore: ['ts'] });
     expect(options).toMatchObject({ method: 'psi', share: 0.3, failOn: 'any', ignore: ['ts', 'id'] });
