@@ -1,15 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { usageError } from '../errors.js';
 import {
   checkAlias,
   checkModelName,
   checkRelativePath,
   digestMismatch,
-  HashingStream,
+  copyHashed,
   metadataRecord,
   normalizeVersion,
   readEvidence,
@@ -152,10 +151,8 @@ export class FileRegistry implements Registry {
       if (errno(error) !== 'ENOENT') throw error;
     }
     const temp = await this.tempPath('blob');
-    const hashing = new HashingStream(onBytes);
     try {
-      await pipeline(createReadStream(file.absolute, { highWaterMark: 1 << 20 }), hashing, createWriteStream(temp, { flags: 'wx' }), { signal: this.options.signal ?? new AbortController().signal });
-      const actual = hashing.digest();
+      const { digest: actual } = await copyHashed(createReadStream(file.absolute, { highWaterMark: 1 << 20 }), temp, onBytes, this.options.signal);
       if (actual !== file.digest) {
         throw usageError(`File '${file.path}' changed while it was being pushed.`, { code: 'registry-file-changed', hint: 'Push after the step that writes the model has finished.' });
       }
@@ -268,10 +265,9 @@ export class FileRegistry implements Registry {
       for (const file of manifest.files) {
         const target = join(stage.dir, ...file.path.split('/'));
         await mkdir(dirname(target), { recursive: true });
-        const hashing = new HashingStream((bytes) => this.options.progress?.('pull', done + bytes, total));
-        await pipeline(createReadStream(this.blobPath(file.digest), { highWaterMark: 1 << 20 }), hashing, createWriteStream(target, { flags: 'wx', highWaterMark: 1 << 20 }), { signal: this.options.signal ?? new AbortController().signal });
-        const actual = hashing.digest();
-        if (actual !== file.digest || hashing.bytes !== file.size) throw digestMismatch(`'${file.path}' of ${name} version ${manifest.version}`, file.digest, actual);
+        const copied = await copyHashed(createReadStream(this.blobPath(file.digest), { highWaterMark: 1 << 20 }), target, (bytes) => this.options.progress?.('pull', done + bytes, total), this.options.signal);
+        const actual = copied.digest;
+        if (actual !== file.digest || copied.bytes !== file.size) throw digestMismatch(`'${file.path}' of ${name} version ${manifest.version}`, file.digest, actual);
         done += file.size;
       }
       await stage.commit();

@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { environmentError, usageError } from '../errors.js';
 import {
   checkAlias,
   checkModelName,
   checkRelativePath,
   digestMismatch,
-  HashingStream,
+  copyHashed,
   metadataRecord,
   normalizeVersion,
   readEvidence,
@@ -372,10 +371,9 @@ export class MlflowRegistry implements Registry {
         const target = join(stage.dir, ...file.path.split('/'));
         await mkdir(dirname(target), { recursive: true });
         const response = await this.download(`${source}/${file.path}`, `download ${file.path}`);
-        const hashing = new HashingStream((bytes) => this.options.progress?.('pull', done + bytes, total));
-        await pipeline(response.stream, hashing, createWriteStream(target, { flags: 'wx', highWaterMark: 1 << 20 }), { signal: this.options.signal ?? new AbortController().signal });
-        const actual = hashing.digest();
-        if (actual !== file.digest || hashing.bytes !== file.size) throw digestMismatch(`'${file.path}' of ${name} version ${version.version}`, file.digest, actual);
+        const copied = await copyHashed(response.stream, target, (bytes) => this.options.progress?.('pull', done + bytes, total), this.options.signal);
+        const actual = copied.digest;
+        if (actual !== file.digest || copied.bytes !== file.size) throw digestMismatch(`'${file.path}' of ${name} version ${version.version}`, file.digest, actual);
         done += file.size;
       }
       await stage.commit();

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { environmentError, usageError } from '../errors.js';
 import {
   checkAlias,
@@ -12,7 +11,7 @@ import {
   contentDigest,
   digestMismatch,
   digestOfFile,
-  HashingStream,
+  copyHashed,
   listModel,
   metadataRecord,
   normalizeVersion,
@@ -23,7 +22,7 @@ import {
   type ScannedFile,
 } from './content.js';
 import { notFound, versionNotFound } from './errors.js';
-import { send, type HttpResponse } from './http.js';
+import { isLoopback, send, type HttpResponse } from './http.js';
 import { OciClient } from './oci-client.js';
 import type {
   AliasEvent,
@@ -125,8 +124,8 @@ export class OciRegistry implements Registry {
     private readonly namespace: string,
     private readonly options: RegistryOptions,
   ) {
-    const hostname = new URL(`http://${host}`).hostname;
-    const plain = options.insecure || ['localhost', '127.0.0.1', '::1', '[::1]'].includes(hostname) || /^127\./.test(hostname);
+    // Plain HTTP only where nobody can listen in: loopback, or when the user says --insecure.
+    const plain = options.insecure || isLoopback(new URL(`http://${host}`).hostname);
     this.displayUri = `oci://${host}${namespace ? `/${namespace}` : ''}`;
     const env = options.env ?? {};
     const password = options.password ?? options.token ?? env.MODELCI_REGISTRY_PASSWORD ?? env.MODELCI_REGISTRY_TOKEN;
@@ -529,10 +528,9 @@ export class OciRegistry implements Registry {
         const target = join(stage.dir, ...file.path.split('/'));
         await mkdir(dirname(target), { recursive: true });
         const response = await this.openBlob(repo, file.digest);
-        const hashing = new HashingStream((bytes) => this.options.progress?.('pull', done + bytes, total));
-        await pipeline(response.stream, hashing, createWriteStream(target, { flags: 'wx', highWaterMark: 1 << 20 }), { signal: this.options.signal ?? new AbortController().signal });
-        const actual = hashing.digest();
-        if (actual !== file.digest || hashing.bytes !== file.size) throw digestMismatch(`'${file.path}' of ${name} version ${version}`, file.digest, actual);
+        const copied = await copyHashed(response.stream, target, (bytes) => this.options.progress?.('pull', done + bytes, total), this.options.signal);
+        const actual = copied.digest;
+        if (actual !== file.digest || copied.bytes !== file.size) throw digestMismatch(`'${file.path}' of ${name} version ${version}`, file.digest, actual);
         done += file.size;
       }
       await stage.commit();
