@@ -51,19 +51,25 @@ export async function rankingBootstrap(p: PreparedBinary, options: RankingBootst
   } else {
     const shares: [number, number][][] = Array.from({ length: threads }, () => []);
     chunks.forEach((chunk, i) => shares[i % threads]!.push(chunk));
-    const results = await Promise.all(
-      shares.map(
-        (share) =>
-          new Promise<{ first: number; auc: Float64Array; ap: Float64Array }[]>((resolve, reject) => {
-            const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { data, seed: options.seed, chunks: share } });
-            worker.once('message', (message) => {
-              resolve(message as { first: number; auc: Float64Array; ap: Float64Array }[]);
-              void worker.terminate();
-            });
-            worker.once('error', reject);
-          }),
-      ),
-    );
+    let results: { first: number; auc: Float64Array; ap: Float64Array }[][];
+    try {
+      results = await Promise.all(
+        shares.map(
+          (share) =>
+            new Promise<{ first: number; auc: Float64Array; ap: Float64Array }[]>((resolve, reject) => {
+              const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { data, seed: options.seed, chunks: share } });
+              worker.once('message', (message) => {
+                resolve(message as { first: number; auc: Float64Array; ap: Float64Array }[]);
+                void worker.terminate();
+              });
+              worker.once('error', reject);
+            }),
+        ),
+      );
+    } catch {
+      // No worker threads here (a sandbox, a resource limit): the same chunks in this thread.
+      results = [chunks.map(([first, count]) => ({ first, ...rankingChunk(data, options.seed, first, count) }))];
+    }
     for (const r of results) place(r);
   }
   const confidence = options.confidence ?? 0.95;
