@@ -12,12 +12,13 @@ const inputs = z.object({
   delimiter: z.string().optional().describe('CSV field delimiter (default `,`, or tab for .tsv); `\\t` means tab.'),
 });
 
-export interface InferSchemaData {
+// A type alias (not an interface) so it fits StepResult's Record<string, unknown> data.
+export type InferSchemaData = {
   data: string;
   output: string;
   rowCount: number;
   fields: InferredField[];
-}
+};
 
 export const inferSchemaStep = defineStep({
   name: 'infer-schema',

@@ -18,7 +18,8 @@ const inputs = z.object({
 
 export type ValidateDataInputs = z.infer<typeof inputs>;
 
-export interface ValidateDataData {
+// A type alias (not an interface) so it fits StepResult's Record<string, unknown> data.
+export type ValidateDataData = {
   data: string;
   schema: string;
   rowCount: number;
@@ -26,7 +27,7 @@ export interface ValidateDataData {
   errorCounts: Record<string, number>;
   errors: DataError[];
   checks: CheckResult[];
-}
+};
 
 export const validateDataStep = defineStep({
   name: 'validate-data',
