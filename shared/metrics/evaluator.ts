@@ -2,7 +2,7 @@ import { binaryMetricsFromStats, binaryStats, prepareBinary, rankingMetrics, typ
 import { multiclassMetrics, prepareMulticlass, type MulticlassInput, type PreparedMulticlass } from './multiclass.js';
 import { prepareRegression, regressionMetrics, type PreparedRegression, type RegressionInput } from './regression.js';
 import type { Interval } from './bootstrap.js';
-import { rankingBootstrap } from './parallel.js';
+import { binaryBootstrap, rankingBootstrap } from './parallel.js';
 import type { MetricValues, Multiplicity } from './types.js';
 
 /**
@@ -35,7 +35,7 @@ export function binaryEvaluator(input: BinaryInput, options: EvaluatorOptions = 
     evaluate: rankingOnly
       ? (mult) => rankingMetrics(prepared, mult)
       : (mult) => binaryMetricsFromStats(binaryStats(prepared, mult), prepared.probabilities),
-    ...(rankingOnly ? { fastBootstrap: (o: { resamples: number; seed: number; confidence: number }) => rankingBootstrap(prepared, o) } : {}),
+    fastBootstrap: (o: { resamples: number; seed: number; confidence: number }) => (rankingOnly ? rankingBootstrap(prepared, o) : binaryBootstrap(prepared, o)),
   };
 }
 

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { rankingMetrics, type PreparedBinary } from './binary.js';
+import { binaryMetricsFromStats, binaryStats, rankingMetrics, type BinaryStats, type PreparedBinary } from './binary.js';
 import { bootstrap, BOOTSTRAP_CHUNK, percentileInterval, type Interval } from './bootstrap.js';
-import { rankingChunk, type RankingData } from './ranking-kernel.js';
+import { binaryChunk, rankingChunk, type BinaryData, type RankingData } from './ranking-kernel.js';
 
 export interface RankingBootstrapOptions {
   resamples: number;
@@ -19,10 +19,52 @@ const PARALLEL_MIN_WORK = 2e7;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const rankingChunk = (${String(rankingChunk)});
-const out = workerData.chunks.map(([first, count]) => ({ first, ...rankingChunk(workerData.data, workerData.seed, first, count) }));
+const kernels = { ranking: (${String(rankingChunk)}), binary: (${String(binaryChunk)}) };
+const kernel = kernels[workerData.kernel];
+const out = workerData.chunks.map(([first, count]) => ({ first, result: kernel(workerData.data, workerData.seed, first, count) }));
 parentPort.postMessage(out);
 `;
+
+type Kernel = 'ranking' | 'binary';
+type ChunkResult<K extends Kernel> = K extends 'ranking' ? { auc: Float64Array; ap: Float64Array } : Float64Array;
+
+function runKernel<K extends Kernel>(kernel: K, data: RankingData | BinaryData, seed: number, first: number, count: number): ChunkResult<K> {
+  return (kernel === 'ranking' ? rankingChunk(data, seed, first, count) : binaryChunk(data as BinaryData, seed, first, count)) as ChunkResult<K>;
+}
+
+/** Runs the chunks of resamples on worker threads (or here, when small or when workers fail). */
+async function runChunks<K extends Kernel>(
+  kernel: K,
+  data: RankingData | BinaryData,
+  options: RankingBootstrapOptions,
+): Promise<{ first: number; result: ChunkResult<K> }[]> {
+  const chunks: [number, number][] = [];
+  for (let first = 0; first < options.resamples; first += BOOTSTRAP_CHUNK) chunks.push([first, Math.min(BOOTSTRAP_CHUNK, options.resamples - first)]);
+  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), chunks.length));
+  const here = () => chunks.map(([first, count]) => ({ first, result: runKernel(kernel, data, options.seed, first, count) }));
+  if (threads === 1 || data.n * options.resamples < (options.minParallelWork ?? PARALLEL_MIN_WORK)) return here();
+  const shares: [number, number][][] = Array.from({ length: threads }, () => []);
+  chunks.forEach((chunk, i) => shares[i % threads]!.push(chunk));
+  try {
+    const parts = await Promise.all(
+      shares.map(
+        (share) =>
+          new Promise<{ first: number; result: ChunkResult<K> }[]>((resolve, reject) => {
+            const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { kernel, data, seed: options.seed, chunks: share } });
+            worker.once('message', (message) => {
+              resolve(message as { first: number; result: ChunkResult<K> }[]);
+              void worker.terminate();
+            });
+            worker.once('error', reject);
+          }),
+      ),
+    );
+    return parts.flat();
+  } catch {
+    // No worker threads here (a sandbox, a resource limit): the same chunks in this thread.
+    return here();
+  }
+}
 
 /**
  * The stratified bootstrap of roc_auc and average_precision, chunks of resamples spread over
@@ -35,43 +77,55 @@ export async function rankingBootstrap(p: PreparedBinary, options: RankingBootst
     return { roc_auc: out.roc_auc!, average_precision: out.average_precision! };
   }
   const data: RankingData = { n: p.n, y: p.y, weight: p.weight, groupStart: p.groupStart, strata: p.strata.filter((s) => s.length > 0) };
-  const chunks: [number, number][] = [];
-  for (let first = 0; first < options.resamples; first += BOOTSTRAP_CHUNK) chunks.push([first, Math.min(BOOTSTRAP_CHUNK, options.resamples - first)]);
-  const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), chunks.length));
   const auc = new Float64Array(options.resamples);
   const ap = new Float64Array(options.resamples);
-  const place = (results: { first: number; auc: Float64Array; ap: Float64Array }[]) => {
-    for (const r of results) {
-      auc.set(r.auc, r.first);
-      ap.set(r.ap, r.first);
-    }
-  };
-  if (threads === 1 || p.n * options.resamples < (options.minParallelWork ?? PARALLEL_MIN_WORK)) {
-    place(chunks.map(([first, count]) => ({ first, ...rankingChunk(data, options.seed, first, count) })));
-  } else {
-    const shares: [number, number][][] = Array.from({ length: threads }, () => []);
-    chunks.forEach((chunk, i) => shares[i % threads]!.push(chunk));
-    let results: { first: number; auc: Float64Array; ap: Float64Array }[][];
-    try {
-      results = await Promise.all(
-        shares.map(
-          (share) =>
-            new Promise<{ first: number; auc: Float64Array; ap: Float64Array }[]>((resolve, reject) => {
-              const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { data, seed: options.seed, chunks: share } });
-              worker.once('message', (message) => {
-                resolve(message as { first: number; auc: Float64Array; ap: Float64Array }[]);
-                void worker.terminate();
-              });
-              worker.once('error', reject);
-            }),
-        ),
-      );
-    } catch {
-      // No worker threads here (a sandbox, a resource limit): the same chunks in this thread.
-      results = [chunks.map(([first, count]) => ({ first, ...rankingChunk(data, options.seed, first, count) }))];
-    }
-    for (const r of results) place(r);
+  for (const { first, result } of await runChunks('ranking', data, options)) {
+    auc.set(result.auc, first);
+    ap.set(result.ap, first);
   }
   const confidence = options.confidence ?? 0.95;
   return { roc_auc: percentileInterval(auc, confidence), average_precision: percentileInterval(ap, confidence) };
+}
+
+/**
+ * The stratified bootstrap of every binary metric: per-resample sufficient statistics on worker
+ * threads, metrics from them here. Equal to bootstrap() with binaryStats, whatever the threads.
+ */
+export async function binaryBootstrap(p: PreparedBinary, options: RankingBootstrapOptions): Promise<Record<string, Interval>> {
+  const strata = p.strata.filter((s) => s.length > 0);
+  if (strata.some((s) => s.length >= 2097152)) {
+    return bootstrap(p.n, strata, (mult) => binaryMetricsFromStats(binaryStats(p, mult), p.probabilities), options);
+  }
+  const data: BinaryData = { n: p.n, y: p.y, weight: p.weight, groupStart: p.groupStart, strata, pred: p.pred, score: p.score, logLoss: p.logLoss, brier: p.brier, bin: p.bin, bins: p.bins };
+  const stride = 12 + 3 * p.bins;
+  const samples = new Map<string, Float64Array>();
+  for (const { first, result } of await runChunks('binary', data, options)) {
+    for (let r = 0; r * stride < result.length; r++) {
+      const at = r * stride;
+      const stats: BinaryStats = {
+        total: result[at]!,
+        rows: result[at + 1]!,
+        tp: result[at + 2]!,
+        fp: result[at + 3]!,
+        tn: result[at + 4]!,
+        fn: result[at + 5]!,
+        rowsPositive: result[at + 6]!,
+        rowsNegative: result[at + 7]!,
+        area: result[at + 8]!,
+        apSum: result[at + 9]!,
+        logLoss: result[at + 10]!,
+        brier: result[at + 11]!,
+        binWeight: result.slice(at + 12, at + 12 + p.bins),
+        binScore: result.slice(at + 12 + p.bins, at + 12 + 2 * p.bins),
+        binPositive: result.slice(at + 12 + 2 * p.bins, at + stride),
+      };
+      for (const [name, metric] of Object.entries(binaryMetricsFromStats(stats, p.probabilities))) {
+        let column = samples.get(name);
+        if (!column) samples.set(name, (column = new Float64Array(options.resamples).fill(NaN)));
+        column[first + r] = metric.value ?? NaN;
+      }
+    }
+  }
+  const confidence = options.confidence ?? 0.95;
+  return Object.fromEntries([...samples].map(([name, column]) => [name, percentileInterval(column, confidence)]));
 }

@@ -3,7 +3,7 @@ import { bootstrap, drawMultiplicities, quantile } from '../../shared/metrics/bo
 import { binaryEvaluator, regressionEvaluator } from '../../shared/metrics/evaluator.js';
 import { Rng } from '../../shared/metrics/rng.js';
 import { argsortDescending } from '../../shared/metrics/sort.js';
-import { rankingBootstrap } from '../../shared/metrics/parallel.js';
+import { binaryBootstrap, rankingBootstrap } from '../../shared/metrics/parallel.js';
 
 /** Standard normal CDF (Abramowitz-Stegun 7.1.26 via erf), accurate to ~1e-7: enough for a true AUC. */
 function phi(x: number): number {
@@ -149,6 +149,23 @@ describe('parallel ranking bootstrap', () => {
     const workers = await rankingBootstrap(evaluator.prepared, { resamples: 120, seed: 9, threads: 2, minParallelWork: 0 });
     expect(inThread.roc_auc).toEqual(generic.roc_auc);
     expect(inThread.average_precision).toEqual(generic.average_precision);
+    expect(workers).toEqual(inThread);
+  });
+});
+
+describe('parallel binary bootstrap (every metric)', () => {
+  it('gives the same intervals as the generic bootstrap, in this thread and on worker threads', async () => {
+    const rng = new Rng(6);
+    const n = 2000;
+    const y = Uint8Array.from({ length: n }, () => (rng.nextFloat() < 0.3 ? 1 : 0));
+    const score = Float64Array.from(y, (label) => Math.round(100 / (1 + Math.exp(-(label ? 1 : -1) - rng.nextNormal()))) / 100);
+    const weight = Float64Array.from({ length: n }, () => (rng.nextFloat() < 0.05 ? 0 : 0.5 + rng.nextFloat()));
+    const evaluator = binaryEvaluator({ y, score, weight });
+    const generic = bootstrap(evaluator.size, evaluator.strata, evaluator.evaluate, { resamples: 110, seed: 4 });
+    const inThread = await binaryBootstrap(evaluator.prepared, { resamples: 110, seed: 4, threads: 1 });
+    const workers = await binaryBootstrap(evaluator.prepared, { resamples: 110, seed: 4, threads: 2, minParallelWork: 0 });
+    expect(Object.keys(inThread).sort()).toEqual(Object.keys(generic).sort());
+    expect(inThread).toEqual(generic);
     expect(workers).toEqual(inThread);
   });
 });
