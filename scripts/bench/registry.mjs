@@ -136,19 +136,31 @@ async function modelciPull(round) {
   return result;
 }
 
-const samples = { curlPush: [], curlPull: [], modelciPush: [], modelciPull: [], pushRss: [], pullRss: [] };
+// Flush dirty pages between measurements so one transfer's writeback does not slow the next.
+const settle = () => execFileSync('sync');
+
+const samples = { curlPush: [], curlPull: [], modelciPush: [], modelciPull: [], pushRss: [], pullRss: [], startup: [] };
 try {
+  // The CLI's fixed cost (node start, config, one registry request), to show throughput apart from it.
+  for (let i = 0; i < 5; i++) samples.startup.push((await run(process.execPath, [cli, 'registry', 'ls', '--registry', `oci://${host}/bench`, '--name', 'none', '--format', 'json', '--out-dir', join(work, 'out')])).seconds);
+  // Alternate who goes first so page-cache and disk drift hit both alike.
+  const order = (round) => (round % 2 ? ['curl', 'modelci'] : ['modelci', 'curl']);
   for (let round = 1; round <= rounds; round++) {
-    // Alternate who goes first so page-cache and disk drift hit both alike.
-    const order = round % 2 ? ['curl', 'modelci'] : ['modelci', 'curl'];
-    for (const who of order) {
-      if (who === 'curl') {
-        samples.curlPush.push(await curlPush(round));
-        samples.curlPull.push(await curlPull(round));
-      } else {
+    for (const who of order(round)) {
+      settle();
+      if (who === 'curl') samples.curlPush.push(await curlPush(round));
+      else {
         const push = await modelciPush(round);
         samples.modelciPush.push(push.seconds);
         samples.pushRss.push(push.rssMiB ?? NaN);
+      }
+    }
+  }
+  for (let round = 1; round <= rounds; round++) {
+    for (const who of order(round)) {
+      settle();
+      if (who === 'curl') samples.curlPull.push(await curlPull(round));
+      else {
         const pull = await modelciPull(round);
         samples.modelciPull.push(pull.seconds);
         samples.pullRss.push(pull.rssMiB ?? NaN);
@@ -162,18 +174,20 @@ try {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const mibps = (seconds) => size / MIB / seconds;
+const startup = median(samples.startup);
 const rows = [
   ['push', median(samples.curlPush), median(samples.modelciPush), Math.max(...samples.pushRss)],
   ['pull', median(samples.curlPull), median(samples.modelciPull), Math.max(...samples.pullRss)],
 ];
 console.log(`registry: ${size / MIB} MiB model, docker-registry on loopback, median of ${rounds} alternating rounds`);
 console.log('modelci times are the whole CLI command: start-up, hashing the files, upload or download with verification.');
-console.log('| transfer | curl MiB/s | modelci MiB/s | modelci / curl | modelci peak RSS MiB |');
-console.log('|---|---:|---:|---:|---:|');
+console.log(`CLI start-up (modelci registry ls, median of 5): ${startup.toFixed(2)} s; the last column leaves it out.`);
+console.log('| transfer | curl MiB/s | modelci MiB/s | modelci / curl | modelci peak RSS MiB | modelci / curl without start-up |');
+console.log('|---|---:|---:|---:|---:|---:|');
 let met = true;
 for (const [name, curlSeconds, modelciSeconds, rss] of rows) {
   const ratio = curlSeconds / modelciSeconds;
   met &&= ratio >= 0.7 && rss < 150;
-  console.log(`| ${name} | ${mibps(curlSeconds).toFixed(0)} | ${mibps(modelciSeconds).toFixed(0)} | ${(100 * ratio).toFixed(0)}% | ${rss.toFixed(0)} |`);
+  console.log(`| ${name} | ${mibps(curlSeconds).toFixed(0)} | ${mibps(modelciSeconds).toFixed(0)} | ${(100 * ratio).toFixed(0)}% | ${rss.toFixed(0)} | ${(100 * curlSeconds / Math.max(modelciSeconds - startup, 1e-3)).toFixed(0)}% |`);
 }
-console.log(`targets: >= 70% of curl, RSS < 150 MiB: ${met ? 'met' : 'NOT met'}`);
+console.log(`targets: >= 70% of curl end to end, RSS < 150 MiB: ${met ? 'met' : 'NOT met'}`);
