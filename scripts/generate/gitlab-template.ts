@@ -3,12 +3,15 @@ import { inputFields, type InputField } from '../../shared/steps/input-fields.js
 import type { StepDefinition } from '../../shared/steps/types.js';
 import { GENERATED_NOTICE, yamlText } from './yaml-text.js';
 
-const SPEC_TYPE: Record<InputField['kind'], string> = { string: 'string', number: 'number', boolean: 'boolean', enum: 'string', 'string-list': 'array' };
+// Lists are strings (one value per line, or a JSON array): a job variable must be a string, and
+// GitLab keeps an array input's type when a value is exactly `$[[ inputs.x ]]`.
+const SPEC_TYPE: Record<InputField['kind'], string> = { string: 'string', number: 'number', boolean: 'boolean', enum: 'string', 'string-list': 'string' };
 
 function specInput(field: InputField): Record<string, unknown> {
-  const input: Record<string, unknown> = { description: field.description, type: SPEC_TYPE[field.kind] };
+  const list = field.kind === 'string-list' ? ' One value per line, or a JSON array.' : '';
+  const input: Record<string, unknown> = { description: `${field.description}${list}`, type: SPEC_TYPE[field.kind] };
   if (field.choices) input.options = field.choices;
-  if (!field.required) input.default = field.default ?? (field.kind === 'string-list' ? [] : field.kind === 'boolean' ? false : field.kind === 'number' ? null : '');
+  if (!field.required) input.default = field.kind === 'string-list' ? ((field.default as string[] | undefined) ?? []).join('\n') : (field.default ?? (field.kind === 'boolean' ? false : field.kind === 'number' ? null : ''));
   if (input.default === null) input.default = '';
   if (field.kind === 'number' && input.default === '') input.type = 'string';
   return input;
@@ -36,8 +39,9 @@ export function gitlabTemplate(step: StepDefinition): string {
       stage: '$[[ inputs.stage ]]',
       image: '$[[ inputs.image ]]',
       variables,
-      script: [`npx --yes modelci@$[[ inputs.modelci-version ]] ${step.name} --out-dir "$[[ inputs.out-dir ]]"`],
-      artifacts: { when: 'always', paths: ['$[[ inputs.out-dir ]]/'], reports: { dotenv: '$[[ inputs.out-dir ]]/modelci.env' } },
+      // MODELCI_BIN lets runners with modelci preinstalled (and our self-test) skip the npm download.
+      script: [`\${MODELCI_BIN:-npx --yes modelci@$[[ inputs.modelci-version ]]} ${step.name} --out-dir "$[[ inputs.out-dir ]]"`],
+      artifacts: { when: 'always', paths: ['$[[ inputs.out-dir ]]/'], exclude: ['$[[ inputs.out-dir ]]/cache/**/*'], reports: { dotenv: '$[[ inputs.out-dir ]]/modelci.env' } },
     },
   };
   return `${GENERATED_NOTICE}${yamlText(spec)}---\n${yamlText(job)}`;

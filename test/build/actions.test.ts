@@ -3,18 +3,15 @@ import { existsSync, symlinkSync } from 'node:fs';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadSteps } from '../../shared/steps/index.js';
 
 const STEPS = await loadSteps();
 import { repoRoot } from '../helpers/python.js';
 
-// The built bundle, run as the GitHub runner runs an action: `node <main>` with INPUT_* variables
-// and temp GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files.
-beforeAll(() => {
-  execFileSync(process.execPath, [join(repoRoot, 'scripts/build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
-}, 300_000);
+// The built bundle (test/global-setup.ts builds it), run as the GitHub runner runs an action:
+// `node <main>` with INPUT_* variables and temp GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files.
 
 interface ActionRun {
   status: number | null;
