@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanModel } from '../../shared/registry/content.js';
@@ -34,6 +34,7 @@ describe.each(availableBackends())('%s registry', (kind) => {
 
   afterAll(async () => {
     await backend?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
   });
 
   it('pushes new content as a new version with the content digest', async () => {

@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanModel } from '../../shared/registry/content.js';
@@ -22,6 +23,7 @@ describe.each(availableBackends())('%s registry: pushes killed at random points'
 
   afterAll(async () => {
     await backend?.stop();
+    if (work) await rm(work, { recursive: true, force: true });
   });
 
   it(`leaves no partial version after ${KILLS} SIGKILLs, and the next push completes`, async () => {
@@ -71,5 +73,5 @@ describe.each(availableBackends())('%s registry: pushes killed at random points'
     }
     // Some kills must have landed mid-push, or the test proved nothing.
     expect(versions.length - 2).toBeLessThan(KILLS);
-  });
+  }, 300_000);
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openRegistry } from '../../shared/registry/index.js';
@@ -78,7 +78,7 @@ export async function startBackend(kind: BackendKind): Promise<Backend> {
   if (kind === 'file') {
     const root = await tempDir('modelci-file-registry-');
     const uri = `file://${root}`;
-    return { kind, uri, storage: root, open: (options) => openRegistry(uri, { cwd: root, env: {}, ...options }), stop: async () => undefined };
+    return { kind, uri, storage: root, open: (options) => openRegistry(uri, { cwd: root, env: {}, ...options }), stop: () => rm(root, { recursive: true, force: true }) };
   }
   if (kind === 'oci') {
     const server: DockerRegistryServer = await startDockerRegistry();
