@@ -13,10 +13,20 @@ const run = spawnSync(process.execPath, [join(root, 'bin', 'modelci.js'), 'run',
 
 const format = (value) => (typeof value === 'number' ? Number(value.toPrecision(4)) : value);
 console.log('\n── summary ──');
-for (const file of existsSync(evidenceDir) ? readdirSync(evidenceDir).sort() : []) {
-  const evidence = JSON.parse(readFileSync(join(evidenceDir, file), 'utf8'));
+const records = (existsSync(evidenceDir) ? readdirSync(evidenceDir) : [])
+  .map((file) => ({ file, evidence: JSON.parse(readFileSync(join(evidenceDir, file), 'utf8')) }))
+  .sort((a, b) => a.evidence.startedAt.localeCompare(b.evidence.startedAt));
+for (const { file, evidence } of records) {
   console.log(`${evidence.status === 'passed' ? '✔' : '✘'} ${evidence.step}: ${evidence.summary}`);
-  const metrics = evidence.result?.metrics;
+  const result = evidence.result ?? {};
+  if (evidence.step === 'validate-data') {
+    console.log(`  data: ${result.rowCount} rows, ${result.errorCount} errors, ${result.checks?.length ?? 0} checks`);
+    if (result.drift) {
+      const drifted = result.drift.columns.filter((column) => column.drifted).map((column) => `${column.name} (${column.method} ${format(column.statistic)})`);
+      console.log(`  drift: ${Math.round(result.drift.share * 100)}% of columns drifted${drifted.length ? `: ${drifted.join(', ')}` : ''}; dataset drift: ${result.drift.datasetDrift ? 'yes' : 'no'}`);
+    }
+  }
+  const metrics = result.metrics;
   if (evidence.step === 'train' && metrics) {
     const shown = Object.entries(metrics).filter(([, value]) => typeof value === 'number');
     console.log(`  metrics: ${shown.map(([name, value]) => `${name}=${format(value)}`).join(', ')}`);

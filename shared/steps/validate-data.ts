@@ -4,6 +4,7 @@ import { usageError } from '../errors.js';
 import { escapeMarkdown, markdownTable } from '../report/markdown.js';
 import { loadSchema } from '../schema/load.js';
 import { validateTable, type CheckResult, type DataError } from '../schema/validate.js';
+import { DRIFT_OUTPUTS, driftOptionsFromInputs, driftOutputs, driftStepInputs, runDrift, type DriftReport } from '../drift/index.js';
 import { defineStep } from './types.js';
 
 const inputs = z.object({
@@ -14,6 +15,7 @@ const inputs = z.object({
   maxErrors: z.number().int().positive().default(1000).describe('How many errors to list in the result; counts are always exact.'),
   annotations: z.number().int().min(0).default(10).describe('How many of the first errors become annotations on the data file (GitHub shows them in the PR diff).'),
   maxFieldSize: z.number().positive().default(1).describe('Largest CSV row in MiB before the file is refused as broken (an unterminated quote or a binary file).'),
+  ...driftStepInputs,
 });
 
 export type ValidateDataInputs = z.infer<typeof inputs>;
@@ -27,6 +29,8 @@ export type ValidateDataData = {
   errorCounts: Record<string, number>;
   errors: DataError[];
   checks: CheckResult[];
+  /** Present when a reference was given. */
+  drift?: DriftReport;
 };
 
 export const validateDataStep = defineStep({
@@ -37,6 +41,7 @@ export const validateDataStep = defineStep({
     'row-count': 'Number of data rows read (blank rows included, as Frictionless counts).',
     'error-count': 'Exact number of data errors.',
     'failed-checks': 'Comma-separated names of the checks that failed.',
+    ...DRIFT_OUTPUTS,
   },
   async run(input, ctx) {
     const dataPath = resolve(ctx.cwd, input.data);
@@ -67,7 +72,19 @@ export const validateDataStep = defineStep({
       });
     }
     const failed = report.checks.filter((check) => check.status === 'failed');
-    const status = failed.length === 0 ? 'passed' : 'failed';
+    const drift = input.reference
+      ? await ctx.platform.group(`drift against ${input.reference}`, () =>
+          runDrift({
+            reference: input.reference!,
+            current: dataPath,
+            options: driftOptionsFromInputs(input),
+            schema: { fields: schema.fields },
+            ...(input.dataFormat || input.delimiter !== undefined ? { readOptions: { ...(input.dataFormat ? { format: input.dataFormat } : {}), ...(input.delimiter !== undefined ? { delimiter: input.delimiter } : {}) } } : {}),
+            ctx,
+          }),
+        )
+      : undefined;
+    const status = failed.length === 0 && !drift?.failed ? 'passed' : 'failed';
     const file = show(dataPath);
     for (const error of report.errors.slice(0, input.annotations)) {
       ctx.platform.error(`${error.code}: ${error.message}`, { file, ...(error.line !== undefined ? { line: error.line } : {}) });
@@ -79,6 +96,7 @@ export const validateDataStep = defineStep({
       status === 'passed'
         ? `${file}: ${report.rowCount} rows valid, ${report.checks.length} check${report.checks.length === 1 ? "" : "s"} passed`
         : `${file}: ${report.errorCount} errors in ${report.rowCount} rows; failed: ${failed.map((check) => check.name + (check.field ? `(${check.field})` : '')).join(', ')}`;
+    const fullSummary = drift ? `${summary}; ${drift.summary}` : summary;
     const data: ValidateDataData = {
       data: file,
       schema: show(schemaPath),
@@ -87,18 +105,21 @@ export const validateDataStep = defineStep({
       errorCounts: report.errorCounts,
       errors: report.errors,
       checks: report.checks.map(({ examples: _examples, ...check }) => check),
+      ...(drift ? { drift: drift.drift } : {}),
     };
+    const markdown = validationMarkdown(file, show(schemaPath), report.rowCount, report.errorCount, report.checks, report.errors);
     return {
       status,
-      summary,
+      summary: fullSummary,
       data,
       outputs: {
         'row-count': String(report.rowCount),
         'error-count': String(report.errorCount),
         'failed-checks': failed.map((check) => check.name + (check.field ? `:${check.field}` : '')).join(','),
+        ...(drift ? driftOutputs(drift.drift) : {}),
       },
-      markdown: validationMarkdown(file, show(schemaPath), report.rowCount, report.errorCount, report.checks, report.errors),
-      files: { inputs: [dataPath, schemaPath] },
+      markdown: drift ? `${markdown}\n\n${drift.markdown}` : markdown,
+      files: { inputs: [dataPath, schemaPath, ...(drift ? [resolve(ctx.cwd, input.reference!)] : [])] },
     };
   },
 });
