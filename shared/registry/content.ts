@@ -145,12 +145,12 @@ export function checkRelativePath(path: string): void {
   }
 }
 
-export async function readEvidence(evidenceDir: string | undefined): Promise<{ files: (ScannedFile & EvidenceEntry)[]; metrics: Record<string, number> }> {
+export async function readEvidence(evidenceDir: string | undefined, exclude: readonly string[] = []): Promise<{ files: (ScannedFile & EvidenceEntry)[]; metrics: Record<string, number> }> {
   const metrics: Record<string, number> = {};
   if (!evidenceDir) return { files: [], metrics };
   let names: string[];
   try {
-    names = (await readdir(evidenceDir)).filter((name) => name.endsWith('.json')).sort();
+    names = (await readdir(evidenceDir)).filter((name) => name.endsWith('.json') && !exclude.includes(name)).sort();
   } catch {
     return { files: [], metrics };
   }

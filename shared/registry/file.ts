@@ -100,7 +100,7 @@ export class FileRegistry implements Registry {
     const existing = (await this.readManifests(request.name)).find((manifest) => manifest.digest === model.digest);
     if (existing) return { name: request.name, version: existing.version, digest: existing.digest, uri: this.versionUri(request.name, existing.version), created: false };
 
-    const evidence = await readEvidence(request.evidenceDir);
+    const evidence = await readEvidence(request.evidenceDir, request.evidenceExclude);
     const total = model.size + evidence.files.reduce((sum, file) => sum + file.size, 0);
     let done = 0;
     for (const file of [...model.files, ...evidence.files]) {
@@ -146,7 +146,10 @@ export class FileRegistry implements Registry {
     const target = this.blobPath(file.digest);
     try {
       const info = await stat(target);
-      if (info.size === file.size) return;
+      if (info.size === file.size) {
+        onBytes(file.size);
+        return;
+      }
     } catch (error) {
       if (errno(error) !== 'ENOENT') throw error;
     }

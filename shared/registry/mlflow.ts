@@ -239,7 +239,7 @@ export class MlflowRegistry implements Registry {
     const existing = (await this.versions(request.name)).find((version) => tagValue(version.tags, Tags.digest) === model.digest && version.status === 'READY');
     if (existing) return { name: request.name, version: existing.version, digest: model.digest, uri: this.versionUri(request.name, existing.version), created: false };
 
-    const evidence = await readEvidence(request.evidenceDir);
+    const evidence = await readEvidence(request.evidenceDir, request.evidenceExclude);
     const metadata = metadataRecord({ ...request.metadata, metrics: { ...evidence.metrics, ...request.metadata?.metrics } });
     const experiment = await this.experimentId();
     const run = await this.call<{ run: { info: { run_id: string; artifact_uri: string } } }>('POST', 'runs/create', {

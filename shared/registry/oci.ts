@@ -352,7 +352,7 @@ export class OciRegistry implements Registry {
       if (found) return found;
     }
 
-    const evidence = await readEvidence(request.evidenceDir);
+    const evidence = await readEvidence(request.evidenceDir, request.evidenceExclude);
     const total = listed.reduce((sum, file) => sum + file.size, 0) + evidence.files.reduce((sum, file) => sum + file.size, 0);
     let done = 0;
     const progress = (bytes: number): void => this.options.progress?.('push', done + bytes, total);

@@ -46,6 +46,8 @@ export interface PushRequest {
   path: string;
   /** Absolute path of an evidence directory; its *.json files are attached. */
   evidenceDir?: string;
+  /** Evidence file names to leave out (push-model's own record of an earlier push). */
+  evidenceExclude?: string[];
   metadata?: PushMetadata;
 }
 

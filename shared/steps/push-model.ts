@@ -40,6 +40,8 @@ export const pushModelStep = defineStep({
         name: inputs.name,
         path,
         evidenceDir: inputs.evidence ? absolute(inputs.evidence, ctx) : join(ctx.outDir, 'evidence'),
+        // The record of an earlier push is not evidence about this model.
+        evidenceExclude: ['push-model.json'],
         metadata: { ...(run.sha ? { gitSha: run.sha } : {}), ...(run.url ? { runUrl: run.url } : {}) },
       }),
     );

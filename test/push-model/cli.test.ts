@@ -47,6 +47,14 @@ describe('modelci push-model and modelci registry (file registry)', () => {
     expect(run.document).toMatchObject({ status: 'passed', version: '1', created: false });
   });
 
+  it("does not attach its own record of an earlier push as evidence", async () => {
+    expect(existsSync(join(cwd, '.modelci', 'evidence', 'push-model.json'))).toBe(true);
+    await makeModel(join(cwd, 'model-own'), 'cli-own');
+    const run = await json(['push-model', '--registry', registry, '--name', 'own', '--path', 'model-own']);
+    const show = await json(['registry', 'show', '--registry', registry, '--name', 'own', `--version=${String(run.document.version)}`]);
+    expect((show.document.evidence as { path: string }[]).map((entry) => entry.path)).toEqual(['evaluate.json']);
+  });
+
   it('registry ls, alias --expect and history answer in JSON; a refused move exits 1', async () => {
     await makeModel(join(cwd, 'model2'), 'cli-2');
     expect((await json(['push-model', '--registry', registry, '--name', 'churn', '--path', 'model2'])).document).toMatchObject({ version: '2' });
@@ -81,6 +89,17 @@ describe('modelci push-model and modelci registry (file registry)', () => {
     expect(bad.stderr).toContain('Digest mismatch');
     expect(existsSync(join(cwd, 'target'))).toBe(false);
     expect((await readdir(cwd)).filter((entry) => entry.startsWith('.target'))).toEqual([]);
+  });
+
+  it('shows progress on a long transfer, a few lines rather than one per chunk', async () => {
+    const big = join(cwd, 'big-model');
+    await mkdir(big);
+    await writeFile(join(big, 'weights.bin'), Buffer.alloc(40 << 20, 7));
+    const run = await json(['push-model', '--registry', registry, '--name', 'big', '--path', 'big-model']);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stderr.split('\n').filter((line) => line.includes('push: '));
+    expect(lines.at(-1)).toMatch(/push: 40\.0\/40\.0 MiB \(100%, [\d.]+ MiB\/s\)/);
+    expect(lines.length).toBeLessThan(10);
   });
 
   it.each([
