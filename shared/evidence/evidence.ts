@@ -1,6 +1,6 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write.js';
-import { digestPath } from '../files/digest-tree.js';
+import { digestPath } from '../files/paths.js';
 import type { FileDigest } from '../files/digest.js';
 import { usageError } from '../errors.js';
 import type { PlatformName, RunInfo } from '../platform/types.js';
@@ -40,16 +40,17 @@ export async function digestFiles(paths: readonly string[], cwd: string): Promis
   return Promise.all(
     unique.map(async (absolute) => {
       const display = relative(cwd, absolute) || '.';
-      try {
-        const { path, sha256, bytes } = await digestPath(absolute, isAbsolute(display) ? absolute : display.split('\\').join('/'));
-        return { path, sha256, bytes };
-      } catch (error) {
-        throw usageError(`cannot read ${display} to record its digest: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      const digest = await digestPath(absolute, isAbsolute(display) ? absolute : display.split('\\').join('/')).catch((error: NodeJS.ErrnoException) => {
+        throw usageError(`cannot read ${display} to record its digest: ${error.code ?? String(error)}`, { code: 'evidence-file-unreadable', location: { file: display } });
+      });
+      if (!digest) {
+        throw usageError(`${display} does not exist, so its digest cannot be recorded`, {
           code: 'evidence-file-missing',
           location: { file: display },
           hint: 'A step listed a file it did not produce; check the paths given to the step.',
         });
       }
+      return { path: digest.path, sha256: digest.sha256, bytes: digest.bytes };
     }),
   );
 }

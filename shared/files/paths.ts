@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { sha256File } from '../files/digest.js';
+import { sha256File } from './digest.js';
 
 /** Paths in records are relative to the working directory with `/`, so they match across machines. */
 export function displayPath(base: string, absolute: string): string {
@@ -63,7 +63,7 @@ export async function digestTree(root: string): Promise<TreeFile[]> {
   });
 }
 
-/** The same format as shared/files/digest-tree.ts, so evidence and train data agree on directories. */
+/** A directory's digest: the sha256 of its sorted `sha256  path` lines (the sha256sum format). */
 export function treeDigest(files: TreeFile[]): string {
   const hash = createHash('sha256');
   files.forEach((file, i) => hash.update(`${i > 0 ? '\n' : ''}${file.sha256}  ${file.path}`));

@@ -2,6 +2,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { formatLocation, type SourceLocation } from '../errors.js';
 import { Redactor } from './redactor.js';
+import { appendSummaryFile } from './summary-file.js';
 import { gitlabRunInfo } from './run-info.js';
 import type { Platform, RunInfo } from './types.js';
 
@@ -79,9 +80,8 @@ export class GitlabPlatform implements Platform {
     return this.pendingDotenv;
   }
 
-  async appendSummary(markdown: string): Promise<void> {
-    await mkdir(dirname(this.options.summaryFile), { recursive: true });
-    await appendFile(this.options.summaryFile, `${this.redactor.redact(markdown)}\n\n`);
+  appendSummary(markdown: string): Promise<void> {
+    return appendSummaryFile(this.options.summaryFile, markdown, this.redactor);
   }
 
   mask(secret: string): void {

@@ -1,7 +1,6 @@
-import { appendFile, mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import { formatLocation, type SourceLocation } from '../errors.js';
 import { Redactor } from './redactor.js';
+import { appendSummaryFile } from './summary-file.js';
 import type { Platform, RunInfo } from './types.js';
 
 export interface LocalPlatformOptions {
@@ -72,9 +71,8 @@ export class LocalPlatform implements Platform {
     this.outputs.set(name, value);
   }
 
-  async appendSummary(markdown: string): Promise<void> {
-    await mkdir(dirname(this.options.summaryFile), { recursive: true });
-    await appendFile(this.options.summaryFile, `${this.redactor.redact(markdown)}\n\n`);
+  appendSummary(markdown: string): Promise<void> {
+    return appendSummaryFile(this.options.summaryFile, markdown, this.redactor);
   }
 
   mask(secret: string): void {

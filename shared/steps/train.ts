@@ -9,7 +9,7 @@ import { isSecretName, parseEnv, redactor } from '../train/env.js';
 import { unflatten, type Scalar } from '../train/flatten.js';
 import { readMetricsFile } from '../train/metrics.js';
 import { loadParams } from '../train/params.js';
-import { digestPath, displayPath, publicDigest, type DigestedPath } from '../train/paths.js';
+import { digestPath, displayPath, publicDigest, type DigestedPath } from '../files/paths.js';
 import { runtimeInfo } from '../train/runtime.js';
 import { summaryLine, trainMarkdown } from '../train/summary.js';
 import type { TrainData } from '../train/types.js';

@@ -5,7 +5,7 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { sha256File, sha256Text } from '../files/digest.js';
 import { canonicalJson } from './flatten.js';
-import { digestPath, type DigestedPath, type PathDigest } from './paths.js';
+import { digestPath, type DigestedPath, type PathDigest } from '../files/paths.js';
 
 /** Bumped when the entry layout or the key material changes, so old entries simply miss. */
 export const CACHE_FORMAT = 1;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { join, relative, sep } from 'node:path';
 import { sha256File } from '../files/digest.js';
 import { execCapture, execDigest } from './exec.js';
-import { isInside, mapLimit } from './paths.js';
+import { isInside, mapLimit } from '../files/paths.js';
 
 export interface CodeState {
   /** False when the working directory is not in a git work tree (or git is missing). */

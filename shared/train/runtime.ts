@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256File } from '../files/digest.js';
 import { execCapture } from './exec.js';
-import { displayPath } from './paths.js';
+import { displayPath } from '../files/paths.js';
 
 export interface RuntimeInfo {
   node: string;

@@ -1,7 +1,7 @@
 import type { CodeState } from './code-state.js';
 import type { Shell } from './command.js';
 import type { Scalar } from './flatten.js';
-import type { PathDigest } from './paths.js';
+import type { PathDigest } from '../files/paths.js';
 import type { RuntimeInfo } from './runtime.js';
 
 /** The train step's JSON payload (`--format json` prints `{status, ...TrainData}`); see docs/train.md. */
