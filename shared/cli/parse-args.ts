@@ -38,7 +38,8 @@ export function splitArgs(argv: readonly string[]): SplitArgs {
     const token = argv[i]!;
     if (token === '--help' || token === '-h') {
       split.help = true;
-    } else if (token === '--version' || token === '-V') {
+    } else if ((token === '--version' || token === '-V') && split.words.length === 0) {
+      // After a command word, --version is that command's input (e.g. registry pull --version 3).
       split.version = true;
     } else if (token.startsWith('--') && flagName(token).name in GLOBAL_OPTIONS) {
       const { name, inline } = flagName(token);

@@ -107,6 +107,7 @@ export class FileRegistry implements Registry {
       await this.storeBlob(file, (bytes) => this.options.progress?.('push', done + bytes, total));
       done += file.size;
     }
+    this.options.progress?.('push', total, total);
 
     const metadata = metadataRecord({ ...request.metadata, metrics: { ...evidence.metrics, ...request.metadata?.metrics } });
     const staged = await this.tempPath('version');

@@ -258,6 +258,7 @@ export class MlflowRegistry implements Registry {
       await this.upload(entry.path, entry.file, (bytes) => this.options.progress?.('push', done + bytes, total));
       done += entry.file.size;
     }
+    this.options.progress?.('push', total, total);
     const manifest: MlflowManifest = {
       schemaVersion: 1,
       name: request.name,

@@ -366,6 +366,7 @@ export class OciRegistry implements Registry {
       await this.pushKnown(repo, file, progress);
       done += file.size;
     }
+    this.options.progress?.('push', total, total);
     const files = modelFiles();
     const model = { files, digest: contentDigest(files) };
     if (streamed) {

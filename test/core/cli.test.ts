@@ -27,6 +27,14 @@ describe('modelci CLI', () => {
     expect(step.stdout).toContain('(default: 1)');
   });
 
+  it('prints its version before a command, and leaves --version after one to the command', async () => {
+    const version = await cli(['--version']);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+/);
+    const asInput = await cli(['copy', '--version', '3']);
+    expect(asInput.code).toBe(2);
+    expect(asInput.stderr).toContain("unknown flag --version for 'copy'");
+  });
+
   it('runs a step, writes evidence with digests and prints one JSON document', async () => {
     const run = await cli(['copy', '--source', 'in.txt', '--times=2', '--tags', 'a', '--tags', 'b', '--format', 'json']);
     expect(run.code).toBe(0);
