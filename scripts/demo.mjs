@@ -26,6 +26,14 @@ for (const { file, evidence } of records) {
       console.log(`  drift: ${Math.round(result.drift.share * 100)}% of columns drifted${drifted.length ? `: ${drifted.join(', ')}` : ''}; dataset drift: ${result.drift.datasetDrift ? 'yes' : 'no'}`);
     }
   }
+  if (evidence.step === 'evaluate' && result.metrics) {
+    const shown = ['roc_auc', 'average_precision', 'accuracy', 'f1', 'log_loss', 'brier_score'].filter((name) => result.metrics[name]);
+    for (const name of shown) {
+      const metric = result.metrics[name];
+      console.log(`  ${name.padEnd(17)} ${format(metric.value)}${metric.ci ? `  [${format(metric.ci[0])}, ${format(metric.ci[1])}] (95% bootstrap, n=${metric.n})` : ''}`);
+    }
+  }
+  if (evidence.step === 'push-model') console.log(`  registry: ${result.uri} (${result.created ? 'new version' : 'same content as an existing version'}), digest ${String(result.digest).slice(0, 19)}…`);
   const metrics = result.metrics;
   if (evidence.step === 'train' && metrics) {
     const shown = Object.entries(metrics).filter(([, value]) => typeof value === 'number');

@@ -36,6 +36,14 @@ describe('examples/churn', () => {
     const predictions = await readFile(join(dir, 'predictions.csv'), 'utf8');
     expect(predictions.split('\n')[0]).toBe('customer_id,contract,label,score');
 
+    const evaluated = JSON.parse(await readFile(join(dir, '.modelci/evidence/evaluate.json'), 'utf8'));
+    expect(evaluated.result.metrics.roc_auc.value).toBeCloseTo(train.result.metrics.roc_auc, 4);
+    expect(evaluated.result.metrics.roc_auc.ci[0]).toBeLessThan(evaluated.result.metrics.roc_auc.value);
+    const pushed = JSON.parse(await readFile(join(dir, '.modelci/evidence/push-model.json'), 'utf8'));
+    expect(pushed.result).toMatchObject({ name: 'churn', version: '1', created: true });
+    const validated = JSON.parse(await readFile(join(dir, '.modelci/evidence/validate-data.json'), 'utf8'));
+    expect(validated.result).toMatchObject({ rowCount: 3000, errorCount: 0, drift: { datasetDrift: false } });
+
     const second = await runCliCaptured(['run', '--format', 'json'], { cwd: dir });
     expect(second.code, second.stderr).toBe(0);
     const again = JSON.parse(await readFile(join(dir, '.modelci/evidence/train.json'), 'utf8'));
@@ -43,5 +51,7 @@ describe('examples/churn', () => {
     const artifacts = (evidence: { outputs: { path: string }[] }) => evidence.outputs.filter((file) => !file.path.startsWith('.modelci/'));
     expect(artifacts(again)).toEqual(artifacts(train));
     expect(artifacts(train).map((file) => file.path)).toEqual(expect.arrayContaining(['model.json', 'predictions.csv', 'metrics.json']));
+    const pushedAgain = JSON.parse(await readFile(join(dir, '.modelci/evidence/push-model.json'), 'utf8'));
+    expect(pushedAgain.result).toMatchObject({ version: '1', created: false });
   });
 });
