@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { sha256File } from './digest.js';
 
 /** Paths in records are relative to the working directory with `/`, so they match across machines. */
@@ -114,4 +114,14 @@ export async function mapLimit<T, R>(items: T[], limit: number, work: (item: T) 
   });
   await Promise.all(workers);
   return results;
+}
+
+/** The deepest directory that holds every one of the (absolute) paths. */
+export function commonRoot(paths: string[]): string {
+  if (paths.length === 0) return sep;
+  let root = dirname(paths[0] as string);
+  for (const path of paths) {
+    while (root !== dirname(root) && !(path === root || path.startsWith(root.endsWith(sep) ? root : root + sep))) root = dirname(root);
+  }
+  return root;
 }

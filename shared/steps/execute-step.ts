@@ -1,5 +1,6 @@
 import { relative } from 'node:path';
-import { asModelciError, ExitCode, formatErrorBody, type ModelciError } from '../errors.js';
+import { asModelciError, environmentError, ExitCode, formatErrorBody, type ModelciError } from '../errors.js';
+import { commonRoot } from '../files/paths.js';
 import { buildEvidence, writeEvidence } from '../evidence/evidence.js';
 import { gitState } from '../evidence/git-state.js';
 import { inputFields } from './input-fields.js';
@@ -80,6 +81,22 @@ export async function executeStep(step: StepDefinition, inputs: Record<string, u
       cwd: ctx.cwd,
     });
     evidencePath = await writeEvidence(ctx.outDir, evidence);
+  }
+
+  if (result.artifact && result.status === 'passed') {
+    const files = [...result.artifact.files, ...(evidencePath ? [evidencePath] : [])];
+    try {
+      const uploaded = await ctx.artifacts.upload(result.artifact.name, files, commonRoot(files));
+      if (uploaded?.id !== undefined) ctx.platform.setOutput('artifact-id', String(uploaded.id));
+    } catch (caught) {
+      const error = environmentError(`uploading artifact '${result.artifact.name}' failed: ${caught instanceof Error ? caught.message : String(caught)}`, {
+        code: 'artifact-upload-failed',
+        hint: 'On GitHub, check that no other job in the run uploads an artifact with the same name, or turn the upload off.',
+        cause: caught,
+      });
+      ctx.platform.error(formatErrorBody(error));
+      return { step: step.name, status: 'error', exitCode: error.exitCode, summary: error.message, error, ...(evidencePath ? { evidencePath } : {}), document: { status: 'error', error: error.toJSON() } };
+    }
   }
 
   for (const [name, value] of Object.entries(result.outputs ?? {})) ctx.platform.setOutput(name, value);

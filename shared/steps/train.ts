@@ -1,4 +1,4 @@
-import { dirname, join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { environmentError, ModelciError, usageError, type SourceLocation } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
@@ -51,7 +51,7 @@ const outputs = {
   'model-sha256': 'sha256 of the first entry of `outputs` (a directory digest for directories).',
   outputs: 'JSON array of {path, kind, sha256, bytes} for every output.',
   'code-sha': 'The git commit the code was at, or empty outside git.',
-  'artifact-id': 'ID of the uploaded artifact, when one was uploaded.',
+  'artifact-id': 'ID of the uploaded artifact (outputs, metrics, run record and evidence), when one was uploaded; set by the runner after the evidence.',
   record: 'Path of the run record JSON (`<out-dir>/train/record.json`).',
 };
 
@@ -137,15 +137,6 @@ async function collectResults(paths: Resolved): Promise<{ outputs: DigestedPath[
   return { outputs, metricsFiles, metrics };
 }
 
-function commonRoot(paths: string[]): string {
-  if (paths.length === 0) return sep;
-  let root = dirname(paths[0] as string);
-  for (const path of paths) {
-    while (root !== dirname(root) && !(path === root || path.startsWith(root.endsWith(sep) ? root : root + sep))) root = dirname(root);
-  }
-  return root;
-}
-
 function ciOutputs(data: TrainData, recordPath: string, cwd: string): Record<string, string> {
   const model = data.outputs[0];
   return {
@@ -158,7 +149,6 @@ function ciOutputs(data: TrainData, recordPath: string, cwd: string): Record<str
     'model-sha256': model?.sha256 ?? '',
     outputs: JSON.stringify(data.outputs),
     'code-sha': data.code.gitSha ?? '',
-    'artifact-id': data.artifact?.id !== undefined ? String(data.artifact.id) : '',
     record: displayPath(cwd, recordPath),
   };
 }
@@ -223,21 +213,13 @@ export const trainStep = defineStep({
     const finish = async (status: 'passed' | 'failed', unordered: TrainData): Promise<StepResult<TrainData>> => {
       const data = ordered(unordered);
       await writeFileAtomic(paths.recordPath, `${JSON.stringify({ status, ...data }, null, 2)}\n`);
+      let artifact: StepResult<TrainData>['artifact'];
       if (status === 'passed' && shouldUpload) {
         const files = [...new Set([...outputFiles, ...(paths.paramsFile ? [paths.paramsFile.path] : []), paths.recordPath])];
         const expanded = (await Promise.all(files.map(async (f) => ((await digestPath(f, f))?.files ?? []).map((t) => t.absolute)))).flat();
-        const root = commonRoot(expanded);
-        let uploaded: Awaited<ReturnType<StepContext['artifacts']['upload']>>;
-        try {
-          uploaded = await ctx.artifacts.upload(input.artifactName, expanded, root);
-        } catch (error) {
-          throw environmentError(`Uploading artifact '${input.artifactName}' failed: ${error instanceof Error ? error.message : String(error)}`, {
-            code: 'train-upload-failed',
-            hint: 'On GitHub, check that no other job uploads an artifact with the same name (set artifact-name), or set upload: false.',
-            cause: error,
-          });
-        }
-        data.artifact = { name: input.artifactName, files: expanded.length, ...(uploaded?.id !== undefined ? { id: uploaded.id } : {}), ...(uploaded?.size !== undefined ? { size: uploaded.size } : {}) };
+        // The runner uploads these with the evidence once it is written (see StepResult.artifact).
+        artifact = { name: input.artifactName, files: expanded };
+        data.artifact = { name: input.artifactName, files: expanded.length };
         await writeFileAtomic(paths.recordPath, `${JSON.stringify({ status, ...data }, null, 2)}\n`);
       }
       return {
@@ -247,6 +229,7 @@ export const trainStep = defineStep({
         outputs: ciOutputs(data, paths.recordPath, ctx.cwd),
         markdown: trainMarkdown(status, data),
         files: { inputs: inputFiles, outputs: status === 'passed' ? [...outputFiles, paths.recordPath] : [paths.recordPath] },
+        ...(artifact ? { artifact } : {}),
       };
     };
 

@@ -28,6 +28,11 @@ export interface StepResult<Data extends object = Record<string, unknown>> {
   markdown?: string;
   /** Files the step read and wrote; the evidence records the sha256 of each. Paths absolute or relative to cwd. */
   files?: { inputs?: string[]; outputs?: string[] };
+  /**
+   * Files (absolute) to publish as a CI artifact when the step passes. The runner uploads them
+   * after writing the evidence, and adds the evidence file, so the artifact carries both.
+   */
+  artifact?: { name: string; files: string[] };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

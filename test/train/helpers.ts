@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { SourceLocation } from '../../shared/errors.js';
 import type { ArtifactStore, Platform, RunInfo } from '../../shared/platform/types.js';
-import type { StepContext } from '../../shared/steps/types.js';
+import type { StepContext, StepDefinition } from '../../shared/steps/types.js';
+import { executeStep } from '../../shared/steps/execute-step.js';
 import { trainStep, type TrainInputs } from '../../shared/steps/train.js';
 
 export interface LogEntry {
@@ -119,6 +120,11 @@ export function makeContext(cwd: string, options: { platform?: FakePlatform; art
 /** Parses raw inputs through the step's schema (defaults applied), then runs the step. */
 export function runTrain(raw: Partial<Record<keyof TrainInputs, unknown>>, ctx: StepContext) {
   return trainStep.run(trainStep.inputs.parse(raw), ctx);
+}
+
+/** Through the runner, as every front door runs it: evidence, outputs and the artifact upload. */
+export function runTrainStep(raw: Partial<Record<keyof TrainInputs, unknown>>, ctx: StepContext) {
+  return executeStep(trainStep as unknown as StepDefinition, trainStep.inputs.parse(raw), ctx);
 }
 
 /** A standard-library training script: appends to $COUNTER (outside the outputs) each time it really runs. */

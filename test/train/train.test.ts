@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sha256File } from '../../shared/files/digest.js';
 import { trainStep } from '../../shared/steps/train.js';
-import { FakeArtifactStore, FakePlatform, git, gitInit, makeContext, runTrain, tempDir, trainProject, writeFiles } from './helpers.js';
+import { FakeArtifactStore, FakePlatform, git, gitInit, makeContext, runTrain, runTrainStep, tempDir, trainProject, writeFiles } from './helpers.js';
 
 let dir: { path: string; cleanup(): Promise<void> };
 let counterDir: { path: string; cleanup(): Promise<void> };
@@ -351,19 +351,20 @@ describe('train: working directory and artifacts', () => {
     expect(result.files?.outputs).toContain(join(project, 'out/model.json'));
   });
 
-  it('uploads outputs, metrics, params and the run record through the artifact store', async () => {
+  it('uploads outputs, metrics, params, the run record and the evidence through the artifact store', async () => {
     const artifacts = new FakeArtifactStore();
-    const { ctx } = context({ artifacts });
-    const result = await runTrain({ ...baseInputs, upload: true, artifactName: 'churn-model' }, ctx);
+    const { ctx, platform } = context({ artifacts });
+    const outcome = await runTrainStep({ ...baseInputs, upload: true, artifactName: 'churn-model' }, ctx);
+    expect(outcome.status).toBe('passed');
     expect(artifacts.uploads).toHaveLength(1);
     const upload = artifacts.uploads[0];
     expect(upload?.name).toBe('churn-model');
     expect(upload?.rootDirectory).toBe(dir.path);
     expect(upload?.files.sort()).toEqual(
-      [join(dir.path, 'out/model.json'), join(dir.path, 'metrics.json'), join(dir.path, 'params.json'), join(dir.path, '.modelci/train/record.json')].sort(),
+      [join(dir.path, 'out/model.json'), join(dir.path, 'metrics.json'), join(dir.path, 'params.json'), join(dir.path, '.modelci/train/record.json'), join(dir.path, '.modelci/evidence/train.json')].sort(),
     );
-    expect(result.data.artifact).toEqual({ name: 'churn-model', id: 1, size: 4, files: 4 });
-    expect(result.outputs?.['artifact-id']).toBe('1');
+    expect(outcome.result?.data).toMatchObject({ artifact: { name: 'churn-model', files: 4 } });
+    expect(platform.outputs.get('artifact-id')).toBe('1');
   });
 
   it.each([
@@ -373,19 +374,20 @@ describe('train: working directory and artifacts', () => {
   ])('uploads by default only on GitHub ($platform, upload=$upload)', async ({ platform, upload, expected }) => {
     const artifacts = new FakeArtifactStore();
     const { ctx } = context({ artifacts, platform: new FakePlatform(platform) });
-    await runTrain({ ...baseInputs, ...(upload !== undefined ? { upload } : {}) }, ctx);
+    await runTrainStep({ ...baseInputs, ...(upload !== undefined ? { upload } : {}) }, ctx);
     expect(artifacts.uploads).toHaveLength(expected);
   });
 
   it('does not upload after a failed run', async () => {
     const artifacts = new FakeArtifactStore();
-    await runTrain({ command: 'exit 1', upload: true }, context({ artifacts }).ctx);
+    await runTrainStep({ command: 'exit 1', upload: true }, context({ artifacts }).ctx);
     expect(artifacts.uploads).toHaveLength(0);
   });
 
   it('declares every CI output it sets', async () => {
     const result = await runTrain(baseInputs, context().ctx);
-    expect(Object.keys(result.outputs ?? {}).sort()).toEqual(Object.keys(trainStep.outputs).sort());
+    // artifact-id is set by the runner once the upload (after the evidence) is done.
+    expect(Object.keys(result.outputs ?? {}).sort()).toEqual(Object.keys(trainStep.outputs).filter((name) => name !== 'artifact-id').sort());
   });
 });
 
