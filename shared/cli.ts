@@ -1,3 +1,4 @@
+import { requestsJson } from './cli/parse-args.js';
 import { runCli } from './cli/run-command.js';
 
 /**
@@ -18,8 +19,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   process.on('SIGTERM', onSignal);
 
   const writeStdout = process.stdout.write.bind(process.stdout);
-  const json = argv.some((token, i) => token === '--format=json' || (token === '--format' && argv[i + 1] === 'json'));
-  if (json) process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  if (requestsJson(argv)) process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
 
   process.exitCode = await runCli(argv, {
     stdout: { write: (text: string) => writeStdout(text) },

@@ -62,6 +62,11 @@ export function splitArgs(argv: readonly string[]): SplitArgs {
   return split;
 }
 
+/** Known before parsing, so even an argument error can be reported as a JSON document. */
+export function requestsJson(argv: readonly string[]): boolean {
+  return argv.some((token, i) => token === '--format=json' || (token === '--format' && argv[i + 1] === 'json'));
+}
+
 const BOOLEAN_WORDS = new Set(['true', 'false', 'yes', 'no', '1', '0', 'on', 'off']);
 
 /** Second pass: the command's own flags, as repeated text values keyed by kebab-case name. */

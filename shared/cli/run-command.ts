@@ -1,20 +1,20 @@
-import { ExitCode, asModelciError, formatErrorBody, type ModelciError } from '../errors.js';
+import { ExitCode, asModelciError, formatErrorBody, usageError, type ModelciError } from '../errors.js';
 import { PLATFORM_NAMES, createPlatform, detectPlatform } from '../platform/create-platform.js';
 import type { PlatformName } from '../platform/types.js';
 import { runPipeline } from '../pipeline/run-pipeline.js';
 import { executeStep, statusMark, type StepOutcome } from '../steps/execute-step.js';
 import { inputFields } from '../steps/input-fields.js';
 import { resolveInputs } from '../steps/resolve-inputs.js';
+import { configSource } from '../config/project-config.js';
 import { STEP_CATALOG } from '../steps/index.js';
 import type { StepCatalog } from '../steps/catalog.js';
 import type { StepDefinition } from '../steps/types.js';
-import { TOOL_VERSION } from '../version.js';
 import { dirname, relative } from 'node:path';
+import { TOOL_VERSION } from '../version.js';
 import { didYouMean } from '../config/did-you-mean.js';
-import { usageError } from '../errors.js';
 import { envInputs } from './env-inputs.js';
 import { commandHelp, mainHelp } from './help.js';
-import { parseFlags, splitArgs } from './parse-args.js';
+import { parseFlags, requestsJson, splitArgs, type SplitArgs } from './parse-args.js';
 import { createStepContext, flushPlatform } from './step-context.js';
 import { resolveWorkspace, type OutputFormat } from './workspace.js';
 
@@ -65,9 +65,51 @@ async function reportError(io: CliIo, format: OutputFormat, error: ModelciError)
   return error.exitCode;
 }
 
+async function runPipelineCommand(split: SplitArgs, io: CliIo, catalog: StepCatalog): Promise<number> {
+  if (split.help) {
+    io.stdout.write(`${PIPELINE_HELP}\n`);
+    return ExitCode.passed;
+  }
+  if (split.rest.length) throw usageError(`unexpected argument '${split.rest[0]}' for 'run'`, { code: 'usage', hint: 'Step inputs for a pipeline go in modelci.yaml.' });
+  const workspace = await resolveWorkspace(split.globals, io.cwd, io.env, catalog);
+  const outcome = await runPipeline(workspace, io.env, io.signal, io.stderr);
+  const last = outcome.steps.at(-1);
+  const verdict = `${statusMark(outcome.document.status as StepOutcome['status'])} pipeline ${String(outcome.document.status)}: ${outcome.steps.map((step) => `${step.step} ${step.status}`).join(', ')}`;
+  printOutcome(io, workspace.format, outcome, [verdict, ...(last?.evidencePath ? [`   evidence: ${relative(workspace.cwd, dirname(last.evidencePath))}/`] : [])]);
+  return outcome.exitCode;
+}
+
+async function runStepCommand(split: SplitArgs, io: CliIo, catalog: StepCatalog): Promise<number> {
+  const { step, consumed } = await findCommand(split.words, catalog);
+  if (!step) {
+    const word = split.words[0]!;
+    const subcommands = catalog.names.filter((name) => name.startsWith(`${word} `));
+    if (subcommands.length) throw usageError(`'${split.words.join(' ')}' needs a sub-command`, { code: 'usage', hint: `One of: ${subcommands.join(', ')}` });
+    throw usageError(`unknown command '${word}'`, { code: 'usage', hint: `${didYouMean(word, [...catalog.names.filter((name) => !name.includes(' ')), PIPELINE_COMMAND])} Run 'modelci --help' for the list.` });
+  }
+  if (split.help) {
+    io.stdout.write(`${commandHelp(step)}\n`);
+    return ExitCode.passed;
+  }
+  if (split.words.length > consumed) {
+    throw usageError(`unexpected argument '${split.words[consumed]}'`, { code: 'usage', hint: `Inputs are flags: modelci ${step.name} --name value.` });
+  }
+  const workspace = await resolveWorkspace(split.globals, io.cwd, io.env, catalog);
+  const fields = inputFields(step.inputs);
+  const inputs = resolveInputs(step.inputs, {
+    explicit: envInputs(fields, io.env, parseFlags(split.rest, fields, step.name)),
+    ...configSource(workspace.config, step.name),
+    spell: (field) => `--${field.name}`,
+  });
+  const ctx = await createStepContext(workspace, step.name, io.env, io.signal, io.stderr);
+  const outcome = await executeStep(step, inputs as Record<string, unknown>, ctx);
+  await flushPlatform(ctx);
+  printOutcome(io, workspace.format, outcome, outcome.error ? [] : stepLines(outcome, workspace.cwd));
+  return outcome.exitCode;
+}
+
 /** `modelci <command> [flags]`: returns the exit code (DESIGN.md contract). */
 export async function runCli(argv: readonly string[], io: CliIo, catalog: StepCatalog = STEP_CATALOG): Promise<number> {
-  let format: OutputFormat = argv.includes('json') && argv.some((token) => token === '--format' || token === '--format=json') ? 'json' : 'text';
   try {
     const split = splitArgs(argv);
     if (split.version) {
@@ -75,57 +117,13 @@ export async function runCli(argv: readonly string[], io: CliIo, catalog: StepCa
       return ExitCode.passed;
     }
     if (split.words.length === 0) {
-      if (split.help) {
-        io.stdout.write(`${mainHelp(await catalog.loadAll(), TOOL_VERSION)}\n`);
-        return ExitCode.passed;
-      }
-      io.stderr.write(`${mainHelp(await catalog.loadAll(), TOOL_VERSION)}\n`);
-      return ExitCode.usage;
+      const help = mainHelp(await catalog.loadAll(), TOOL_VERSION);
+      (split.help ? io.stdout : io.stderr).write(`${help}\n`);
+      return split.help ? ExitCode.passed : ExitCode.usage;
     }
-    if (split.words[0] === PIPELINE_COMMAND && split.words.length === 1) {
-      if (split.help) {
-        io.stdout.write(`${PIPELINE_HELP}\n`);
-        return ExitCode.passed;
-      }
-      if (split.rest.length) throw usageError(`unexpected argument '${split.rest[0]}' for 'run'`, { code: 'usage', hint: 'Step inputs for a pipeline go in modelci.yaml.' });
-      const workspace = await resolveWorkspace(split.globals, io.cwd, io.env, catalog);
-      format = workspace.format;
-      const outcome = await runPipeline(workspace, io.env, io.signal, io.stderr);
-      const last = outcome.steps.at(-1);
-      const verdict = `${statusMark(outcome.document.status as 'passed')} pipeline ${String(outcome.document.status)}: ${outcome.steps.map((step) => `${step.step} ${step.status}`).join(', ')}`;
-      printOutcome(io, format, outcome, [verdict, ...(last?.evidencePath ? [`   evidence: ${relative(workspace.cwd, dirname(last.evidencePath))}/`] : [])]);
-      return outcome.exitCode;
-    }
-    const { step, consumed } = await findCommand(split.words, catalog);
-    if (!step) {
-      const word = split.words[0]!;
-      const subcommands = catalog.names.filter((name) => name.startsWith(`${word} `));
-      if (subcommands.length) throw usageError(`'${split.words.join(' ')}' needs a sub-command`, { code: 'usage', hint: `One of: ${subcommands.join(', ')}` });
-      throw usageError(`unknown command '${word}'`, { code: 'usage', hint: `${didYouMean(word, [...catalog.names.filter((name) => !name.includes(' ')), PIPELINE_COMMAND])} Run 'modelci --help' for the list.` });
-    }
-    if (split.help) {
-      io.stdout.write(`${commandHelp(step)}\n`);
-      return ExitCode.passed;
-    }
-    if (split.words.length > consumed) {
-      throw usageError(`unexpected argument '${split.words[consumed]}'`, { code: 'usage', hint: `Inputs are flags: modelci ${step.name} --name value.` });
-    }
-    const workspace = await resolveWorkspace(split.globals, io.cwd, io.env, catalog);
-    format = workspace.format;
-    const fields = inputFields(step.inputs);
-    const explicit = envInputs(fields, io.env, parseFlags(split.rest, fields, step.name));
-    const config = workspace.config;
-    const inputs = resolveInputs(step.inputs, {
-      explicit,
-      ...(config ? { config: config.sections.get(step.name) ?? {}, locateConfigValue: (name: string) => config.source.locateNode(config.source.nodeAt([step.name, name])) } : {}),
-      spell: (field) => `--${field.name}`,
-    });
-    const ctx = await createStepContext(workspace, step.name, io.env, io.signal, io.stderr);
-    const outcome = await executeStep(step, inputs as Record<string, unknown>, ctx);
-    await flushPlatform(ctx);
-    printOutcome(io, format, outcome, outcome.error ? [] : stepLines(outcome, workspace.cwd));
-    return outcome.exitCode;
+    if (split.words[0] === PIPELINE_COMMAND && split.words.length === 1) return await runPipelineCommand(split, io, catalog);
+    return await runStepCommand(split, io, catalog);
   } catch (caught) {
-    return await reportError(io, format, asModelciError(caught));
+    return await reportError(io, requestsJson(argv) ? 'json' : 'text', asModelciError(caught));
   }
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { usageError } from '../errors.js';
+import { usageError, type SourceLocation } from '../errors.js';
 import { inputFields, type InputField } from '../steps/input-fields.js';
 import { loadNamed, type StepCatalog } from '../steps/catalog.js';
 import type { StepDefinition } from '../steps/types.js';
@@ -172,4 +172,10 @@ export async function loadProjectConfig(file: string, catalog: StepCatalog): Pro
   const source = YamlSource.parse(file, text);
   const raw = source.toJS();
   return interpretConfig(source, raw, await loadNamed(catalog, mentionedSteps(raw)), catalog.names);
+}
+
+/** A step's section of the config as an input source for resolveInputs, with locations for its values. */
+export function configSource(config: ProjectConfig | undefined, step: string): { config?: Record<string, unknown>; locateConfigValue?: (name: string) => SourceLocation } {
+  if (!config) return {};
+  return { config: config.sections.get(step) ?? {}, locateConfigValue: (name) => config.source.locateNode(config.source.nodeAt([step, name])) };
 }

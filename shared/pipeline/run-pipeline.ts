@@ -1,5 +1,5 @@
 import { ExitCode, usageError } from '../errors.js';
-import type { ProjectConfig } from '../config/project-config.js';
+import { configSource, type ProjectConfig } from '../config/project-config.js';
 import { createStepContext, flushPlatform } from '../cli/step-context.js';
 import type { Workspace } from '../cli/workspace.js';
 import { executeStep, statusMark, type StepOutcome } from '../steps/execute-step.js';
@@ -31,8 +31,7 @@ export async function runPipeline(
     const step = config.steps.get(entry.step)!;
     const inputs = resolveInputs(step.inputs, {
       explicit: new Map(),
-      config: config.sections.get(step.name) ?? {},
-      locateConfigValue: (name) => config.source.locateNode(config.source.nodeAt([step.name, name])),
+      ...configSource(config, step.name),
       spell: (field) => `'${step.name}.${field.name}' in ${config.file}`,
     });
     return { step, inputs };
