@@ -2,6 +2,8 @@
 // `modelci` CLI, side by side with plain curl moving the same bytes as one monolithic blob
 // (the loopback limit). Targets (issue 6): modelci >= 70% of curl's throughput, RSS < 150 MiB.
 // BENCH_REGISTRY_MIB=256 for a quicker run; BENCH_RUNS rounds (default 3), alternating peers.
+// Same work on both sides: curl's push reads the model file, its pull writes a file (-o) in the
+// same temp directory modelci pulls into; modelci's times also include its CLI start-up.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, openSync, writeSync, closeSync } from 'node:fs';
