@@ -12,3 +12,9 @@ const result = spawnSync(ncc, ['build', 'shared/index.ts', '-o', 'dist', '-t', '
   stdio: 'inherit',
 });
 if (result.status !== 0) process.exit(result.status ?? 1);
+// validate-data's worker threads load their own bundle (found next to the chunk that starts them).
+const worker = spawnSync(ncc, ['build', 'shared/schema/validate-worker.ts', '-o', 'dist/validate-worker', '-t', '--minify', '--quiet'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (worker.status !== 0) process.exit(worker.status ?? 1);

@@ -173,7 +173,17 @@ export function parseSchema(file: string, text: string): TableSchema {
   const fieldsMatch = (descriptor.fieldsMatch ?? 'exact') as FieldsMatch;
   if (!FIELDS_MATCH.includes(fieldsMatch)) fail(`fieldsMatch must be one of ${FIELDS_MATCH.join(', ')}`, ['fieldsMatch'], didYouMean(String(fieldsMatch), FIELDS_MATCH));
   const checks = parseDatasetChecks(descriptor[EXTENSION_KEY], [EXTENSION_KEY], fail);
-  return { file, fields, primaryKey, uniqueKeys, fieldsMatch, checks };
+  const schema: TableSchema = { file, fields, primaryKey, uniqueKeys, fieldsMatch, checks };
+  SOURCES.set(schema, text);
+  return schema;
+}
+
+/** The text each parsed schema came from, so a worker thread can parse the same schema. */
+const SOURCES = new WeakMap<TableSchema, string>();
+
+/** The text parseSchema() read this schema from; undefined for schemas built another way. */
+export function schemaSource(schema: TableSchema): string | undefined {
+  return SOURCES.get(schema);
 }
 
 export type Fail = (message: string, path: (string | number)[], hint: string, key?: string) => never;

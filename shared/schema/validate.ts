@@ -5,7 +5,8 @@ import { RunningStats } from './stats.js';
 import { decodeField, type CsvChunk } from '../data/csv-bytes.js';
 import { createByteCaster, dateBytes, integerBytes, numberBytes, SLOW, type ByteCaster } from './fast-cast.js';
 import { INVALID, createCaster, type CastOptions, type Value } from './types.js';
-import type { Constraint, FieldSpec, TableSchema } from './load.js';
+import { schemaSource, type Constraint, type FieldSpec, type TableSchema } from './load.js';
+import { CellPool, cellThreads } from './cell-pool.js';
 
 /** One data error, shaped like a flattened frictionless-py error. */
 export interface DataError {
@@ -55,6 +56,12 @@ export interface ValidateOptions extends ReadOptions {
   /** Distinct keys held exactly in memory per uniqueness check before spilling hashes to disk. */
   keyBudget?: number;
   signal?: AbortSignal;
+  /**
+   * CSV: threads in all, this one plus `threads - 1` workers that check cells chunk by chunk
+   * (keys, duplicate rows, statistics and the error list stay here, in row order, so the report
+   * is the same whatever the count). Default: the machine's parallelism, at most 2. 1: no workers.
+   */
+  threads?: number;
 }
 
 const MAX_CELL = 200;
@@ -144,59 +151,57 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
   const limit = options.maxErrors ?? 1000;
   const sink = new ErrorSink(limit);
   const expected = matchHeader(table, schema, sink);
-  const m = expected.length;
   const text = table.textCells;
 
-  // Per-field state, in arrays indexed by position for a tight row loop.
-  const fields = expected.map((item) => item.field);
-  const checkable = expected.map((item) => !item.fabricated);
-  const casts = fields.map((field) => field.cast);
-  const missing = fields.map((field) => field.missingValues);
-  const onlyEmptyMissing = missing.map((set) => set.size === 1 && set.has(''));
-  const required = fields.map((field, i) => checkable[i]! && field.required);
-  const constraints = fields.map((field, i) => (checkable[i] ? field.constraints.filter((c) => c.name !== 'required') : []));
-  const typeNotes = fields.map((field) => `type is "${field.type}/${field.format}"`);
-  const requiredNote = 'constraint "required" is "True"';
-  const mostly = fields.map((field, i) => (checkable[i] ? field.checks.mostly : undefined));
-  const mostlyState = fields.map(() => ({ nonNull: 0, failed: 0, errors: [] as DataError[], counts: {} as Record<string, number> }));
-  const nulls = new Float64Array(m);
-  const needStats = fields.map((field, i) => checkable[i]! && (field.checks.mean || field.checks.min || field.checks.max || field.checks.stddev || field.checks.quantiles) !== undefined);
-  const stats = fields.map((field, i) => (needStats[i] ? new RunningStats(Boolean(field.checks.quantiles)) : undefined));
-
-  // Keys.
-  const budget = options.keyBudget ?? 1 << 17;
-  const byName = new Map(fields.map((field, i) => [field.name, i]));
-  const uniqueIdx = fields.map((field, i) => (checkable[i] && field.unique ? i : -1)).filter((i) => i >= 0);
-  const uniqueTrackers = uniqueIdx.map(() => new KeyTracker(budget));
-  const pkIdx = schema.primaryKey.every((name) => byName.has(name)) ? schema.primaryKey.map((name) => byName.get(name)!) : [];
-  const pkTracker = pkIdx.length > 0 ? new KeyTracker(budget) : undefined;
-  const ukIdx = schema.uniqueKeys.filter((key) => key.every((name) => byName.has(name))).map((key) => key.map((name) => byName.get(name)!));
-  const ukTrackers = ukIdx.map(() => new KeyTracker(budget));
-  const dupRows = schema.checks.maxDuplicateRows !== undefined ? new KeyTracker(Math.max(1024, budget >> 2)) : undefined;
-  let duplicateRows = 0;
-  const deferred: { kind: 'unique' | 'primary' | 'uniqueKeys' | 'rows'; index: number; tracker: KeyTracker }[] = [
-    ...uniqueTrackers.map((tracker, index) => ({ kind: 'unique' as const, index, tracker })),
-    ...(pkTracker ? [{ kind: 'primary' as const, index: 0, tracker: pkTracker }] : []),
-    ...ukTrackers.map((tracker, index) => ({ kind: 'uniqueKeys' as const, index, tracker })),
-    ...(dupRows ? [{ kind: 'rows' as const, index: 0, tracker: dupRows }] : []),
-  ];
-  const needValues = uniqueIdx.length > 0 || pkIdx.length > 0 || ukIdx.length > 0;
-  const values: (Value | null)[] = new Array<Value | null>(m).fill(null);
-
+  const setup = buildHot(expected, schema, text, options, sink, 'all');
+  const { hot, fields, checkable, mostly, mostlyState, nulls, stats, uniqueIdx, ukIdx, deferred } = setup;
+  let { duplicateRows } = setup;
   let rowCount = 0;
-  const rowErrors: DataError[] = [];
-  const fast = fields.map((field, j) => {
-    if (!text || !checkable[j]) return undefined;
-    const constraints = field.descriptor.constraints as Record<string, unknown> | undefined;
-    return createByteCaster(castOptions(field), onlyEmptyMissing[j]!, Array.isArray(constraints?.enum) ? constraints.enum : undefined);
-  });
-  const hot = hotState({ sink, fields, m, casts, missing, onlyEmptyMissing, required, constraints, typeNotes, requiredNote, mostly, mostlyState, nulls, needStats, stats, needValues, values, uniqueIdx, uniqueTrackers, pkTracker, pkIdx, ukIdx, ukTrackers, dupRows, rowErrors, fast, checkable });
+  const threads = options.threads ?? cellThreads();
+  const source = text && threads > 1 ? schemaSource(schema) : undefined;
+  let pool: CellPool | undefined;
+  let here: ((chunk: CsvChunk, firstRowNumber: number) => CellResult) | undefined;
+  const queue: { batch: RowBatch; result: Promise<CellResult | undefined> }[] = [];
+  const valueFields = [...new Set([...uniqueIdx, ...hot.pkIdx, ...ukIdx.flat(), ...hot.needStats.flatMap((need, j) => (need ? [j] : []))])];
+  const keyErrors: { error: DataError; phase: number }[] = [];
+  // The oldest chunk in flight: its cell results (from a worker, or here when workers failed)
+  // merged with its keys in the order the single-threaded loop adds them.
+  const checkHere = (batch: RowBatch) => {
+    here ??= createCellChecker(table.header, table.headerLine, schema);
+    return here(batch.chunk!, batch.firstRowNumber);
+  };
+  const drain = async () => {
+    const { batch, result } = queue.shift()!;
+    const cells = (await result) ?? checkHere(batch);
+    mergeCells(setup, cells);
+    keyErrors.length = 0;
+    duplicateRows += keysBatch(hot, batch, cells.blank, valueFields, keyErrors);
+    let i = 0;
+    const list = cells.errors;
+    for (const item of keyErrors) {
+      while (i < list.length && list[i]!.rowNumber! <= item.error.rowNumber!) sink.add(list[i++]!);
+      sink.add(item.error, item.phase);
+    }
+    while (i < list.length) sink.add(list[i++]!);
+  };
   try {
+    let first = true;
     for await (const batch of table.batches) {
       if (options.signal?.aborted) throw usageError('validation cancelled', { code: 'cancelled' });
       rowCount += batch.rowCount;
-      duplicateRows += processBatch(hot, batch);
+      if (first || source === undefined || !batch.chunk) {
+        // One chunk (most small files) never starts a worker.
+        first = false;
+        duplicateRows += processBatch(hot, batch);
+        continue;
+      }
+      pool ??= new CellPool(threads - 1, { header: table.header, headerLine: table.headerLine, file: schema.file, text: source });
+      queue.push({ batch, result: pool.run(batch.chunk, batch.firstRowNumber) });
+      while (queue.length > pool.size * 2) await drain();
     }
+    while (queue.length > 0) await drain();
+    await pool?.close();
+    pool = undefined;
 
     // Duplicates found only after spilling: verify them by re-reading those rows.
     for (const item of deferred) {
@@ -218,6 +223,7 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
       sink.counts[code] = (sink.counts[code] ?? 0) + found.count;
     }
   } finally {
+    void pool?.close();
     for (const item of deferred) item.tracker.dispose();
   }
 
@@ -260,6 +266,57 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
   return { rowCount, errorCount: sink.count, errorCounts: sink.counts, errors, checks };
 }
 
+/**
+ * The row loop's state for the fields matched to the header. `cells` mode (worker threads) checks
+ * cells only: no keys, duplicate rows or statistics, which need every row in order.
+ */
+function buildHot(expected: Expected[], schema: TableSchema, text: boolean, options: ValidateOptions, sink: ErrorSink, mode: 'all' | 'cells') {
+  const m = expected.length;
+  // Per-field state, in arrays indexed by position for a tight row loop.
+  const fields = expected.map((item) => item.field);
+  const checkable = expected.map((item) => !item.fabricated);
+  const casts = fields.map((field) => field.cast);
+  const missing = fields.map((field) => field.missingValues);
+  const onlyEmptyMissing = missing.map((set) => set.size === 1 && set.has(''));
+  const required = fields.map((field, i) => checkable[i]! && field.required);
+  const constraints = fields.map((field, i) => (checkable[i] ? field.constraints.filter((c) => c.name !== 'required') : []));
+  const typeNotes = fields.map((field) => `type is "${field.type}/${field.format}"`);
+  const requiredNote = 'constraint "required" is "True"';
+  const mostly = fields.map((field, i) => (checkable[i] ? field.checks.mostly : undefined));
+  const mostlyState = fields.map(() => ({ nonNull: 0, failed: 0, errors: [] as DataError[], counts: {} as Record<string, number> }));
+  const nulls = new Float64Array(m);
+  const needStats = fields.map((field, i) => mode === 'all' && checkable[i]! && (field.checks.mean || field.checks.min || field.checks.max || field.checks.stddev || field.checks.quantiles) !== undefined);
+  const stats = fields.map((field, i) => (needStats[i] ? new RunningStats(Boolean(field.checks.quantiles)) : undefined));
+
+  // Keys.
+  const budget = options.keyBudget ?? 1 << 17;
+  const byName = new Map(fields.map((field, i) => [field.name, i]));
+  const uniqueIdx = mode === 'cells' ? [] : fields.map((field, i) => (checkable[i] && field.unique ? i : -1)).filter((i) => i >= 0);
+  const uniqueTrackers = uniqueIdx.map(() => new KeyTracker(budget));
+  const pkIdx = mode === 'cells' ? [] : schema.primaryKey.every((name) => byName.has(name)) ? schema.primaryKey.map((name) => byName.get(name)!) : [];
+  const pkTracker = pkIdx.length > 0 ? new KeyTracker(budget) : undefined;
+  const ukIdx = mode === 'cells' ? [] : schema.uniqueKeys.filter((key) => key.every((name) => byName.has(name))).map((key) => key.map((name) => byName.get(name)!));
+  const ukTrackers = ukIdx.map(() => new KeyTracker(budget));
+  const dupRows = mode === 'all' && schema.checks.maxDuplicateRows !== undefined ? new KeyTracker(Math.max(1024, budget >> 2)) : undefined;
+  const deferred: { kind: 'unique' | 'primary' | 'uniqueKeys' | 'rows'; index: number; tracker: KeyTracker }[] = [
+    ...uniqueTrackers.map((tracker, index) => ({ kind: 'unique' as const, index, tracker })),
+    ...(pkTracker ? [{ kind: 'primary' as const, index: 0, tracker: pkTracker }] : []),
+    ...ukTrackers.map((tracker, index) => ({ kind: 'uniqueKeys' as const, index, tracker })),
+    ...(dupRows ? [{ kind: 'rows' as const, index: 0, tracker: dupRows }] : []),
+  ];
+  const needValues = uniqueIdx.length > 0 || pkIdx.length > 0 || ukIdx.length > 0;
+  const values: (Value | null)[] = new Array<Value | null>(m).fill(null);
+
+  const fast = fields.map((field, j) => {
+    if (!text || !checkable[j]) return undefined;
+    const constraints = field.descriptor.constraints as Record<string, unknown> | undefined;
+    return createByteCaster(castOptions(field), onlyEmptyMissing[j]!, Array.isArray(constraints?.enum) ? constraints.enum : undefined);
+  });
+  const rowErrors: DataError[] = [];
+  const hot = hotState({ sink, fields, m, casts, missing, onlyEmptyMissing, required, constraints, typeNotes, requiredNote, mostly, mostlyState, nulls, needStats, stats, needValues, values, uniqueIdx, uniqueTrackers, pkTracker, pkIdx, ukIdx, ukTrackers, dupRows, rowErrors, fast, checkable, collect: undefined as CellResult | undefined });
+  return { hot, fields, checkable, mostly, mostlyState, nulls, stats, uniqueIdx, ukIdx, deferred, duplicateRows: 0 };
+}
+
 /** Everything the row loop reads, passed in so the loop's variables are plain locals (fast in V8). */
 type Hot = ReturnType<typeof hotState>;
 
@@ -291,13 +348,14 @@ function hotState(h: {
   rowErrors: DataError[];
   fast: (ByteCaster | undefined)[];
   checkable: boolean[];
+  collect: CellResult | undefined;
 }) {
   return h;
 }
 
 /** Checks one batch of rows; returns how many rows repeated an earlier row (in-memory phase). */
 function processBatch(hot: Hot, batch: RowBatch): number {
-  const { sink, fields, m, casts, missing, onlyEmptyMissing, required, constraints, typeNotes, requiredNote, mostly, mostlyState, nulls, needStats, stats, needValues, values, uniqueIdx, uniqueTrackers, pkTracker, pkIdx, ukIdx, ukTrackers, dupRows, rowErrors, fast, checkable } = hot;
+  const { sink, fields, m, casts, missing, onlyEmptyMissing, required, constraints, typeNotes, requiredNote, mostly, mostlyState, nulls, needStats, stats, needValues, values, uniqueIdx, uniqueTrackers, pkTracker, pkIdx, ukIdx, ukTrackers, dupRows, rowErrors, fast, checkable, collect } = hot;
   let duplicateRows = 0;
   const rows = batch.rows;
   const chunk = batch.chunk;
@@ -392,6 +450,14 @@ function processBatch(hot: Hot, batch: RowBatch): number {
       rowErrors.length = 0;
       rowErrors.push({ code: 'blank-row', message: `Row at position "${rowNumber}" is completely blank`, rowNumber });
     }
+    if (collect) {
+      collect.blank[r] = blank === m ? 1 : 0;
+      for (const error of rowErrors) {
+        if (line !== undefined) error.line = line;
+        collect.errors.push(error);
+      }
+      continue;
+    }
     for (const error of rowErrors) {
       if (line !== undefined) error.line = line;
       sink.add(error);
@@ -439,6 +505,139 @@ function processBatch(hot: Hot, batch: RowBatch): number {
         // The row's bytes as written: two rows are duplicates when their text is identical.
         key = k === 0 ? '' : (buf as Buffer).toString('latin1', starts![base]!, ends![base + k - 1]!);
       } else key = cells!.map(cellText).join('\u0000');
+      if (dupRows.add(key, rowNumber)) duplicateRows++;
+    }
+  }
+  return duplicateRows;
+}
+
+/** One chunk's cell checks (a worker's answer): errors in row order, blank rows, nulls and `mostly` tallies. */
+export interface CellResult {
+  errors: DataError[];
+  /** 1 where the row is completely blank. */
+  blank: Uint8Array;
+  nulls: Float64Array;
+  mostly: MostlyState[];
+}
+
+/** The cell checks of CSV chunks for this header and schema: what a worker thread runs. */
+export function createCellChecker(header: string[], headerLine: number | undefined, schema: TableSchema): (chunk: CsvChunk, firstRowNumber: number) => CellResult {
+  const sink = new ErrorSink(1);
+  const expected = matchHeader({ header, headerLine } as Table, schema, sink);
+  const { hot } = buildHot(expected, schema, true, {}, sink, 'cells');
+  return (chunk, firstRowNumber) => {
+    hot.nulls.fill(0);
+    for (const state of hot.mostlyState) {
+      state.nonNull = 0;
+      state.failed = 0;
+      state.errors = [];
+      state.counts = {};
+    }
+    const result: CellResult = { errors: [], blank: new Uint8Array(chunk.rowCount), nulls: hot.nulls, mostly: hot.mostlyState };
+    hot.collect = result;
+    try {
+      processBatch(hot, { firstRowNumber, rowCount: chunk.rowCount, chunk, lines: chunk.lines });
+    } finally {
+      hot.collect = undefined;
+    }
+    result.nulls = hot.nulls.slice();
+    result.mostly = hot.mostlyState.map((state) => ({ ...state }));
+    return result;
+  };
+}
+
+/** Adds a chunk's null counts and `mostly` tallies, as if its rows had been checked here. */
+function mergeCells(setup: { nulls: Float64Array; mostlyState: MostlyState[] }, cells: CellResult): void {
+  for (let j = 0; j < setup.nulls.length; j++) setup.nulls[j] = setup.nulls[j]! + cells.nulls[j]!;
+  cells.mostly.forEach((part, j) => {
+    const state = setup.mostlyState[j]!;
+    state.nonNull += part.nonNull;
+    state.failed += part.failed;
+    for (const [code, count] of Object.entries(part.counts)) state.counts[code] = (state.counts[code] ?? 0) + count;
+    for (const error of part.errors) if (state.errors.length < 1000) state.errors.push(error);
+  });
+}
+
+/** A cell's value as the row loop casts it; null when missing or not of the field's type. */
+function valueAt(hot: Hot, chunk: CsvChunk, j: number, k: number, base: number): Value | null {
+  if (j >= k) return null;
+  const f = base + j;
+  let value: Value | typeof INVALID | typeof SLOW = SLOW;
+  if (chunk.escaped[f] === 0 && hot.onlyEmptyMissing[j]) {
+    const start = chunk.starts[f]!;
+    const end = chunk.ends[f]!;
+    if (start === end) return null;
+    const byteCast = hot.fast[j];
+    if (byteCast) value = byteCast(chunk.buf, start, end);
+    if (value === SLOW) value = hot.casts[j]!(decodeField(chunk, f));
+  } else {
+    const source = decodeField(chunk, f);
+    if (hot.missing[j]!.has(source)) return null;
+    value = hot.casts[j]!(source);
+  }
+  return value === INVALID ? null : value;
+}
+
+/**
+ * The in-order part of a CSV chunk whose cells were checked elsewhere: unique fields, keys,
+ * duplicate rows and statistics. Errors go to `out` with their phase, in row order.
+ */
+function keysBatch(hot: Hot, batch: RowBatch, blankRows: Uint8Array, valueFields: number[], out: { error: DataError; phase: number }[]): number {
+  const { fields, needStats, stats, needValues, values, uniqueIdx, uniqueTrackers, pkTracker, pkIdx, ukIdx, ukTrackers, dupRows } = hot;
+  const chunk = batch.chunk!;
+  const rowOffsets = chunk.rowOffsets;
+  const lines = batch.lines;
+  let duplicateRows = 0;
+  for (let r = 0; r < batch.rowCount; r++) {
+    const base = rowOffsets[r]!;
+    const k = rowOffsets[r + 1]! - base;
+    const rowNumber = batch.firstRowNumber + r;
+    for (const j of valueFields) {
+      const value = valueAt(hot, chunk, j, k, base);
+      values[j] = value;
+      if (needStats[j] && typeof value === 'number' && !Number.isNaN(value)) stats[j]!.add(value);
+    }
+    const line = lines?.[r];
+    if (needValues) {
+      for (let u = 0; u < uniqueIdx.length; u++) {
+        const j = uniqueIdx[u]!;
+        const value = values[j];
+        if (value === null || value === undefined) continue;
+        const previous = uniqueTrackers[u]!.add(keyOf(value), rowNumber);
+        if (previous) out.push({ error: withLine(uniqueError(rowNumber, fields[j]!, j + 1, sourceAt(j, k, undefined, chunk, base), previous), line), phase: PHASE_UNIQUE });
+      }
+      if (pkTracker) {
+        let allNull = true;
+        let key: string | number = '';
+        for (const j of pkIdx) {
+          const value = values[j];
+          if (value !== null && value !== undefined) allNull = false;
+        }
+        if (pkIdx.length === 1) key = keyOf(values[pkIdx[0]!] ?? null);
+        else for (const j of pkIdx) key += `${keyOf(values[j] ?? null)}\u0000`;
+        if (allNull) {
+          out.push({ error: withLine({ code: 'primary-key', message: `Row at position "${rowNumber}" violates the primary key: cells composing the primary keys are all "None"`, rowNumber, note: 'cells composing the primary keys are all "None"' }, line), phase: PHASE_PRIMARY });
+        } else {
+          const previous = pkTracker.add(key, rowNumber);
+          if (previous) out.push({ error: withLine(primaryKeyError(rowNumber, previous), line), phase: PHASE_PRIMARY });
+        }
+      }
+      for (let u = 0; u < ukIdx.length; u++) {
+        let key = '';
+        let anyNull = false;
+        for (const j of ukIdx[u]!) {
+          const value = values[j];
+          if (value === null || value === undefined) anyNull = true;
+          key += `${keyOf(value ?? null)}\u0000`;
+        }
+        if (anyNull) continue; // as in SQL, a key with a null never collides
+        const previous = ukTrackers[u]!.add(key, rowNumber);
+        if (previous) out.push({ error: withLine(uniqueKeyError(rowNumber, ukIdx[u]!.map((j) => fields[j]!.name), previous), line), phase: PHASE_UNIQUE_KEYS });
+      }
+    }
+    if (dupRows && blankRows[r] === 0) {
+      // The row's bytes as written: two rows are duplicates when their text is identical.
+      const key = k === 0 ? '' : chunk.buf.toString('latin1', chunk.starts[base]!, chunk.ends[base + k - 1]!);
       if (dupRows.add(key, rowNumber)) duplicateRows++;
     }
   }

@@ -1,0 +1,15 @@
+// Worker thread entry for validate-data's cell checks (see cell-pool.ts). scripts/build.mjs
+// bundles it as dist/validate-worker/index.js.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CsvChunk } from '../data/csv-bytes.js';
+import type { CellWorkerData } from './cell-pool.js';
+import { parseSchema } from './load.js';
+import { createCellChecker } from './validate.js';
+
+const data = workerData as CellWorkerData;
+const check = createCellChecker(data.header, data.headerLine, parseSchema(data.file, data.text));
+parentPort!.on('message', (message: { chunk: Omit<CsvChunk, 'buf'> & { buf: Uint8Array }; firstRowNumber: number }) => {
+  const { buf } = message.chunk;
+  const chunk: CsvChunk = { ...message.chunk, buf: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) };
+  parentPort!.postMessage(check(chunk, message.firstRowNumber));
+});
