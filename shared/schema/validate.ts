@@ -355,7 +355,7 @@ function hotState(h: {
 
 /** Checks one batch of rows; returns how many rows repeated an earlier row (in-memory phase). */
 function processBatch(hot: Hot, batch: RowBatch): number {
-  const { sink, fields, m, casts, missing, onlyEmptyMissing, required, constraints, typeNotes, requiredNote, mostly, mostlyState, nulls, needStats, stats, needValues, values, uniqueIdx, uniqueTrackers, pkTracker, pkIdx, ukIdx, ukTrackers, dupRows, rowErrors, fast, checkable, collect } = hot;
+  const { sink, fields, m, casts, missing, onlyEmptyMissing, required, constraints, typeNotes, requiredNote, mostly, mostlyState, nulls, needStats, stats, needValues, values, dupRows, rowErrors, fast, checkable, collect } = hot;
   let duplicateRows = 0;
   const rows = batch.rows;
   const chunk = batch.chunk;
@@ -463,41 +463,7 @@ function processBatch(hot: Hot, batch: RowBatch): number {
       sink.add(error);
     }
     if (needValues) {
-      for (let u = 0; u < uniqueIdx.length; u++) {
-        const j = uniqueIdx[u]!;
-        const value = values[j];
-        if (value === null || value === undefined) continue;
-        const previous = uniqueTrackers[u]!.add(keyOf(value), rowNumber);
-        if (previous) sink.add(withLine(uniqueError(rowNumber, fields[j]!, j + 1, sourceAt(j, k, cells, chunk, base), previous), line), PHASE_UNIQUE);
-      }
-      if (pkTracker) {
-        let allNull = true;
-        let key: string | number = '';
-        for (const j of pkIdx) {
-          const value = values[j];
-          if (value !== null && value !== undefined) allNull = false;
-        }
-        if (pkIdx.length === 1) key = keyOf(values[pkIdx[0]!] ?? null);
-        else for (const j of pkIdx) key += `${keyOf(values[j] ?? null)}\u0000`;
-        if (allNull) {
-          sink.add(withLine({ code: 'primary-key', message: `Row at position "${rowNumber}" violates the primary key: cells composing the primary keys are all "None"`, rowNumber, note: 'cells composing the primary keys are all "None"' }, line), PHASE_PRIMARY);
-        } else {
-          const previous = pkTracker.add(key, rowNumber);
-          if (previous) sink.add(withLine(primaryKeyError(rowNumber, previous), line), PHASE_PRIMARY);
-        }
-      }
-      for (let u = 0; u < ukIdx.length; u++) {
-        let key = '';
-        let anyNull = false;
-        for (const j of ukIdx[u]!) {
-          const value = values[j];
-          if (value === null || value === undefined) anyNull = true;
-          key += `${keyOf(value ?? null)}\u0000`;
-        }
-        if (anyNull) continue; // as in SQL, a key with a null never collides
-        const previous = ukTrackers[u]!.add(key, rowNumber);
-        if (previous) sink.add(withLine(uniqueKeyError(rowNumber, ukIdx[u]!.map((j) => fields[j]!.name), previous), line), PHASE_UNIQUE_KEYS);
-      }
+      checkRowKeys(hot, rowNumber, line, (j) => sourceAt(j, k, cells, chunk, base), (error, phase) => sink.add(error, phase));
     }
     if (dupRows && blank !== m) {
       let key: string;
@@ -583,7 +549,7 @@ function valueAt(hot: Hot, chunk: CsvChunk, j: number, k: number, base: number):
  * duplicate rows and statistics. Errors go to `out` with their phase, in row order.
  */
 function keysBatch(hot: Hot, batch: RowBatch, blankRows: Uint8Array, valueFields: number[], out: { error: DataError; phase: number }[]): number {
-  const { fields, needStats, stats, needValues, values, uniqueIdx, uniqueTrackers, pkTracker, pkIdx, ukIdx, ukTrackers, dupRows } = hot;
+  const { needStats, stats, needValues, values, dupRows } = hot;
   const chunk = batch.chunk!;
   const rowOffsets = chunk.rowOffsets;
   const lines = batch.lines;
@@ -599,41 +565,7 @@ function keysBatch(hot: Hot, batch: RowBatch, blankRows: Uint8Array, valueFields
     }
     const line = lines?.[r];
     if (needValues) {
-      for (let u = 0; u < uniqueIdx.length; u++) {
-        const j = uniqueIdx[u]!;
-        const value = values[j];
-        if (value === null || value === undefined) continue;
-        const previous = uniqueTrackers[u]!.add(keyOf(value), rowNumber);
-        if (previous) out.push({ error: withLine(uniqueError(rowNumber, fields[j]!, j + 1, sourceAt(j, k, undefined, chunk, base), previous), line), phase: PHASE_UNIQUE });
-      }
-      if (pkTracker) {
-        let allNull = true;
-        let key: string | number = '';
-        for (const j of pkIdx) {
-          const value = values[j];
-          if (value !== null && value !== undefined) allNull = false;
-        }
-        if (pkIdx.length === 1) key = keyOf(values[pkIdx[0]!] ?? null);
-        else for (const j of pkIdx) key += `${keyOf(values[j] ?? null)}\u0000`;
-        if (allNull) {
-          out.push({ error: withLine({ code: 'primary-key', message: `Row at position "${rowNumber}" violates the primary key: cells composing the primary keys are all "None"`, rowNumber, note: 'cells composing the primary keys are all "None"' }, line), phase: PHASE_PRIMARY });
-        } else {
-          const previous = pkTracker.add(key, rowNumber);
-          if (previous) out.push({ error: withLine(primaryKeyError(rowNumber, previous), line), phase: PHASE_PRIMARY });
-        }
-      }
-      for (let u = 0; u < ukIdx.length; u++) {
-        let key = '';
-        let anyNull = false;
-        for (const j of ukIdx[u]!) {
-          const value = values[j];
-          if (value === null || value === undefined) anyNull = true;
-          key += `${keyOf(value ?? null)}\u0000`;
-        }
-        if (anyNull) continue; // as in SQL, a key with a null never collides
-        const previous = ukTrackers[u]!.add(key, rowNumber);
-        if (previous) out.push({ error: withLine(uniqueKeyError(rowNumber, ukIdx[u]!.map((j) => fields[j]!.name), previous), line), phase: PHASE_UNIQUE_KEYS });
-      }
+      checkRowKeys(hot, rowNumber, line, (j) => sourceAt(j, k, undefined, chunk, base), (error, phase) => out.push({ error, phase }));
     }
     if (dupRows && blankRows[r] === 0) {
       // The row's bytes as written: two rows are duplicates when their text is identical.
@@ -649,6 +581,46 @@ interface MostlyState {
   nonNull: number;
   errors: DataError[];
   counts: Record<string, number>;
+}
+
+/** Unique fields, the primary key and unique keys for one row; both the single-thread and the worker path use it. */
+function checkRowKeys(hot: Hot, rowNumber: number, line: number | undefined, source: (j: number) => Cell | undefined, emit: (error: DataError, phase: number) => void): void {
+  const { fields, values, uniqueIdx, uniqueTrackers, pkTracker, pkIdx, ukIdx, ukTrackers } = hot;
+  for (let u = 0; u < uniqueIdx.length; u++) {
+    const j = uniqueIdx[u]!;
+    const value = values[j];
+    if (value === null || value === undefined) continue;
+    const previous = uniqueTrackers[u]!.add(keyOf(value), rowNumber);
+    if (previous) emit(withLine(uniqueError(rowNumber, fields[j]!, j + 1, source(j), previous), line), PHASE_UNIQUE);
+  }
+  if (pkTracker) {
+    let allNull = true;
+    let key: string | number = '';
+    for (const j of pkIdx) {
+      const value = values[j];
+      if (value !== null && value !== undefined) allNull = false;
+    }
+    if (pkIdx.length === 1) key = keyOf(values[pkIdx[0]!] ?? null);
+    else for (const j of pkIdx) key += `${keyOf(values[j] ?? null)}\u0000`;
+    if (allNull) {
+      emit(withLine({ code: 'primary-key', message: `Row at position "${rowNumber}" violates the primary key: cells composing the primary keys are all "None"`, rowNumber, note: 'cells composing the primary keys are all "None"' }, line), PHASE_PRIMARY);
+    } else {
+      const previous = pkTracker.add(key, rowNumber);
+      if (previous) emit(withLine(primaryKeyError(rowNumber, previous), line), PHASE_PRIMARY);
+    }
+  }
+  for (let u = 0; u < ukIdx.length; u++) {
+    let key = '';
+    let anyNull = false;
+    for (const j of ukIdx[u]!) {
+      const value = values[j];
+      if (value === null || value === undefined) anyNull = true;
+      key += `${keyOf(value ?? null)}\u0000`;
+    }
+    if (anyNull) continue; // as in SQL, a key with a null never collides
+    const previous = ukTrackers[u]!.add(key, rowNumber);
+    if (previous) emit(withLine(uniqueKeyError(rowNumber, ukIdx[u]!.map((j) => fields[j]!.name), previous), line), PHASE_UNIQUE_KEYS);
+  }
 }
 
 function deferMostly(state: MostlyState, error: DataError, typeError: boolean): void {
