@@ -92,6 +92,13 @@ export class CellPool {
     return Math.max(1, this.slots.length);
   }
 
+  /** Chunks sent and not answered yet. */
+  get pending(): number {
+    let count = 0;
+    for (const slot of this.slots) if (!slot.dead) count += slot.waiting.length;
+    return count;
+  }
+
   run(chunk: CsvChunk, firstRowNumber: number): Promise<CellResult | undefined> {
     for (let tries = 0; tries < this.slots.length; tries++) {
       const slot = this.slots[this.next++ % this.slots.length]!;

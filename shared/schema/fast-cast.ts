@@ -7,74 +7,114 @@ import { INVALID, type CastOptions, type Value } from './types.js';
  * types.ts (the reference behaviour), so results never differ from it.
  */
 export const SLOW = Symbol('slow');
-export type ByteCaster = (buf: Uint8Array, start: number, end: number) => Value | typeof INVALID | typeof SLOW;
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /**
- * `enumValues`: for a string field with an enum, a cell whose bytes equal an allowed value is
- * answered with that value's own string (no new string); anything else goes the slow way.
+ * Exact byte strings to their index: open addressing on FNV-1a over typed arrays, so a lookup
+ * makes no string and stays monomorphic in the row loop.
  */
+export interface ByteTable {
+  /** Slot to value index + 1 (0: empty). */
+  slots: Int32Array;
+  mask: number;
+  /** The values' UTF-8 bytes, back to back; value i is [offsets[i], offsets[i + 1]). */
+  pool: Uint8Array;
+  offsets: Int32Array;
+}
+
 function fnv(buf: Uint8Array, start: number, end: number): number {
   let hash = 0x811c9dc5;
   for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i]!, 0x01000193);
   return hash >>> 0;
 }
 
+export function byteTable(values: string[]): ByteTable {
+  const encoded = values.map((value) => Buffer.from(value, 'utf8'));
+  const offsets = new Int32Array(values.length + 1);
+  encoded.forEach((bytes, i) => (offsets[i + 1] = offsets[i]! + bytes.length));
+  const pool = new Uint8Array(offsets[values.length]!);
+  encoded.forEach((bytes, i) => pool.set(bytes, offsets[i]!));
+  let size = 8;
+  while (size < values.length * 4) size *= 2;
+  const table: ByteTable = { slots: new Int32Array(size), mask: size - 1, pool, offsets };
+  encoded.forEach((bytes, i) => {
+    // A repeated value takes the later index, as a Map filled in order would.
+    const earlier = lookupBytes(table, bytes, 0, bytes.length);
+    let slot = fnv(bytes, 0, bytes.length) & table.mask;
+    while (table.slots[slot] !== 0 && table.slots[slot] !== earlier + 1) slot = (slot + 1) & table.mask;
+    table.slots[slot] = i + 1;
+  });
+  return table;
+}
+
+/** The index of the value whose bytes equal buf[start, end), or -1. */
+export function lookupBytes(table: ByteTable, buf: Uint8Array, start: number, end: number): number {
+  const { slots, mask, pool, offsets } = table;
+  const length = end - start;
+  for (let slot = fnv(buf, start, end) & mask; ; slot = (slot + 1) & mask) {
+    const entry = slots[slot]!;
+    if (entry === 0) return -1;
+    const from = offsets[entry - 1]!;
+    if (offsets[entry]! - from !== length) continue;
+    let i = 0;
+    while (i < length && pool[from + i] === buf[start + i]) i++;
+    if (i === length) return entry - 1;
+  }
+}
+
+/**
+ * How the row loop casts a field's bytes. `enum`: a string field whose cell equals an allowed
+ * value is that value (no new string; the enum constraint is then known to pass); anything else
+ * goes the slow way. `boolean`: the true values come first in the table.
+ */
+export type ByteCaster =
+  | { kind: 'integer' | 'number' | 'date' }
+  | { kind: 'enum'; table: ByteTable; values: string[] }
+  | { kind: 'boolean'; table: ByteTable; trueCount: number };
+
 export function createByteCaster(options: CastOptions, missingIsOnlyEmpty: boolean, enumValues?: unknown[]): ByteCaster | undefined {
   if (!missingIsOnlyEmpty) return undefined;
   switch (options.type) {
     case 'string': {
       if (options.format !== 'default' || !enumValues || !enumValues.every((value) => typeof value === 'string')) return undefined;
-      // FNV-1a of the bytes picks the candidates; the bytes are then compared exactly.
-      const byHash = new Map<number, { bytes: Buffer; value: string }[]>();
-      for (const value of enumValues as string[]) {
-        const bytes = Buffer.from(value, 'utf8');
-        const hash = fnv(bytes, 0, bytes.length);
-        const list = byHash.get(hash) ?? [];
-        list.push({ bytes, value });
-        byHash.set(hash, list);
-      }
-      return (buf, start, end) => {
-        const list = byHash.get(fnv(buf, start, end));
-        if (list === undefined) return SLOW;
-        const length = end - start;
-        for (let c = 0; c < list.length; c++) {
-          const bytes = list[c]!.bytes;
-          if (bytes.length !== length) continue;
-          let i = 0;
-          while (i < length && bytes[i] === buf[start + i]) i++;
-          if (i === length) return list[c]!.value;
-        }
-        return SLOW;
-      };
+      const values = enumValues as string[];
+      return { kind: 'enum', table: byteTable(values), values };
     }
     case 'integer':
-      if (options.bareNumber === false) return undefined;
-      return integerBytes;
+      return options.bareNumber === false ? undefined : { kind: 'integer' };
     case 'number':
       if (options.decimalChar !== undefined || options.groupChar !== undefined || options.bareNumber !== undefined) return undefined;
-      return numberBytes;
+      return { kind: 'number' };
     case 'boolean': {
-      const encode = (values: string[]) => values.map((value) => Buffer.from(value, 'utf8'));
-      const trues = encode(options.trueValues ?? ['true', 'True', 'TRUE', '1']);
-      const falses = encode(options.falseValues ?? ['false', 'False', 'FALSE', '0']);
-      const matches = (candidate: Buffer, buf: Uint8Array, start: number, end: number) => {
-        if (candidate.length !== end - start) return false;
-        for (let i = 0; i < candidate.length; i++) if (candidate[i] !== buf[start + i]) return false;
-        return true;
-      };
-      return (buf, start, end) => {
-        for (const candidate of trues) if (matches(candidate, buf, start, end)) return true;
-        for (const candidate of falses) if (matches(candidate, buf, start, end)) return false;
-        return INVALID;
-      };
+      const trues = options.trueValues ?? ['true', 'True', 'TRUE', '1'];
+      const falses = options.falseValues ?? ['false', 'False', 'FALSE', '0'];
+      return { kind: 'boolean', table: byteTable([...trues, ...falses]), trueCount: trues.length };
     }
     case 'date':
-      if (options.format !== 'default') return undefined;
-      return dateBytes;
+      return options.format === 'default' ? { kind: 'date' } : undefined;
     default:
       return undefined;
+  }
+}
+
+/** Casts a cell's bytes; SLOW when only the string caster can tell. */
+export function castBytes(caster: ByteCaster, buf: Uint8Array, start: number, end: number): Value | typeof INVALID | typeof SLOW {
+  switch (caster.kind) {
+    case 'integer':
+      return integerBytes(buf, start, end);
+    case 'number':
+      return numberBytes(buf, start, end);
+    case 'date':
+      return dateBytes(buf, start, end);
+    case 'enum': {
+      const index = lookupBytes(caster.table, buf, start, end);
+      return index === -1 ? SLOW : caster.values[index]!;
+    }
+    case 'boolean': {
+      const index = lookupBytes(caster.table, buf, start, end);
+      return index === -1 ? INVALID : index < caster.trueCount;
+    }
   }
 }
 

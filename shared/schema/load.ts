@@ -14,6 +14,10 @@ export interface Constraint {
   note: string;
   /** True when the (non-null, cast) value satisfies the constraint. */
   test: (value: Value) => boolean;
+  /** minimum, maximum, exclusiveMinimum, exclusiveMaximum: the bound as a number; minLength, maxLength: the limit. */
+  bound?: number;
+  /** pattern: the compiled, anchored expression. */
+  regex?: RegExp;
 }
 
 export interface FieldSpec {
@@ -244,13 +248,13 @@ function buildConstraint(name: string, type: FieldType, key: string, value: unkn
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail(`field '${name}': ${key} must be a non-negative integer`, path, `e.g. ${key}: 3`);
       const limit = value as number;
       const length = (v: Value) => (typeof v === 'string' ? codePointLength(v) : Array.isArray(v) ? v.length : String(v).length);
-      return key === 'minLength' ? { name: key, note, test: (v) => length(v) >= limit } : { name: key, note, test: (v) => length(v) <= limit };
+      return key === 'minLength' ? { name: key, note, bound: limit, test: (v) => length(v) >= limit } : { name: key, note, bound: limit, test: (v) => length(v) <= limit };
     }
     case 'pattern': {
       if (typeof value !== 'string') return fail(`field '${name}': pattern must be a string`, path, "e.g. pattern: '[A-Z]{2}\\d+'");
       const regex = compilePattern(value);
       if (typeof regex === 'string') return fail(`field '${name}': invalid regular expression: ${regex}`, path, 'The pattern is a regular expression that must match the whole value.');
-      return { name: key, note, test: (v) => regex.test(String(v)) };
+      return { name: key, note, test: (v) => regex.test(String(v)), regex };
     }
     case 'enum': {
       if (!Array.isArray(value) || value.length === 0) return fail(`field '${name}': enum must be a non-empty list`, path, 'e.g. enum: [red, green, blue]');
@@ -267,10 +271,10 @@ function buildConstraint(name: string, type: FieldType, key: string, value: unkn
       const bound = value === null || typeof value === 'object' ? INVALID : cast(value as string | number | boolean);
       if (bound === INVALID || typeof bound !== 'number') return fail(`field '${name}': ${key} ${JSON.stringify(value)} is not a valid ${type}`, path, `Write ${key} as a ${type} value${type === 'date' ? ", e.g. '2024-01-31'" : ''}.`);
       const b = bound;
-      if (key === 'minimum') return { name: key, note, test: (v) => (v as number) >= b };
-      if (key === 'maximum') return { name: key, note, test: (v) => (v as number) <= b };
-      if (key === 'exclusiveMinimum') return { name: key, note, test: (v) => (v as number) > b };
-      return { name: key, note, test: (v) => (v as number) < b };
+      if (key === 'minimum') return { name: key, note, bound: b, test: (v) => (v as number) >= b };
+      if (key === 'maximum') return { name: key, note, bound: b, test: (v) => (v as number) <= b };
+      if (key === 'exclusiveMinimum') return { name: key, note, bound: b, test: (v) => (v as number) > b };
+      return { name: key, note, bound: b, test: (v) => (v as number) < b };
     }
   }
 }

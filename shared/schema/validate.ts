@@ -3,7 +3,8 @@ import { checkDuplicateHeader, openTable, type Cell, type ReadOptions, type RowB
 import { KeyTracker } from './keys.js';
 import { RunningStats } from './stats.js';
 import { decodeField, type CsvChunk } from '../data/csv-bytes.js';
-import { createByteCaster, dateBytes, integerBytes, numberBytes, SLOW, type ByteCaster } from './fast-cast.js';
+import { castBytes, createByteCaster, SLOW, type ByteCaster } from './fast-cast.js';
+import { compileByteDfa, dfaMatch, type ByteDfa } from './byte-regex.js';
 import { INVALID, createCaster, type CastOptions, type Value } from './types.js';
 import { schemaSource, type Constraint, type FieldSpec, type TableSchema } from './load.js';
 import { CellPool, cellThreads } from './cell-pool.js';
@@ -161,7 +162,7 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
   const source = text && threads > 1 ? schemaSource(schema) : undefined;
   let pool: CellPool | undefined;
   let here: ((chunk: CsvChunk, firstRowNumber: number) => CellResult) | undefined;
-  const queue: { batch: RowBatch; result: Promise<CellResult | undefined> }[] = [];
+  const queue: { batch: RowBatch; result: Promise<CellResult | undefined>; ready: boolean }[] = [];
   const valueFields = [...new Set([...uniqueIdx, ...hot.pkIdx, ...ukIdx.flat(), ...hot.needStats.flatMap((need, j) => (need ? [j] : []))])];
   const keyErrors: { error: DataError; phase: number }[] = [];
   // The oldest chunk in flight: its cell results (from a worker, or here when workers failed)
@@ -196,8 +197,14 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
         continue;
       }
       pool ??= new CellPool(threads - 1, { header: table.header, headerLine: table.headerLine, file: schema.file, text: source });
-      queue.push({ batch, result: pool.run(batch.chunk, batch.firstRowNumber) });
-      while (queue.length > pool.size * 2) await drain();
+      // Work sharing: while the workers have enough queued, this thread checks the chunk itself,
+      // so both cores stay busy whichever side (parsing and keys here, cells there) is slower.
+      if (pool.pending < pool.size * 2) {
+        const entry = { batch, result: pool.run(batch.chunk, batch.firstRowNumber), ready: false };
+        void entry.result.then(() => (entry.ready = true));
+        queue.push(entry);
+      } else queue.push({ batch, result: Promise.resolve(checkHere(batch)), ready: true });
+      while (queue.length > pool.size * 4 || queue[0]?.ready) await drain();
     }
     while (queue.length > 0) await drain();
     await pool?.close();
@@ -312,8 +319,13 @@ function buildHot(expected: Expected[], schema: TableSchema, text: boolean, opti
     const constraints = field.descriptor.constraints as Record<string, unknown> | undefined;
     return createByteCaster(castOptions(field), onlyEmptyMissing[j]!, Array.isArray(constraints?.enum) ? constraints.enum : undefined);
   });
+  // What the byte casts settle already: an enum hit needs no enum test; a plain range is two comparisons.
+  const afterFast = constraints.map((list, j) => (fast[j]?.kind === 'enum' ? list.filter((c) => c.name !== 'enum') : list));
+  const ranges = constraints.map(rangeOf);
+  const keyFields = new Set([...uniqueIdx, ...pkIdx, ...ukIdx.flat()]);
+  const patterns = fields.map((field, j) => (text && checkable[j] && !keyFields.has(j) && !needStats[j] ? bytePattern(field, onlyEmptyMissing[j]!, constraints[j]!) : undefined));
   const rowErrors: DataError[] = [];
-  const hot = hotState({ sink, fields, m, casts, missing, onlyEmptyMissing, required, constraints, typeNotes, requiredNote, mostly, mostlyState, nulls, needStats, stats, needValues, values, uniqueIdx, uniqueTrackers, pkTracker, pkIdx, ukIdx, ukTrackers, dupRows, rowErrors, fast, checkable, collect: undefined as CellResult | undefined });
+  const hot = hotState({ sink, fields, m, casts, missing, onlyEmptyMissing, required, constraints, afterFast, ranges, patterns, typeNotes, requiredNote, mostly, mostlyState, nulls, needStats, stats, needValues, values, uniqueIdx, uniqueTrackers, pkTracker, pkIdx, ukIdx, ukTrackers, dupRows, rowErrors, fast, checkable, collect: undefined as CellResult | undefined });
   return { hot, fields, checkable, mostly, mostlyState, nulls, stats, uniqueIdx, ukIdx, deferred, duplicateRows: 0 };
 }
 
@@ -329,6 +341,9 @@ function hotState(h: {
   onlyEmptyMissing: boolean[];
   required: boolean[];
   constraints: Constraint[][];
+  afterFast: Constraint[][];
+  ranges: (NumericRange | undefined)[];
+  patterns: (BytePattern | undefined)[];
   typeNotes: string[];
   requiredNote: string;
   mostly: (number | undefined)[];
@@ -355,7 +370,7 @@ function hotState(h: {
 
 /** Checks one batch of rows; returns how many rows repeated an earlier row (in-memory phase). */
 function processBatch(hot: Hot, batch: RowBatch): number {
-  const { sink, fields, m, casts, missing, onlyEmptyMissing, required, constraints, typeNotes, requiredNote, mostly, mostlyState, nulls, needStats, stats, needValues, values, dupRows, rowErrors, fast, checkable, collect } = hot;
+  const { sink, fields, m, casts, missing, onlyEmptyMissing, required, constraints, afterFast, ranges, patterns, typeNotes, requiredNote, mostly, mostlyState, nulls, needStats, stats, needValues, values, dupRows, rowErrors, fast, checkable, collect } = hot;
   let duplicateRows = 0;
   const rows = batch.rows;
   const chunk = batch.chunk;
@@ -371,11 +386,12 @@ function processBatch(hot: Hot, batch: RowBatch): number {
     const k = cells ? cells.length : rowOffsets![r + 1]! - base;
     const rowNumber = batch.firstRowNumber + r;
     let blank = 0;
-    rowErrors.length = 0;
+    if (rowErrors.length > 0) rowErrors.length = 0;
     for (let j = 0; j < m; j++) {
       let isNull: boolean;
       let value: Value | typeof INVALID | typeof SLOW = SLOW;
       let source: Cell | undefined;
+      let list = constraints[j]!;
       if (j >= k) isNull = true;
       else if (chunk) {
         const f = base + j;
@@ -384,16 +400,17 @@ function processBatch(hot: Hot, batch: RowBatch): number {
           const end = ends![f]!;
           isNull = start === end;
           if (!isNull) {
-            // Monomorphic calls for the common types; field-specific closures otherwise.
+            const pattern = patterns[j];
+            if (pattern !== undefined && passesBytes(pattern, buf!, start, end)) {
+              if (mostly[j] !== undefined) mostlyState[j]!.nonNull++;
+              continue;
+            }
             const byteCast = fast[j];
-            if (byteCast === integerBytes) value = integerBytes(buf!, start, end);
-            else if (byteCast === numberBytes) value = numberBytes(buf!, start, end);
-            else if (byteCast === dateBytes) value = dateBytes(buf!, start, end);
-            else if (byteCast) value = byteCast(buf!, start, end);
+            if (byteCast !== undefined) value = castBytes(byteCast, buf!, start, end);
             if (value === SLOW) {
               source = decodeField(chunk, f);
               value = casts[j]!(source);
-            }
+            } else list = afterFast[j]!;
           }
         } else {
           source = decodeField(chunk, f);
@@ -422,8 +439,9 @@ function processBatch(hot: Hot, batch: RowBatch): number {
         continue;
       }
       if (needValues) values[j] = value;
-      const list = constraints[j]!;
       let failed = false;
+      const range = ranges[j];
+      if (range !== undefined && typeof value === 'number' && value >= range.min && value <= range.max && value > range.above && value < range.below) list = NO_CONSTRAINTS;
       for (let c = 0; c < list.length; c++) {
         const constraint = list[c]!;
         if (!constraint.test(value)) {
@@ -534,7 +552,7 @@ function valueAt(hot: Hot, chunk: CsvChunk, j: number, k: number, base: number):
     const end = chunk.ends[f]!;
     if (start === end) return null;
     const byteCast = hot.fast[j];
-    if (byteCast) value = byteCast(chunk.buf, start, end);
+    if (byteCast) value = castBytes(byteCast, chunk.buf, start, end);
     if (value === SLOW) value = hot.casts[j]!(decodeField(chunk, f));
   } else {
     const source = decodeField(chunk, f);
@@ -636,6 +654,67 @@ function deferMostly(state: MostlyState, error: DataError, typeError: boolean): 
 function sourceAt(j: number, k: number, cells: Cell[] | undefined, chunk: CsvChunk | undefined, base: number): Cell | undefined {
   if (j >= k) return undefined;
   return cells ? cells[j] : decodeField(chunk!, base + j);
+}
+
+const NO_CONSTRAINTS: Constraint[] = [];
+
+/** Bounds of a field whose constraints are all numeric bounds; a value inside them passes all. */
+interface NumericRange {
+  min: number;
+  max: number;
+  above: number;
+  below: number;
+}
+
+function rangeOf(list: Constraint[]): NumericRange | undefined {
+  if (list.length === 0) return undefined;
+  const range = { min: -Infinity, max: Infinity, above: -Infinity, below: Infinity };
+  for (const constraint of list) {
+    const bound = constraint.bound;
+    if (bound === undefined) return undefined;
+    if (constraint.name === 'minimum') range.min = Math.max(range.min, bound);
+    else if (constraint.name === 'maximum') range.max = Math.min(range.max, bound);
+    else if (constraint.name === 'exclusiveMinimum') range.above = Math.max(range.above, bound);
+    else if (constraint.name === 'exclusiveMaximum') range.below = Math.min(range.below, bound);
+    else return undefined;
+  }
+  return range;
+}
+
+/**
+ * A plain string field whose constraints are a pattern and lengths: ASCII cells are checked on
+ * their bytes. Cells it cannot pass (a mismatch, a non-ASCII byte) take the usual path.
+ */
+interface BytePattern {
+  dfa: ByteDfa;
+  minLength: number;
+  maxLength: number;
+}
+
+function bytePattern(field: FieldSpec, onlyEmptyMissing: boolean, list: Constraint[]): BytePattern | undefined {
+  if (field.type !== 'string' || field.format !== 'default' || !onlyEmptyMissing) return undefined;
+  let dfa: ByteDfa | undefined;
+  let minLength = 0;
+  let maxLength = Infinity;
+  for (const constraint of list) {
+    if (constraint.name === 'pattern' && constraint.regex && dfa === undefined) dfa = compileByteDfa(patternBody(constraint.regex), constraint.regex);
+    else if (constraint.name === 'minLength') minLength = constraint.bound!;
+    else if (constraint.name === 'maxLength') maxLength = constraint.bound!;
+    else return undefined;
+    if (constraint.name === 'pattern' && dfa === undefined) return undefined;
+  }
+  return dfa ? { dfa, minLength, maxLength } : undefined;
+}
+
+/** The user's pattern inside compilePattern's `^(?:...)$`. */
+function patternBody(regex: RegExp): string {
+  return regex.source.slice(4, -2);
+}
+
+/** True when an ASCII cell matches (lengths are byte counts, which equal code points in ASCII). */
+function passesBytes(pattern: BytePattern, buf: Uint8Array, start: number, end: number): boolean {
+  const length = end - start;
+  return length >= pattern.minLength && length <= pattern.maxLength && dfaMatch(pattern.dfa, buf, start, end) === 1;
 }
 
 function castOptions(field: FieldSpec): CastOptions {

@@ -66,7 +66,7 @@ describe('validate-data on worker threads', () => {
     for (const threads of [2, 3]) {
       const before = workerStats.chunks;
       const parallel = await validateTable(data, schema, { threads, maxErrors: 100_000 });
-      expect(workerStats.chunks - before).toBeGreaterThan(3); // the workers did check chunks
+      expect(workerStats.chunks - before).toBeGreaterThanOrEqual(2); // the workers did check chunks (this thread takes the rest when they are behind)
       expect(parallel).toEqual(single);
       expect(JSON.stringify(parallel)).toBe(JSON.stringify(single));
     }
