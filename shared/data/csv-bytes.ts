@@ -21,23 +21,50 @@ export interface CsvChunk {
   escaped: Uint8Array<ArrayBufferLike>;
   /** Physical line where each row starts. */
   lines: Int32Array<ArrayBufferLike>;
+  /**
+   * Set when the rows were only counted, not parsed (see CsvByteParser.push's `defer`): the
+   * field arrays are empty until parseDeferred fills them, possibly on another thread.
+   */
+  deferred?: DeferredRows;
+}
+
+/** What parseDeferred needs to parse a deferred chunk exactly as the parser would have. */
+export interface DeferredRows {
+  file: string;
+  delimiter: number;
+  startLine: number;
+  final: boolean;
 }
 
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
 
+/**
+ * A chunk's memory: the bytes and the per-field arrays, each on its own ArrayBuffer so a chunk can
+ * be transferred to a worker thread and back. Stores are recycled, so a long file reuses a few.
+ */
+interface Store {
+  buf: Buffer;
+  starts: Int32Array<ArrayBufferLike>;
+  ends: Int32Array<ArrayBufferLike>;
+  escaped: Uint8Array<ArrayBufferLike>;
+  rowOffsets: Int32Array<ArrayBufferLike>;
+  lines: Int32Array<ArrayBufferLike>;
+}
+
+const MAX_FREE_STORES = 8;
+
 export class CsvByteParser {
-  private pending: Buffer | undefined;
+  /** Bytes of an unfinished row, carried into the next push. */
+  private tail: Buffer = Buffer.alloc(0);
+  private tailLength = 0;
   private line = 1;
   private first = true;
   private readonly delimiter: number;
-  // Reused output buffers (grown as needed); each chunk gets its own copies via subarray+slice.
-  private starts: Int32Array<ArrayBufferLike> = new Int32Array(1 << 16);
-  private ends: Int32Array<ArrayBufferLike> = new Int32Array(1 << 16);
-  private escaped: Uint8Array<ArrayBufferLike> = new Uint8Array(1 << 16);
-  private rowOffsets: Int32Array<ArrayBufferLike> = new Int32Array(1 << 13);
-  private lines: Int32Array<ArrayBufferLike> = new Int32Array(1 << 13);
+  private readonly free: Store[] = [];
+  /** Chunks returned so far. */
+  private chunks = 0;
 
   constructor(
     private readonly file: string,
@@ -51,14 +78,53 @@ export class CsvByteParser {
     this.delimiter = code[0]!;
   }
 
-  /** Parses every complete row in pending + chunk; `final` flushes the last row. */
-  push(chunk: Buffer, final: boolean): CsvChunk | undefined {
-    let buf = this.pending && this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+  /**
+   * Gives a chunk's memory back for later chunks: call it when nothing reads the chunk any more.
+   * The chunk may have come back from a worker thread (same memory, new views).
+   */
+  recycle(chunk: CsvChunk): void {
+    if (this.free.length >= MAX_FREE_STORES || chunk.buf.buffer.byteLength === 0) return;
+    this.free.push({
+      buf: Buffer.from(chunk.buf.buffer),
+      starts: new Int32Array(chunk.starts.buffer),
+      ends: new Int32Array(chunk.ends.buffer),
+      escaped: new Uint8Array(chunk.escaped.buffer),
+      rowOffsets: new Int32Array(chunk.rowOffsets.buffer),
+      lines: new Int32Array(chunk.lines.buffer),
+    });
+  }
+
+  private store(bytes: number): Store {
+    const reused = this.free.pop();
+    if (reused && reused.buf.length >= bytes) return reused;
+    return {
+      // Headroom for the carried tail, so a recycled store fits the next chunk too.
+      buf: Buffer.allocUnsafeSlow(Math.max(bytes + (bytes >> 3), (1 << 20) + (1 << 16))),
+      starts: reused?.starts ?? new Int32Array(1 << 16),
+      ends: reused?.ends ?? new Int32Array(1 << 16),
+      escaped: reused?.escaped ?? new Uint8Array(1 << 16),
+      rowOffsets: reused?.rowOffsets ?? new Int32Array(1 << 13),
+      lines: reused?.lines ?? new Int32Array(1 << 13),
+    };
+  }
+
+  /**
+   * Parses every complete row in the carried tail + chunk; `final` flushes the last row.
+   * `defer`: when the bytes have no quote and no CR (so every LF ends a row), only count the rows
+   * and leave the parsing to parseDeferred, which a worker thread can run. Never for the first
+   * chunk, which holds the header.
+   */
+  push(chunk: Buffer, final: boolean, defer = false): CsvChunk | undefined {
+    const length = this.tailLength + chunk.length;
+    if (this.first && length < 3 && !final) {
+      this.keepTail(chunk, 0, chunk.length);
+      return undefined;
+    }
+    const store = this.store(length);
+    this.tail.copy(store.buf, 0, 0, this.tailLength);
+    chunk.copy(store.buf, this.tailLength);
+    let buf = store.buf.subarray(0, length);
     if (this.first && buf.length > 0) {
-      if (buf.length < 3 && !final) {
-        this.pending = buf;
-        return undefined;
-      }
       this.first = false;
       const nul = buf.subarray(0, 8192).indexOf(0);
       if (nul !== -1) {
@@ -71,182 +137,67 @@ export class CsvByteParser {
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
     }
     const n = buf.length;
-    const delim = this.delimiter;
-    let starts = this.starts;
-    let ends = this.ends;
-    let escaped = this.escaped;
-    let rowOffsets = this.rowOffsets;
-    let lines = this.lines;
-    let fieldCount = 0;
-    let rowCount = 0;
-    let pos = 0;
-    let line = this.line;
-    let consumed = 0;
-    let consumedLine = line;
-    rows: while (pos < n) {
-      const rowStart = pos;
-      const rowLine = line;
-      const rowFieldStart = fieldCount;
-      if (rowCount + 1 >= rowOffsets.length) {
-        rowOffsets = grow32(rowOffsets);
-        lines = grow32(lines);
-      }
-      let c = buf[pos]!;
-      if (c === LF || c === CR) {
-        // Blank line: an empty row.
-        if (c === CR) {
-          if (pos + 1 >= n && !final) break;
-          pos += buf[pos + 1] === LF ? 2 : 1;
-        } else pos++;
-        line++;
-        rowOffsets[rowCount] = rowFieldStart;
-        lines[rowCount] = rowLine;
-        rowCount++;
-        consumed = pos;
-        consumedLine = line;
-        continue;
-      }
-      for (;;) {
-        if (fieldCount >= starts.length) {
-          starts = grow32(starts);
-          ends = grow32(ends);
-          escaped = grow8(escaped);
-        }
-        let flag = 0;
-        let start: number;
-        let end: number;
-        if (pos < n && buf[pos] === QUOTE) {
-          const quoteLine = line;
-          let q = pos + 1;
-          for (;;) {
-            q = buf.indexOf(QUOTE, q);
-            if (q === -1 || (q + 1 >= n && !final)) {
-              if (final) {
-                throw usageError(`unterminated quoted field starting at line ${quoteLine}`, {
-                  code: 'csv-unterminated-quote',
-                  location: { file: this.file, line: quoteLine },
-                  hint: 'A field opened with " never closes. Close it, or double the quotes inside quoted fields ("").',
-                });
-              }
-              this.checkSize(n - rowStart, rowLine, true);
-              fieldCount = rowFieldStart;
-              line = rowLine;
-              break rows;
-            }
-            if (buf[q + 1] === QUOTE) {
-              flag = 1;
-              q += 2;
-              continue;
-            }
-            break;
-          }
-          for (let k = pos + 1; k < q; k++) if (buf[k] === LF) line++;
-          start = pos + 1;
-          end = q;
-          pos = q + 1;
-          // Text after the closing quote is kept literally, as Python does.
-          while (pos < n && (c = buf[pos]!) !== delim && c !== LF && c !== CR) pos++;
-          if (pos > q + 1 || flag) {
-            flag = 1;
-            start -= 1;
-            end = pos;
-          }
-        } else {
-          start = pos;
-          while (pos < n && (c = buf[pos]!) !== delim && c !== LF && c !== CR) pos++;
-          end = pos;
-        }
-        starts[fieldCount] = start;
-        ends[fieldCount] = end;
-        escaped[fieldCount] = flag;
-        fieldCount++;
-        if (pos >= n) {
-          if (!final) {
-            this.checkSize(n - rowStart, rowLine, false);
-            fieldCount = rowFieldStart;
-            line = rowLine;
-            break rows;
-          }
-          rowOffsets[rowCount] = rowFieldStart;
-          lines[rowCount] = rowLine;
-          rowCount++;
-          consumed = pos;
-          consumedLine = line;
-          break rows;
-        }
-        c = buf[pos]!;
-        if (c === delim) {
-          pos++;
-          if (pos >= n) {
-            if (!final) {
-              fieldCount = rowFieldStart;
-              line = rowLine;
-              break rows;
-            }
-            if (fieldCount >= starts.length) {
-              starts = grow32(starts);
-              ends = grow32(ends);
-              escaped = grow8(escaped);
-            }
-            starts[fieldCount] = pos;
-            ends[fieldCount] = pos;
-            escaped[fieldCount] = 0;
-            fieldCount++;
-            rowOffsets[rowCount] = rowFieldStart;
-            lines[rowCount] = rowLine;
-            rowCount++;
-            consumed = pos;
-            consumedLine = line;
-            break rows;
-          }
-          continue;
-        }
-        if (c === CR) {
-          if (pos + 1 >= n && !final) {
-            fieldCount = rowFieldStart;
-            line = rowLine;
-            break rows;
-          }
-          pos += buf[pos + 1] === LF ? 2 : 1;
-        } else pos++;
-        line++;
-        rowOffsets[rowCount] = rowFieldStart;
-        lines[rowCount] = rowLine;
-        rowCount++;
-        consumed = pos;
-        consumedLine = line;
-        break;
-      }
+    if (defer && this.chunks > 0) {
+      const deferred = this.deferRows(store, buf, final);
+      if (deferred) return deferred;
     }
-    this.starts = starts;
-    this.ends = ends;
-    this.escaped = escaped;
-    this.rowOffsets = rowOffsets;
-    this.lines = lines;
-    rowOffsets[rowCount] = fieldCount;
+    const { rowCount, fieldCount, consumed, consumedLine } = parseRows(buf, final, this.delimiter, this.line, store, this.file, (length, rowLine, inQuote) => this.checkSize(length, rowLine, inQuote));
+    const { starts, ends, escaped, rowOffsets, lines } = store;
     const body = buf.subarray(0, consumed);
-    if (!isUtf8(body)) {
-      const offset = firstInvalidUtf8(body);
-      const at = this.line + countNewlines(body, offset);
-      throw usageError(`invalid UTF-8 at line ${at}`, { code: 'data-invalid-utf8', location: { file: this.file, line: at }, hint: 'Save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`).' });
-    }
-    this.pending = consumed < n ? Buffer.from(buf.subarray(consumed)) : undefined;
+    checkUtf8(this.file, body, this.line);
+    this.tailLength = 0;
+    this.keepTail(buf, consumed, n);
     this.line = consumedLine;
-    if (final && this.pending) {
+    if (final && this.tailLength > 0) {
       // Only reachable with an incomplete multi-byte sequence or similar at EOF.
       throw usageError('the file ends in the middle of a row', { code: 'csv-truncated', location: { file: this.file, line: consumedLine }, hint: 'Check that the file was written completely.' });
     }
-    if (rowCount === 0) return undefined;
+    if (rowCount === 0) {
+      if (this.free.length < MAX_FREE_STORES) this.free.push(store);
+      return undefined;
+    }
+    this.chunks++;
     return {
       buf: body,
       ascii: isAscii(body),
       rowCount,
-      rowOffsets: rowOffsets.slice(0, rowCount + 1),
-      starts: starts.slice(0, fieldCount),
-      ends: ends.slice(0, fieldCount),
-      escaped: escaped.slice(0, fieldCount),
-      lines: lines.slice(0, rowCount),
+      rowOffsets: rowOffsets.subarray(0, rowCount + 1),
+      starts: starts.subarray(0, fieldCount),
+      ends: ends.subarray(0, fieldCount),
+      escaped: escaped.subarray(0, fieldCount),
+      lines: lines.subarray(0, rowCount),
     };
+  }
+
+  /** push's `defer` case: the rows up to the last LF, counted; undefined when not possible. */
+  private deferRows(store: Store, buf: Buffer, final: boolean): CsvChunk | undefined {
+    if (buf.indexOf(QUOTE) !== -1 || buf.indexOf(CR) !== -1) return undefined;
+    const n = buf.length;
+    const cut = final ? n : buf.lastIndexOf(LF) + 1;
+    if (cut === 0) return undefined; // no complete row: the parser carries it and checks its size
+    const body = buf.subarray(0, cut);
+    const newlines = countNewlines(body, cut);
+    const rowCount = newlines + (body[cut - 1] === LF ? 0 : 1);
+    const startLine = this.line;
+    this.line += newlines;
+    this.tailLength = 0;
+    this.keepTail(buf, cut, n);
+    if (!final && n - cut > this.maxRowBytes) this.checkSize(n - cut, this.line, false);
+    this.chunks++;
+    const { starts, ends, escaped, rowOffsets, lines } = store;
+    return { buf: body, ascii: false, rowCount, rowOffsets, starts, ends, escaped, lines, deferred: { file: this.file, delimiter: this.delimiter, startLine, final } };
+  }
+
+  /** Appends bytes[from, to) to the carried tail. */
+  private keepTail(bytes: Buffer, from: number, to: number): void {
+    const need = this.tailLength + to - from;
+    if (need > this.tail.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.tail.length * 2, 256));
+      this.tail.copy(grown, 0, 0, this.tailLength);
+      this.tail = grown;
+    }
+    bytes.copy(this.tail, this.tailLength, from, to);
+    this.tailLength = need;
   }
 
   private checkSize(length: number, rowLine: number, inQuote: boolean): void {
@@ -265,6 +216,200 @@ export class CsvByteParser {
       },
     );
   }
+}
+
+/** Parses a chunk that push deferred; the result is the chunk push would have returned. */
+export function parseDeferred(chunk: CsvChunk): CsvChunk {
+  const { file, delimiter, startLine, final } = chunk.deferred!;
+  const store: Store = { buf: chunk.buf, starts: chunk.starts, ends: chunk.ends, escaped: chunk.escaped, rowOffsets: chunk.rowOffsets, lines: chunk.lines };
+  const body = chunk.buf;
+  checkUtf8(file, body, startLine);
+  const { rowCount, fieldCount } = parseRows(body, final, delimiter, startLine, store, file, () => {
+    throw new Error('a deferred CSV chunk ends inside a row');
+  });
+  if (rowCount !== chunk.rowCount) throw new Error(`a deferred CSV chunk has ${rowCount} rows, counted ${chunk.rowCount}`);
+  return {
+    buf: body,
+    ascii: isAscii(body),
+    rowCount,
+    rowOffsets: store.rowOffsets.subarray(0, rowCount + 1),
+    starts: store.starts.subarray(0, fieldCount),
+    ends: store.ends.subarray(0, fieldCount),
+    escaped: store.escaped.subarray(0, fieldCount),
+    lines: store.lines.subarray(0, rowCount),
+  };
+}
+
+function checkUtf8(file: string, body: Buffer, startLine: number): void {
+  if (isUtf8(body)) return;
+  const offset = firstInvalidUtf8(body);
+  const at = startLine + countNewlines(body, offset);
+  throw usageError(`invalid UTF-8 at line ${at}`, { code: 'data-invalid-utf8', location: { file, line: at }, hint: 'Save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`).' });
+}
+
+/**
+ * The row loop: every complete row of buf (and with `final`, the last one) into the store's
+ * arrays, grown as needed. `tooLong` is told when an unfinished row reaches the end of buf.
+ */
+function parseRows(
+  buf: Buffer,
+  final: boolean,
+  delim: number,
+  startLine: number,
+  store: Store,
+  file: string,
+  tooLong: (length: number, rowLine: number, inQuote: boolean) => void,
+): { rowCount: number; fieldCount: number; consumed: number; consumedLine: number } {
+  const n = buf.length;
+  let starts = store.starts;
+  let ends = store.ends;
+  let escaped = store.escaped;
+  let rowOffsets = store.rowOffsets;
+  let lines = store.lines;
+  let fieldCount = 0;
+  let rowCount = 0;
+  let pos = 0;
+  let line = startLine;
+  let consumed = 0;
+  let consumedLine = line;
+  rows: while (pos < n) {
+    const rowStart = pos;
+    const rowLine = line;
+    const rowFieldStart = fieldCount;
+    if (rowCount + 1 >= rowOffsets.length) {
+      rowOffsets = grow32(rowOffsets);
+      lines = grow32(lines);
+    }
+    let c = buf[pos]!;
+    if (c === LF || c === CR) {
+      // Blank line: an empty row.
+      if (c === CR) {
+        if (pos + 1 >= n && !final) break;
+        pos += buf[pos + 1] === LF ? 2 : 1;
+      } else pos++;
+      line++;
+      rowOffsets[rowCount] = rowFieldStart;
+      lines[rowCount] = rowLine;
+      rowCount++;
+      consumed = pos;
+      consumedLine = line;
+      continue;
+    }
+    for (;;) {
+      if (fieldCount >= starts.length) {
+        starts = grow32(starts);
+        ends = grow32(ends);
+        escaped = grow8(escaped);
+      }
+      let flag = 0;
+      let start: number;
+      let end: number;
+      if (pos < n && buf[pos] === QUOTE) {
+        const quoteLine = line;
+        let q = pos + 1;
+        for (;;) {
+          q = buf.indexOf(QUOTE, q);
+          if (q === -1 || (q + 1 >= n && !final)) {
+            if (final) {
+              throw usageError(`unterminated quoted field starting at line ${quoteLine}`, {
+                code: 'csv-unterminated-quote',
+                location: { file: file, line: quoteLine },
+                hint: 'A field opened with " never closes. Close it, or double the quotes inside quoted fields ("").',
+              });
+            }
+            tooLong(n - rowStart, rowLine, true);
+            fieldCount = rowFieldStart;
+            line = rowLine;
+            break rows;
+          }
+          if (buf[q + 1] === QUOTE) {
+            flag = 1;
+            q += 2;
+            continue;
+          }
+          break;
+        }
+        for (let k = pos + 1; k < q; k++) if (buf[k] === LF) line++;
+        start = pos + 1;
+        end = q;
+        pos = q + 1;
+        // Text after the closing quote is kept literally, as Python does.
+        while (pos < n && (c = buf[pos]!) !== delim && c !== LF && c !== CR) pos++;
+        if (pos > q + 1 || flag) {
+          flag = 1;
+          start -= 1;
+          end = pos;
+        }
+      } else {
+        start = pos;
+        while (pos < n && (c = buf[pos]!) !== delim && c !== LF && c !== CR) pos++;
+        end = pos;
+      }
+      starts[fieldCount] = start;
+      ends[fieldCount] = end;
+      escaped[fieldCount] = flag;
+      fieldCount++;
+      if (pos >= n) {
+        if (!final) {
+          tooLong(n - rowStart, rowLine, false);
+          fieldCount = rowFieldStart;
+          line = rowLine;
+          break rows;
+        }
+        rowOffsets[rowCount] = rowFieldStart;
+        lines[rowCount] = rowLine;
+        rowCount++;
+        consumed = pos;
+        consumedLine = line;
+        break rows;
+      }
+      c = buf[pos]!;
+      if (c === delim) {
+        pos++;
+        if (pos >= n) {
+          if (!final) {
+            fieldCount = rowFieldStart;
+            line = rowLine;
+            break rows;
+          }
+          if (fieldCount >= starts.length) {
+            starts = grow32(starts);
+            ends = grow32(ends);
+            escaped = grow8(escaped);
+          }
+          starts[fieldCount] = pos;
+          ends[fieldCount] = pos;
+          escaped[fieldCount] = 0;
+          fieldCount++;
+          rowOffsets[rowCount] = rowFieldStart;
+          lines[rowCount] = rowLine;
+          rowCount++;
+          consumed = pos;
+          consumedLine = line;
+          break rows;
+        }
+        continue;
+      }
+      if (c === CR) {
+        if (pos + 1 >= n && !final) {
+          fieldCount = rowFieldStart;
+          line = rowLine;
+          break rows;
+        }
+        pos += buf[pos + 1] === LF ? 2 : 1;
+      } else pos++;
+      line++;
+      rowOffsets[rowCount] = rowFieldStart;
+      lines[rowCount] = rowLine;
+      rowCount++;
+      consumed = pos;
+      consumedLine = line;
+      break;
+    }
+  }
+  Object.assign(store, { starts, ends, escaped, rowOffsets, lines });
+  rowOffsets[rowCount] = fieldCount;
+  return { rowCount, fieldCount, consumed, consumedLine };
 }
 
 function grow32(array: Int32Array<ArrayBufferLike>): Int32Array<ArrayBufferLike> {

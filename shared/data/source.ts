@@ -14,6 +14,11 @@ export interface ReadOptions {
   maxFieldSize?: number;
   /** Rows per batch yielded by the streaming readers. Default 16384 (CSV/JSONL: per chunk). */
   batchRows?: number;
+  /**
+   * CSV only: chunks without quotes or CRs may come unparsed (`chunk.deferred`), for a consumer
+   * that parses them elsewhere with parseDeferred (validate-data's worker threads).
+   */
+  deferParsing?: boolean;
 }
 
 export const DEFAULT_MAX_FIELD_SIZE = 1 << 20;
@@ -131,8 +136,16 @@ export async function* textChunks(
   }
 }
 
-/** Raw byte chunks of a (possibly gzipped) file. */
-export async function* byteChunks(path: string, gzip: boolean): AsyncGenerator<Buffer> {
+/**
+ * Raw byte chunks of a (possibly gzipped) file. `reuse`: the consumer is done with a chunk when
+ * it asks for the next, so a plain file is read into two buffers in turn (one filling while the
+ * other is parsed) instead of a new buffer per chunk.
+ */
+export async function* byteChunks(path: string, gzip: boolean, reuse = false): AsyncGenerator<Buffer> {
+  if (reuse && !gzip) {
+    yield* reusedChunks(path);
+    return;
+  }
   const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   const stream = gzip ? raw.pipe(createGunzip({ chunkSize: CHUNK_BYTES })) : raw;
   if (gzip) raw.on('error', (error) => stream.destroy(error));
@@ -147,6 +160,27 @@ export async function* byteChunks(path: string, gzip: boolean): AsyncGenerator<B
   } finally {
     raw.destroy();
     stream.destroy();
+  }
+}
+
+async function* reusedChunks(path: string): AsyncGenerator<Buffer> {
+  const handle = await open(path, 'r');
+  const buffers = [Buffer.allocUnsafeSlow(CHUNK_BYTES), Buffer.allocUnsafeSlow(CHUNK_BYTES)];
+  let turn = 0;
+  let reading = handle.read(buffers[0]!, 0, CHUNK_BYTES, null);
+  try {
+    for (;;) {
+      const { bytesRead } = await reading;
+      if (bytesRead === 0) return;
+      const ready = buffers[turn]!.subarray(0, bytesRead);
+      turn ^= 1;
+      reading = handle.read(buffers[turn]!, 0, CHUNK_BYTES, null);
+      yield ready;
+    }
+  } finally {
+    // Stopped early: let the read in flight finish (or fail) before closing.
+    await reading.catch(() => undefined);
+    await handle.close();
   }
 }
 

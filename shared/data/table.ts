@@ -37,6 +37,8 @@ export interface Table {
   batches: AsyncIterable<RowBatch>;
   /** Releases the file when the rows will not be read to the end. */
   close(): Promise<void>;
+  /** CSV: lets a batch's chunk memory serve later batches once nothing reads it (optional; saves memory). */
+  recycle?(chunk: CsvChunk): void;
 }
 
 /** Opens a table: reads the header now, and streams the rows when `batches` is iterated (once). */
@@ -105,11 +107,13 @@ export async function openTable(path: string, options: ReadOptions = {}): Promis
 async function openCsv(path: string, gzip: boolean, delimiter: string, options: ReadOptions): Promise<Table> {
   const parser = new CsvByteParser(path, delimiter, options.maxFieldSize ?? DEFAULT_MAX_FIELD_SIZE);
   async function* chunks(): AsyncGenerator<CsvChunk> {
-    for await (const bytes of byteChunks(path, gzip)) {
-      const chunk = parser.push(bytes, false);
+    // The parser copies each piece, so the reader may reuse its buffers.
+    const defer = options.deferParsing === true;
+    for await (const bytes of byteChunks(path, gzip, true)) {
+      const chunk = parser.push(bytes, false, defer);
       if (chunk) yield chunk;
     }
-    const last = parser.push(Buffer.alloc(0), true);
+    const last = parser.push(Buffer.alloc(0), true, defer);
     if (last) yield last;
   }
   const iterator = chunks();
@@ -142,7 +146,7 @@ async function openCsv(path: string, gzip: boolean, delimiter: string, options: 
   const close = async () => {
     await iterator.return(undefined);
   };
-  return { file: path, format: 'csv', header, headerLine, textCells: true, batches: batches(), close };
+  return { file: path, format: 'csv', header, headerLine, textCells: true, batches: batches(), close, recycle: (chunk) => parser.recycle(chunk) };
 }
 
 /** Marker for a JSON object row before the header is known. */

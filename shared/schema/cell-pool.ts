@@ -43,8 +43,11 @@ function workerTarget(): { file: string; eval: boolean } | undefined {
   return undefined;
 }
 
-/** Chunks answered by worker threads in this process (tests check the workers really ran). */
-export const workerStats = { chunks: 0 };
+/**
+ * What worker threads did in this process (tests check the workers really ran): chunks answered,
+ * chunks sent unparsed, and bad-input errors they reported.
+ */
+export const workerStats = { chunks: 0, deferred: 0, failures: 0 };
 
 interface Slot {
   worker: Worker;
@@ -78,6 +81,7 @@ export class CellPool {
       };
       worker.on('message', (message: CellResult) => {
         workerStats.chunks++;
+        if (message.failure) workerStats.failures++;
         slot.waiting.shift()?.(message);
       });
       worker.on('error', fail);
@@ -106,8 +110,9 @@ export class CellPool {
       return new Promise((resolve) => {
         slot.waiting.push(resolve);
         try {
-          const { buf, ascii, rowCount, rowOffsets, starts, ends, escaped, lines } = chunk;
-          slot.worker.postMessage({ chunk: { buf, ascii, rowCount, rowOffsets, starts, ends, escaped, lines }, firstRowNumber });
+          // Transferred, not copied: the worker sends the same memory back with its answer.
+          slot.worker.postMessage({ chunk: plainChunk(chunk), firstRowNumber }, chunkBuffers(chunk));
+          if (chunk.deferred) workerStats.deferred++;
         } catch {
           slot.waiting.pop();
           resolve(undefined);
@@ -122,4 +127,15 @@ export class CellPool {
     for (const slot of slots) slot.dead = true;
     await Promise.all(slots.map((slot) => slot.worker.terminate().catch(() => undefined)));
   }
+}
+
+/** The chunk's fields as a plain object (what postMessage can clone). */
+export function plainChunk(chunk: CsvChunk): CsvChunk {
+  const { buf, ascii, rowCount, rowOffsets, starts, ends, escaped, lines, deferred } = chunk;
+  return { buf, ascii, rowCount, rowOffsets, starts, ends, escaped, lines, ...(deferred ? { deferred } : {}) };
+}
+
+/** The ArrayBuffers under a chunk, for a transfer list. */
+export function chunkBuffers(chunk: CsvChunk): ArrayBuffer[] {
+  return [chunk.buf, chunk.rowOffsets, chunk.starts, chunk.ends, chunk.escaped, chunk.lines].map((view) => view.buffer as ArrayBuffer);
 }

@@ -2,14 +2,25 @@
 // bundles it as dist/validate-worker/index.js.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CsvChunk } from '../data/csv-bytes.js';
-import type { CellWorkerData } from './cell-pool.js';
+import { chunkBuffers, plainChunk, type CellWorkerData } from './cell-pool.js';
 import { parseSchema } from './load.js';
-import { createCellChecker } from './validate.js';
+import { createCellChecker, type CellResult } from './validate.js';
+import { ModelciError } from '../errors.js';
 
 const data = workerData as CellWorkerData;
 const check = createCellChecker(data.header, data.headerLine, parseSchema(data.file, data.text));
 parentPort!.on('message', (message: { chunk: Omit<CsvChunk, 'buf'> & { buf: Uint8Array }; firstRowNumber: number }) => {
   const { buf } = message.chunk;
   const chunk: CsvChunk = { ...message.chunk, buf: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) };
-  parentPort!.postMessage(check(chunk, message.firstRowNumber));
+  let result: CellResult;
+  try {
+    result = check(chunk, message.firstRowNumber);
+  } catch (error) {
+    if (!(error instanceof ModelciError)) throw error;
+    const { kind, message: text, code, hint, location } = error;
+    parentPort!.postMessage({ failure: { kind, message: text, options: { code, ...(hint ? { hint } : {}), ...(location ? { location } : {}) } } });
+    return;
+  }
+  result.chunk = plainChunk(result.chunk!);
+  parentPort!.postMessage(result, chunkBuffers(result.chunk));
 });

@@ -1,8 +1,8 @@
-import { usageError } from '../errors.js';
+import { environmentError, ModelciError, usageError, type ErrorKind, type ModelciErrorOptions } from '../errors.js';
 import { checkDuplicateHeader, openTable, type Cell, type ReadOptions, type RowBatch, type Table } from '../data/index.js';
 import { KeyTracker } from './keys.js';
 import { RunningStats } from './stats.js';
-import { decodeField, type CsvChunk } from '../data/csv-bytes.js';
+import { decodeField, parseDeferred, type CsvChunk } from '../data/csv-bytes.js';
 import { castBytes, createByteCaster, SLOW, type ByteCaster } from './fast-cast.js';
 import { compileByteDfa, dfaMatch, type ByteDfa } from './byte-regex.js';
 import { INVALID, createCaster, type CastOptions, type Value } from './types.js';
@@ -139,7 +139,8 @@ interface Expected {
 
 /** Validates a data file against a loaded schema; bad input (unreadable, broken CSV) throws usageError. */
 export async function validateTable(path: string, schema: TableSchema, options: ValidateOptions = {}): Promise<ValidationReport> {
-  const table = await openTable(path, options);
+  // With workers, they also parse the plain chunks (no quotes): this thread only splits rows.
+  const table = await openTable(path, { ...options, deferParsing: (options.threads ?? cellThreads()) > 1 });
   try {
     return await validateOpenTable(table, schema, options);
   } finally {
@@ -169,11 +170,25 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
   // merged with its keys in the order the single-threaded loop adds them.
   const checkHere = (batch: RowBatch) => {
     here ??= createCellChecker(table.header, table.headerLine, schema);
-    return here(batch.chunk!, batch.firstRowNumber);
+    const cells = here(batch.chunk!, batch.firstRowNumber);
+    useParsed(batch, cells.chunk!);
+    return cells;
   };
   const drain = async () => {
     const { batch, result } = queue.shift()!;
-    const cells = (await result) ?? checkHere(batch);
+    let cells = await result;
+    if (cells?.failure) throw new ModelciError(cells.failure.kind, cells.failure.message, cells.failure.options);
+    if (cells?.chunk) {
+      // Buffers come back from a thread as plain Uint8Arrays over the same memory.
+      const { buf } = cells.chunk;
+      useParsed(batch, { ...cells.chunk, buf: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) });
+    } else if (batch.chunk!.buf.buffer.byteLength === 0) {
+      throw environmentError(`a validate-data worker thread stopped while checking rows ${batch.firstRowNumber} to ${batch.firstRowNumber + batch.rowCount - 1}`, {
+        code: 'validate-worker-failed',
+        hint: 'The rows it held are gone with it; run the step again. If it keeps happening, report it with the data file.',
+      });
+    }
+    cells ??= checkHere(batch);
     mergeCells(setup, cells);
     keyErrors.length = 0;
     duplicateRows += keysBatch(hot, batch, cells.blank, valueFields, keyErrors);
@@ -184,6 +199,7 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
       sink.add(item.error, item.phase);
     }
     while (i < list.length) sink.add(list[i++]!);
+    table.recycle?.(batch.chunk!);
   };
   try {
     let first = true;
@@ -193,18 +209,20 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
       if (first || source === undefined || !batch.chunk) {
         // One chunk (most small files) never starts a worker.
         first = false;
+        if (batch.chunk?.deferred) useParsed(batch, parseDeferred(batch.chunk));
         duplicateRows += processBatch(hot, batch);
+        if (batch.chunk) table.recycle?.(batch.chunk);
         continue;
       }
       pool ??= new CellPool(threads - 1, { header: table.header, headerLine: table.headerLine, file: schema.file, text: source });
       // Work sharing: while the workers have enough queued, this thread checks the chunk itself,
       // so both cores stay busy whichever side (parsing and keys here, cells there) is slower.
-      if (pool.pending < pool.size * 2) {
+      if (pool.pending < pool.size * 4) {
         const entry = { batch, result: pool.run(batch.chunk, batch.firstRowNumber), ready: false };
         void entry.result.then(() => (entry.ready = true));
         queue.push(entry);
       } else queue.push({ batch, result: Promise.resolve(checkHere(batch)), ready: true });
-      while (queue.length > pool.size * 4 || queue[0]?.ready) await drain();
+      while (queue.length > pool.size * 6 || queue[0]?.ready) await drain();
     }
     while (queue.length > 0) await drain();
     await pool?.close();
@@ -380,6 +398,9 @@ function processBatch(hot: Hot, batch: RowBatch): number {
   const ends = chunk?.ends;
   const escaped = chunk?.escaped;
   const lines = batch.lines;
+  // Reused for every row: no closures per row in the hot loop.
+  const where: RowAt = { k: 0, cells: undefined, chunk, base: 0 };
+  const addToSink = (error: DataError, phase: number) => sink.add(error, phase);
   for (let r = 0; r < batch.rowCount; r++) {
     const cells = rows ? rows[r]! : undefined;
     const base = rowOffsets ? rowOffsets[r]! : 0;
@@ -481,7 +502,10 @@ function processBatch(hot: Hot, batch: RowBatch): number {
       sink.add(error);
     }
     if (needValues) {
-      checkRowKeys(hot, rowNumber, line, (j) => sourceAt(j, k, cells, chunk, base), (error, phase) => sink.add(error, phase));
+      where.k = k;
+      where.cells = cells;
+      where.base = base;
+      checkRowKeys(hot, rowNumber, line, where, addToSink);
     }
     if (dupRows && blank !== m) {
       let key: string;
@@ -502,6 +526,15 @@ export interface CellResult {
   blank: Uint8Array;
   nulls: Float64Array;
   mostly: MostlyState[];
+  /** The chunk, parsed if it came deferred; a worker sends it back (transferred both ways). */
+  chunk?: CsvChunk;
+  /** A worker's bad-input error (an unparsable chunk), rethrown on the main thread. */
+  failure?: { kind: ErrorKind; message: string; options: ModelciErrorOptions };
+}
+
+function useParsed(batch: RowBatch, chunk: CsvChunk): void {
+  batch.chunk = chunk;
+  batch.lines = chunk.lines;
 }
 
 /** The cell checks of CSV chunks for this header and schema: what a worker thread runs. */
@@ -509,7 +542,8 @@ export function createCellChecker(header: string[], headerLine: number | undefin
   const sink = new ErrorSink(1);
   const expected = matchHeader({ header, headerLine } as Table, schema, sink);
   const { hot } = buildHot(expected, schema, true, {}, sink, 'cells');
-  return (chunk, firstRowNumber) => {
+  return (given, firstRowNumber) => {
+    const chunk = given.deferred ? parseDeferred(given) : given;
     hot.nulls.fill(0);
     for (const state of hot.mostlyState) {
       state.nonNull = 0;
@@ -517,7 +551,7 @@ export function createCellChecker(header: string[], headerLine: number | undefin
       state.errors = [];
       state.counts = {};
     }
-    const result: CellResult = { errors: [], blank: new Uint8Array(chunk.rowCount), nulls: hot.nulls, mostly: hot.mostlyState };
+    const result: CellResult = { errors: [], blank: new Uint8Array(chunk.rowCount), nulls: hot.nulls, mostly: hot.mostlyState, chunk };
     hot.collect = result;
     try {
       processBatch(hot, { firstRowNumber, rowCount: chunk.rowCount, chunk, lines: chunk.lines });
@@ -572,6 +606,8 @@ function keysBatch(hot: Hot, batch: RowBatch, blankRows: Uint8Array, valueFields
   const rowOffsets = chunk.rowOffsets;
   const lines = batch.lines;
   let duplicateRows = 0;
+  const where: RowAt = { k: 0, cells: undefined, chunk, base: 0 };
+  const emit = (error: DataError, phase: number) => out.push({ error, phase });
   for (let r = 0; r < batch.rowCount; r++) {
     const base = rowOffsets[r]!;
     const k = rowOffsets[r + 1]! - base;
@@ -583,7 +619,9 @@ function keysBatch(hot: Hot, batch: RowBatch, blankRows: Uint8Array, valueFields
     }
     const line = lines?.[r];
     if (needValues) {
-      checkRowKeys(hot, rowNumber, line, (j) => sourceAt(j, k, undefined, chunk, base), (error, phase) => out.push({ error, phase }));
+      where.k = k;
+      where.base = base;
+      checkRowKeys(hot, rowNumber, line, where, emit);
     }
     if (dupRows && blankRows[r] === 0) {
       // The row's bytes as written: two rows are duplicates when their text is identical.
@@ -602,7 +640,8 @@ interface MostlyState {
 }
 
 /** Unique fields, the primary key and unique keys for one row; both the single-thread and the worker path use it. */
-function checkRowKeys(hot: Hot, rowNumber: number, line: number | undefined, source: (j: number) => Cell | undefined, emit: (error: DataError, phase: number) => void): void {
+function checkRowKeys(hot: Hot, rowNumber: number, line: number | undefined, where: RowAt, emit: (error: DataError, phase: number) => void): void {
+  const source = (j: number) => sourceAt(j, where.k, where.cells, where.chunk, where.base);
   const { fields, values, uniqueIdx, uniqueTrackers, pkTracker, pkIdx, ukIdx, ukTrackers } = hot;
   for (let u = 0; u < uniqueIdx.length; u++) {
     const j = uniqueIdx[u]!;
@@ -648,6 +687,14 @@ function deferMostly(state: MostlyState, error: DataError, typeError: boolean): 
   }
   state.counts[error.code] = (state.counts[error.code] ?? 0) + 1;
   if (state.errors.length < 1000) state.errors.push(error);
+}
+
+/** Where a row's cells are, for decoding one when an error needs it. */
+interface RowAt {
+  k: number;
+  cells: Cell[] | undefined;
+  chunk: CsvChunk | undefined;
+  base: number;
 }
 
 /** The cell as written (decoded on demand for CSV). */

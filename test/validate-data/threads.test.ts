@@ -75,4 +75,32 @@ describe('validate-data on worker threads', () => {
     expect(JSON.stringify(short.errors)).toBe(JSON.stringify(single.errors.slice(0, 7)));
     expect(short.errorCounts).toEqual(single.errorCounts);
   });
+
+  // Plain chunks (no quotes, LF endings) are only split into rows here and parsed on the workers.
+  it('gives the same report when the workers also parse the rows', async () => {
+    const plain = join(dir, 'plain.csv');
+    writeFileSync(plain, `id,x,cat,day,text,score,flag,k1,k2\n${rows.map((line) => line.replace(/"[^\n]*?TEXT"/, 'odd text')).join('\n')}`);
+    const single = await validateTable(plain, schema, { threads: 1, maxErrors: 100_000 });
+    expect(single.rowCount).toBe(120_000);
+    expect(single.errorCount).toBeGreaterThan(100);
+    const before = { ...workerStats };
+    const parallel = await validateTable(plain, schema, { threads: 2, maxErrors: 100_000 });
+    expect(workerStats.chunks - before.chunks).toBeGreaterThanOrEqual(2);
+    expect(workerStats.deferred - before.deferred).toBeGreaterThanOrEqual(2); // sent unparsed
+    expect(JSON.stringify(parallel)).toBe(JSON.stringify(single));
+  });
+
+  it('reports bad bytes in a chunk parsed on a worker with the same message and line', async () => {
+    const bad = join(dir, 'bad-utf8.csv');
+    const head = Buffer.from(`id,x,cat,day,text,score,flag,k1,k2\n${rows.slice(0, 90_000).join('\n').replace(/"/g, '')}\n`);
+    writeFileSync(bad, Buffer.concat([head, Buffer.from('90001,1,c1,2024-01-01,caf'), Buffer.from([0xe9]), Buffer.from(' x,0.5,true,1,1\n')]));
+    const failure = async (threads: number) => validateTable(bad, schema, { threads }).then(() => undefined, (error: unknown) => error as { code: string; message: string; location: unknown });
+    const single = await failure(1);
+    expect(single?.code).toBe('data-invalid-utf8');
+    expect(single?.message).toBe(`invalid UTF-8 at line ${90_002}`);
+    const failures = workerStats.failures;
+    const parallel = await failure(2);
+    expect(workerStats.failures - failures).toBe(1); // found while a worker parsed the chunk
+    expect([parallel?.code, parallel?.message, parallel?.location]).toEqual([single?.code, single?.message, single?.location]);
+  });
 });
