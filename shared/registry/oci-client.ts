@@ -47,15 +47,9 @@ export class OciClient {
     const withAuth = (): HttpRequest => ({ ...request, headers: { ...request.headers, ...(this.authorization ? { authorization: this.authorization } : {}) } });
     let response = await send(withAuth(), { signal: this.signal, attempts });
     if (response.status !== 401) return response;
-    const challenge = parseChallenge(String(response.headers['www-authenticate'] ?? ''));
+    const challenge = String(response.headers['www-authenticate'] ?? '');
     await response.drain();
-    if (challenge.scheme === 'bearer' && challenge.params.realm) {
-      this.authorization = `Bearer ${await this.fetchToken(challenge.params)}`;
-    } else if (challenge.scheme === 'basic' && this.basic()) {
-      this.authorization = this.basic();
-    } else {
-      throw this.authError(request.what, 'the registry wants credentials');
-    }
+    await this.answer(challenge, request.what);
     response = await send(withAuth(), { signal: this.signal, attempts });
     if (response.status === 401) {
       await response.drain();
@@ -64,7 +58,24 @@ export class OciClient {
     return response;
   }
 
-  private authError(what: string, reason: string): Error {
+  /** The Authorization header for `url`: only ever for the registry itself, never another host (storage redirects). */
+  authorizationFor(url: string): { authorization?: string } {
+    return this.authorization && new URL(url).origin === new URL(this.base).origin ? { authorization: this.authorization } : {};
+  }
+
+  /** Answers a 401's `WWW-Authenticate`: a token from the Bearer realm, or Basic credentials. */
+  async answer(wwwAuthenticate: string, what: string): Promise<void> {
+    const challenge = parseChallenge(wwwAuthenticate);
+    if (challenge.scheme === 'bearer' && challenge.params.realm) {
+      this.authorization = `Bearer ${await this.fetchToken(challenge.params)}`;
+    } else if (challenge.scheme === 'basic' && this.basic()) {
+      this.authorization = this.basic();
+    } else {
+      throw this.authError(what, 'the registry wants credentials');
+    }
+  }
+
+  authError(what: string, reason: string): Error {
     return environmentError(`Could not ${what}: ${reason} (HTTP 401).`, {
       code: 'registry-auth',
       hint: 'Pass --username and --password (or --token), or set MODELCI_REGISTRY_USERNAME / MODELCI_REGISTRY_PASSWORD / MODELCI_REGISTRY_TOKEN; the token needs push and pull rights on the repository.',

@@ -11,7 +11,6 @@ import {
   contentDigest,
   digestMismatch,
   digestOfFile,
-  copyHashed,
   listModel,
   metadataRecord,
   normalizeVersion,
@@ -23,6 +22,7 @@ import {
 } from './content.js';
 import { notFound, versionNotFound } from './errors.js';
 import { isLoopback, send, type HttpResponse } from './http.js';
+import { downloadBlob } from './oci-blob.js';
 import { OciClient } from './oci-client.js';
 import type {
   AliasEvent,
@@ -65,6 +65,9 @@ export const Annotation = {
 } as const;
 
 const DEFAULT_CHUNK = 64 << 20;
+// Blobs from this size up are read on a connection of their own (see raw-get.ts); smaller ones
+// reuse the pooled keep-alive connections, where a new connection (a TLS handshake) costs more than the bytes.
+const RAW_MIN = 1 << 20;
 const EMPTY = { mediaType: MediaType.empty, digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 };
 const ACCEPT = [MediaType.manifest, MediaType.index, 'application/vnd.docker.distribution.manifest.v2+json'].join(', ');
 
@@ -528,8 +531,15 @@ export class OciRegistry implements Registry {
       for (const file of files) {
         const target = join(stage.dir, ...file.path.split('/'));
         await mkdir(dirname(target), { recursive: true });
-        const response = await this.openBlob(repo, file.digest);
-        const copied = await copyHashed(response.stream, target, (bytes) => this.options.progress?.('pull', done + bytes, total), this.options.signal);
+        const copied = await downloadBlob({
+          client: this.client,
+          url: this.client.url(`v2/${repo}/blobs/${file.digest}`),
+          what: `download blob ${file.digest} from ${repo}`,
+          raw: file.size >= RAW_MIN,
+          pooled: () => this.openBlob(repo, file.digest),
+          onBytes: (bytes) => this.options.progress?.('pull', done + bytes, total),
+          signal: this.options.signal,
+        }, target);
         const actual = copied.digest;
         if (actual !== file.digest || copied.bytes !== file.size) throw digestMismatch(`'${file.path}' of ${name} version ${version}`, file.digest, actual);
         done += file.size;
