@@ -65,6 +65,8 @@ export class CsvByteParser {
   private readonly free: Store[] = [];
   /** Chunks returned so far. */
   private chunks = 0;
+  private mostRows = 0;
+  private mostFieldsPerRow = 1;
 
   constructor(
     private readonly file: string,
@@ -97,14 +99,17 @@ export class CsvByteParser {
   private store(bytes: number): Store {
     const reused = this.free.pop();
     if (reused && reused.buf.length >= bytes) return reused;
+    // Sized like the chunks seen so far, so the arrays rarely grow while a chunk is parsed.
+    const rows = Math.max(1 << 13, Math.ceil(this.mostRows * 1.25));
+    const fields = Math.max(1 << 16, rows * this.mostFieldsPerRow);
     return {
       // Headroom for the carried tail, so a recycled store fits the next chunk too.
       buf: Buffer.allocUnsafeSlow(Math.max(bytes + (bytes >> 3), (1 << 20) + (1 << 16))),
-      starts: reused?.starts ?? new Int32Array(1 << 16),
-      ends: reused?.ends ?? new Int32Array(1 << 16),
-      escaped: reused?.escaped ?? new Uint8Array(1 << 16),
-      rowOffsets: reused?.rowOffsets ?? new Int32Array(1 << 13),
-      lines: reused?.lines ?? new Int32Array(1 << 13),
+      starts: reused?.starts ?? new Int32Array(fields),
+      ends: reused?.ends ?? new Int32Array(fields),
+      escaped: reused?.escaped ?? new Uint8Array(fields),
+      rowOffsets: reused?.rowOffsets ?? new Int32Array(rows + 1),
+      lines: reused?.lines ?? new Int32Array(rows + 1),
     };
   }
 
@@ -157,6 +162,8 @@ export class CsvByteParser {
       return undefined;
     }
     this.chunks++;
+    this.mostRows = Math.max(this.mostRows, rowCount);
+    this.mostFieldsPerRow = Math.max(this.mostFieldsPerRow, Math.ceil(fieldCount / rowCount));
     return {
       buf: body,
       ascii: isAscii(body),
@@ -184,6 +191,7 @@ export class CsvByteParser {
     this.keepTail(buf, cut, n);
     if (!final && n - cut > this.maxRowBytes) this.checkSize(n - cut, this.line, false);
     this.chunks++;
+    this.mostRows = Math.max(this.mostRows, rowCount);
     const { starts, ends, escaped, rowOffsets, lines } = store;
     return { buf: body, ascii: false, rowCount, rowOffsets, starts, ends, escaped, lines, deferred: { file: this.file, delimiter: this.delimiter, startLine, final } };
   }

@@ -344,16 +344,21 @@ function agreesOnSamples(dfa: ByteDfa, regex: RegExp): boolean {
     seed = (Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
     return seed % n;
   };
+  const states = dfa.accept.length;
+  const live: number[][] = [];
+  for (let state = 0; state < states; state++) {
+    live.push([]);
+    for (let byte = 0; byte < 128; byte++) if (dfa.table[state * 128 + byte]! >= 0) live[state]!.push(byte);
+  }
   const samples: string[] = [];
-  for (let k = 0; k < 200; k++) {
+  for (let k = 0; k < 100; k++) {
     // A random walk through live states, sometimes stepping off the path.
     let state = 0;
     let text = '';
     const length = 1 + random(24);
     for (let i = 0; i < length; i++) {
-      const live: number[] = [];
-      for (let byte = 0; byte < 128; byte++) if (dfa.table[state * 128 + byte]! >= 0) live.push(byte);
-      const byte = live.length > 0 && random(8) !== 0 ? live[random(live.length)]! : 32 + random(95);
+      const next = live[state]!;
+      const byte = next.length > 0 && random(8) !== 0 ? next[random(next.length)]! : 32 + random(95);
       text += String.fromCharCode(byte);
       state = dfa.table[state * 128 + byte]!;
       if (state < 0) break;
