@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { usageError } from '../errors.js';
+import { DigestWhileReading } from '../files/digest.js';
 
 export type DataFormat = 'csv' | 'jsonl' | 'parquet';
 
@@ -168,11 +169,17 @@ async function* reusedChunks(path: string): AsyncGenerator<Buffer> {
   const buffers = [Buffer.allocUnsafeSlow(CHUNK_BYTES), Buffer.allocUnsafeSlow(CHUNK_BYTES)];
   let turn = 0;
   let reading = handle.read(buffers[0]!, 0, CHUNK_BYTES, null);
+  // The evidence records this file's digest: take it from the bytes read here.
+  const digest = new DigestWhileReading(path, await handle.stat());
   try {
     for (;;) {
       const { bytesRead } = await reading;
-      if (bytesRead === 0) return;
+      if (bytesRead === 0) {
+        digest.finish(await handle.stat());
+        return;
+      }
       const ready = buffers[turn]!.subarray(0, bytesRead);
+      digest.update(ready);
       turn ^= 1;
       reading = handle.read(buffers[turn]!, 0, CHUNK_BYTES, null);
       yield ready;
