@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, openSync, writeSync, closeSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -142,6 +142,8 @@ async function modelciPull(round) {
 const settle = () => execFileSync('sync');
 
 const samples = { curlPush: [], curlPull: [], modelciPush: [], modelciPull: [], pushRss: [], pullRss: [], startup: [] };
+// The machine is often shared: the 1-minute load average before and after says how much to trust a run.
+const loadBefore = loadavg()[0];
 try {
   // The CLI's fixed cost (node start, config, one registry request), to show throughput apart from it.
   for (let i = 0; i < 5; i++) samples.startup.push((await run(process.execPath, [cli, 'registry', 'ls', '--registry', `oci://${host}/bench`, '--name', 'none', '--format', 'json', '--out-dir', join(work, 'out')])).seconds);
@@ -181,7 +183,7 @@ const rows = [
   ['push', median(samples.curlPush), median(samples.modelciPush), Math.max(...samples.pushRss)],
   ['pull', median(samples.curlPull), median(samples.modelciPull), Math.max(...samples.pullRss)],
 ];
-console.log(`registry: ${size / MIB} MiB model, docker-registry on loopback, median of ${rounds} alternating rounds`);
+console.log(`registry: ${size / MIB} MiB model, docker-registry on loopback, median of ${rounds} alternating rounds, load average ${loadBefore.toFixed(1)} -> ${loadavg()[0].toFixed(1)}`);
 console.log('modelci times are the whole CLI command: start-up, hashing the files, upload or download with verification.');
 console.log(`CLI start-up (modelci registry ls, median of 5): ${startup.toFixed(2)} s; the last column leaves it out.`);
 console.log('| transfer | curl MiB/s | modelci MiB/s | modelci / curl | modelci peak RSS MiB | modelci / curl without start-up |');
@@ -192,4 +194,6 @@ for (const [name, curlSeconds, modelciSeconds, rss] of rows) {
   met &&= ratio >= 0.7 && rss < 150;
   console.log(`| ${name} | ${mibps(curlSeconds).toFixed(0)} | ${mibps(modelciSeconds).toFixed(0)} | ${(100 * ratio).toFixed(0)}% | ${rss.toFixed(0)} | ${(100 * curlSeconds / Math.max(modelciSeconds - startup, 1e-3)).toFixed(0)}% |`);
 }
+const list = (values) => values.map((value) => value.toFixed(2)).join(' ');
+console.log(`seconds per round: push curl ${list(samples.curlPush)} | modelci ${list(samples.modelciPush)}; pull curl ${list(samples.curlPull)} | modelci ${list(samples.modelciPull)}`);
 console.log(`targets: >= 70% of curl end to end, RSS < 150 MiB: ${met ? 'met' : 'NOT met'}`);

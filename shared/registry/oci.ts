@@ -23,6 +23,7 @@ import {
 import { notFound, versionNotFound } from './errors.js';
 import { isLoopback, send, type HttpResponse } from './http.js';
 import { downloadBlob } from './oci-blob.js';
+import { proxyInUse } from './raw-get.js';
 import { OciClient } from './oci-client.js';
 import type {
   AliasEvent,
@@ -535,7 +536,7 @@ export class OciRegistry implements Registry {
           client: this.client,
           url: this.client.url(`v2/${repo}/blobs/${file.digest}`),
           what: `download blob ${file.digest} from ${repo}`,
-          raw: file.size >= RAW_MIN,
+          raw: file.size >= RAW_MIN && !proxyInUse(),
           pooled: () => this.openBlob(repo, file.digest),
           onBytes: (bytes) => this.options.progress?.('pull', done + bytes, total),
           signal: this.options.signal,

@@ -171,3 +171,9 @@ function parseHead(text: string): RawHead | undefined {
   if (length !== undefined && /^\d+$/.test(length) && !('transfer-encoding' in headers)) head.length = Number(length);
   return head;
 }
+
+/** Node's HTTP client goes through HTTP(S)_PROXY when NODE_USE_ENV_PROXY is on; a raw connection would not, so it is not used then. */
+export function proxyInUse(env: NodeJS.ProcessEnv = process.env): boolean {
+  const on = env.NODE_USE_ENV_PROXY === '1' || /--use-env-proxy/.test(env.NODE_OPTIONS ?? '') || process.execArgv.includes('--use-env-proxy');
+  return on && Boolean(env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy);
+}

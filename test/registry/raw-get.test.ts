@@ -6,7 +6,7 @@ import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HashedWriter } from '../../shared/registry/hashed-writer.js';
-import { rawGet, RawGetError, type RawHead } from '../../shared/registry/raw-get.js';
+import { proxyInUse, rawGet, RawGetError, type RawHead } from '../../shared/registry/raw-get.js';
 import { seededBytes, tempDir } from './fixtures.js';
 
 const closers: (() => void)[] = [];
@@ -136,6 +136,15 @@ describe('rawGet', () => {
     expect((await rawGet(url, { ca: cert, accept: () => seen.sink })).taken).toBe(true);
     expect(seen.body().equals(body)).toBe(true);
     await expect(rawGet(url, { accept: () => seen.sink })).rejects.toMatchObject({ afterHead: false });
+  });
+});
+
+describe('proxyInUse', () => {
+  it('is on only when Node is told to use the environment proxy and one is set', () => {
+    expect(proxyInUse({ NODE_USE_ENV_PROXY: '1', HTTPS_PROXY: 'http://proxy.invalid:3128' })).toBe(true);
+    expect(proxyInUse({ NODE_OPTIONS: '--use-env-proxy', http_proxy: 'http://proxy.invalid:3128' })).toBe(true);
+    expect(proxyInUse({ HTTPS_PROXY: 'http://proxy.invalid:3128' })).toBe(false);
+    expect(proxyInUse({ NODE_USE_ENV_PROXY: '1' })).toBe(false);
   });
 });
 
