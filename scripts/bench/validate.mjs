@@ -117,16 +117,21 @@ const allSizes = [...new Set([...sizes, peerSize])].sort((a, b) => a - b);
 for (const rows of allSizes) {
   const file = join(work, `bench-${rows}.csv`);
   await generate(rows, file);
-  for (const [name, command] of Object.entries(tools)) {
-    if (name !== 'modelci' && rows !== peerSize) continue;
-    const samples = [];
-    let found;
-    for (let i = 0; i < runs; i++) {
-      const sample = measure(command(file));
+  const names = Object.keys(tools).filter((name) => name === 'modelci' || rows === peerSize);
+  // Rounds alternate the tools, so a burst of load from elsewhere hits them all alike.
+  const samplesOf = Object.fromEntries(names.map((name) => [name, []]));
+  const foundOf = {};
+  for (let i = 0; i < runs; i++) {
+    for (const name of names) {
+      const sample = measure(tools[name](file));
       if (sample.code !== 0 && sample.code !== 1) throw new Error(`${name} exited ${sample.code}: ${sample.stderr}`);
-      found = errorsOf(name, sample.stdout);
-      samples.push(sample);
+      foundOf[name] = errorsOf(name, sample.stdout);
+      samplesOf[name].push(sample);
     }
+  }
+  for (const name of names) {
+    const samples = samplesOf[name];
+    const found = foundOf[name];
     const seconds = median(samples.map((s) => s.seconds));
     const cpu = median(samples.map((s) => s.cpuSeconds));
     const rss = Math.max(...samples.map((s) => s.maxRssMiB));

@@ -18,6 +18,8 @@ export interface Constraint {
   bound?: number;
   /** pattern: the compiled, anchored expression. */
   regex?: RegExp;
+  /** enum: the allowed values, cast to the field's type. */
+  allowed?: Set<unknown>;
 }
 
 export interface FieldSpec {
@@ -264,7 +266,7 @@ function buildConstraint(name: string, type: FieldType, key: string, value: unkn
         if (castValue === INVALID) fail(`field '${name}': enum value ${JSON.stringify(item)} is not a valid ${type}`, [...path, i], `Every enum value must be a ${type}.`);
         allowed.add(Array.isArray(castValue) ? JSON.stringify(castValue) : castValue);
       });
-      return { name: key, note, test: (v) => allowed.has(Array.isArray(v) ? JSON.stringify(v) : v) };
+      return { name: key, note, test: (v) => allowed.has(Array.isArray(v) ? JSON.stringify(v) : v), allowed };
     }
     default: {
       // minimum, maximum, exclusiveMinimum, exclusiveMaximum

@@ -8,6 +8,7 @@ import { compileByteDfa, dfaMatch, type ByteDfa } from './byte-regex.js';
 import { INVALID, createCaster, type CastOptions, type Value } from './types.js';
 import { schemaSource, type Constraint, type FieldSpec, type TableSchema } from './load.js';
 import { CellPool, cellThreads } from './cell-pool.js';
+import { screenChunk, type Kernel } from './column-kernels.js';
 
 /** One data error, shaped like a flattened frictionless-py error. */
 export interface DataError {
@@ -386,8 +387,51 @@ function hotState(h: {
   return h;
 }
 
-/** Checks one batch of rows; returns how many rows repeated an earlier row (in-memory phase). */
-function processBatch(hot: Hot, batch: RowBatch): number {
+/**
+ * The screening kernel per field for CSV cells (see column-kernels.ts), or undefined when some
+ * field has none: then every row takes the full checks.
+ */
+function planKernels(hot: Hot): Kernel[] | undefined {
+  const kernels: Kernel[] = [];
+  for (let j = 0; j < hot.m; j++) {
+    const kernel = kernelFor(hot, j);
+    if (!kernel) return undefined;
+    kernels.push(kernel);
+  }
+  return kernels;
+}
+
+function kernelFor(hot: Hot, j: number): Kernel | undefined {
+  if (!hot.onlyEmptyMissing[j]) return undefined;
+  if (!hot.checkable[j]) return { kind: 'present' };
+  const pattern = hot.patterns[j];
+  if (pattern) return { kind: 'pattern', ...pattern };
+  const fast = hot.fast[j];
+  const field = hot.fields[j]!;
+  const unconstrained = hot.constraints[j]!.length === 0;
+  if (!fast) return field.type === 'string' && field.format === 'default' && unconstrained ? { kind: 'present' } : undefined;
+  switch (fast.kind) {
+    case 'integer':
+    case 'number':
+    case 'date': {
+      const list = hot.constraints[j]!;
+      const bounds = list.filter((c) => c.name !== 'enum');
+      const allowed = list.find((c) => c.name === 'enum')?.allowed;
+      const range = bounds.length === 0 ? { min: -Infinity, max: Infinity, above: -Infinity, below: Infinity } : rangeOf(bounds);
+      return range ? { kind: fast.kind, ...range, allowed } : undefined;
+    }
+    case 'enum':
+      return hot.afterFast[j]!.length === 0 ? { kind: 'table', table: fast.table } : undefined;
+    case 'boolean':
+      return unconstrained ? { kind: 'table', table: fast.table } : undefined;
+  }
+}
+
+/**
+ * Checks one batch of rows; returns how many rows repeated an earlier row (in-memory phase).
+ * `only`: check just the rows marked 1 (the others were screened clean).
+ */
+function processBatch(hot: Hot, batch: RowBatch, only?: Uint8Array): number {
   const { sink, fields, m, casts, missing, onlyEmptyMissing, required, constraints, afterFast, ranges, patterns, typeNotes, requiredNote, mostly, mostlyState, nulls, needStats, stats, needValues, values, dupRows, rowErrors, fast, checkable, collect } = hot;
   let duplicateRows = 0;
   const rows = batch.rows;
@@ -402,6 +446,7 @@ function processBatch(hot: Hot, batch: RowBatch): number {
   const where: RowAt = { k: 0, cells: undefined, chunk, base: 0 };
   const addToSink = (error: DataError, phase: number) => sink.add(error, phase);
   for (let r = 0; r < batch.rowCount; r++) {
+    if (only !== undefined && only[r] === 0) continue;
     const cells = rows ? rows[r]! : undefined;
     const base = rowOffsets ? rowOffsets[r]! : 0;
     const k = cells ? cells.length : rowOffsets![r + 1]! - base;
@@ -542,6 +587,8 @@ export function createCellChecker(header: string[], headerLine: number | undefin
   const sink = new ErrorSink(1);
   const expected = matchHeader({ header, headerLine } as Table, schema, sink);
   const { hot } = buildHot(expected, schema, true, {}, sink, 'cells');
+  const kernels = planKernels(hot);
+  let dirty = new Uint8Array(0);
   return (given, firstRowNumber) => {
     const chunk = given.deferred ? parseDeferred(given) : given;
     hot.nulls.fill(0);
@@ -553,11 +600,20 @@ export function createCellChecker(header: string[], headerLine: number | undefin
     }
     const result: CellResult = { errors: [], blank: new Uint8Array(chunk.rowCount), nulls: hot.nulls, mostly: hot.mostlyState, chunk };
     hot.collect = result;
+    let clean = 0;
+    if (kernels) {
+      if (dirty.length < chunk.rowCount) dirty = new Uint8Array(chunk.rowCount * 2);
+      clean = screenChunk(kernels, chunk, dirty);
+    }
     try {
-      processBatch(hot, { firstRowNumber, rowCount: chunk.rowCount, chunk, lines: chunk.lines });
+      processBatch(hot, { firstRowNumber, rowCount: chunk.rowCount, chunk, lines: chunk.lines }, kernels ? dirty : undefined);
     } finally {
       hot.collect = undefined;
     }
+    // Clean rows have every cell present and passing.
+    hot.mostly.forEach((threshold, j) => {
+      if (threshold !== undefined) hot.mostlyState[j]!.nonNull += clean;
+    });
     result.nulls = hot.nulls.slice();
     result.mostly = hot.mostlyState.map((state) => ({ ...state }));
     return result;

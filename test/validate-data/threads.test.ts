@@ -2,8 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { workerStats } from '../../shared/schema/cell-pool.js';
-import { parseSchema } from '../../shared/schema/load.js';
-import { validateTable } from '../../shared/schema/validate.js';
+import { parseSchema, schemaSource } from '../../shared/schema/load.js';
+import { createCellChecker, validateTable } from '../../shared/schema/validate.js';
+import { screenStats } from '../../shared/schema/column-kernels.js';
+import { openTable } from '../../shared/data/index.js';
 import { tempDir } from './helpers.js';
 
 // The worker-thread path (cells checked on workers, keys and the error list merged here) must
@@ -77,17 +79,35 @@ describe('validate-data on worker threads', () => {
   });
 
   // Plain chunks (no quotes, LF endings) are only split into rows here and parsed on the workers.
-  it('gives the same report when the workers also parse the rows', async () => {
+  // The second schema lets every column be screened column by column (column-kernels.ts): no
+  // custom missing values, and the worker's kernels must find every row the full checks would.
+  const screened = parseSchema('screened.json', JSON.stringify({ ...JSON.parse(schemaSource(schema)!), fields: JSON.parse(schemaSource(schema)!).fields.map((field: { name: string }) => (field.name === 'score' ? { ...field, missingValues: undefined } : field)) }));
+  it.each([
+    ['the first schema', schema],
+    ['a schema every column of which is screened', screened],
+  ])('gives the same report when the workers also parse the rows (%s)', async (_, chosen) => {
     const plain = join(dir, 'plain.csv');
     writeFileSync(plain, `id,x,cat,day,text,score,flag,k1,k2\n${rows.map((line) => line.replace(/"[^\n]*?TEXT"/, 'odd text')).join('\n')}`);
-    const single = await validateTable(plain, schema, { threads: 1, maxErrors: 100_000 });
+    const single = await validateTable(plain, chosen, { threads: 1, maxErrors: 100_000 });
     expect(single.rowCount).toBe(120_000);
     expect(single.errorCount).toBeGreaterThan(100);
     const before = { ...workerStats };
-    const parallel = await validateTable(plain, schema, { threads: 2, maxErrors: 100_000 });
+    const parallel = await validateTable(plain, chosen, { threads: 2, maxErrors: 100_000 });
     expect(workerStats.chunks - before.chunks).toBeGreaterThanOrEqual(2);
     expect(workerStats.deferred - before.deferred).toBeGreaterThanOrEqual(2); // sent unparsed
     expect(JSON.stringify(parallel)).toBe(JSON.stringify(single));
+  });
+
+  it('screens clean rows column by column only when every column has a kernel', async () => {
+    const table = await openTable(join(dir, 'plain.csv'));
+    const chunk = (await table.batches[Symbol.asyncIterator]().next()).value!.chunk!;
+    await table.close();
+    for (const [chosen, screens] of [[schema, false], [screened, true]] as const) {
+      const before = screenStats.clean;
+      const cells = createCellChecker(table.header, table.headerLine, chosen)(chunk, 2);
+      expect(cells.errors.length).toBeGreaterThan(0);
+      expect(screenStats.clean - before > chunk.rowCount * 0.5).toBe(screens); // k1 is empty in a sixth of the rows
+    }
   });
 
   it('reports bad bytes in a chunk parsed on a worker with the same message and line', async () => {
