@@ -9,6 +9,10 @@ import { join } from 'node:path';
  * hash-partitioned temp files, and the partitions are checked one by one at the end. Those late
  * duplicates rest on the hash alone: two different keys would have to agree on 96 bits (odds about
  * n^2 / 2^97, ~1e-16 for 4M rows). They are not re-read from the file, so they carry no `cell`.
+ *
+ * Integer keys in a compact range (row ids) skip all that: a table indexed by the key holds each
+ * key's latest row, up to DENSE_LIMIT slots (16 MiB). A key that would stretch the range past it
+ * moves the table's keys to the Map (or the spill files) and the tracker carries on from there.
  */
 export interface Duplicate {
   rowNumber: number;
@@ -19,6 +23,7 @@ export interface Duplicate {
 const PARTITION_BITS = 6;
 const PARTITIONS = 1 << PARTITION_BITS;
 const PARTITION_BUFFER = 4096; // records per partition before a write
+const DENSE_LIMIT = 1 << 22;
 
 export class KeyTracker {
   private map: Map<string | number, number> | null = new Map();
@@ -26,6 +31,10 @@ export class KeyTracker {
   private files: number[] = [];
   private buffers: Int32Array[] = [];
   private fill: Int32Array = new Int32Array(PARTITIONS);
+  /** Latest row per integer key, at key - denseBase; 0 for none. */
+  private dense: Int32Array | null = null;
+  private denseBase = 0;
+  private denseOff = false;
 
   constructor(private readonly budget: number = 1 << 18) {}
 
@@ -35,6 +44,15 @@ export class KeyTracker {
 
   /** The earlier row with this key when known now; 0 when new (or when the check is deferred). */
   add(key: string | number, rowNumber: number): number {
+    if (typeof key === 'number' && !this.denseOff && Number.isInteger(key)) {
+      const at = this.denseSlot(key);
+      if (at >= 0) {
+        const dense = this.dense!;
+        const previous = dense[at]!;
+        dense[at] = rowNumber;
+        return previous;
+      }
+    }
     const map = this.map;
     if (map) {
       const previous = map.get(key);
@@ -45,6 +63,46 @@ export class KeyTracker {
     }
     this.record(key, rowNumber);
     return 0;
+  }
+
+  /** The key's slot in the dense table, widening it as needed; -1 once the range is too wide. */
+  private denseSlot(key: number): number {
+    let dense = this.dense;
+    if (dense === null) {
+      this.denseBase = key;
+      dense = this.dense = new Int32Array(1024);
+    }
+    const at = key - this.denseBase;
+    if (at >= 0 && at < dense.length) return at;
+    const low = Math.min(this.denseBase, key);
+    const high = Math.max(this.denseBase + dense.length, key + 1);
+    if (high - low > DENSE_LIMIT) {
+      this.leaveDense();
+      return -1;
+    }
+    let size = dense.length;
+    while (size < high - low) size *= 2;
+    size = Math.min(size, DENSE_LIMIT);
+    const base = key < this.denseBase ? high - size : low;
+    const wider = new Int32Array(size);
+    wider.set(dense, this.denseBase - base);
+    this.dense = wider;
+    this.denseBase = base;
+    return key - base;
+  }
+
+  /** Hands the dense table's keys (each with its latest row) to the Map or the spill files. */
+  private leaveDense(): void {
+    const dense = this.dense!;
+    this.dense = null;
+    this.denseOff = true;
+    for (let i = 0; i < dense.length; i++) {
+      const row = dense[i]!;
+      if (row === 0) continue;
+      if (this.map) this.map.set(this.denseBase + i, row);
+      else this.record(this.denseBase + i, row);
+    }
+    if (this.map && this.map.size > this.budget) this.spill();
   }
 
   private spill(): void {
@@ -80,6 +138,7 @@ export class KeyTracker {
 
   /** Duplicates found only at the end (spilled mode), in row order: the count and the first `limit`. */
   finish(limit: number): { count: number; first: Duplicate[] } {
+    this.dense = null;
     if (this.map) {
       this.map = new Map();
       return { count: 0, first: [] };

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { KeyTracker } from '../../shared/schema/keys.js';
+
+// Every path of the tracker (dense table for integer ids, Map, spill files, and the hand-overs
+// between them) must report the duplicates a plain Map would: each repeat with its latest earlier row.
+function reference(keys: (string | number)[]): [number, number][] {
+  const latest = new Map<string | number, number>();
+  const found: [number, number][] = [];
+  keys.forEach((key, i) => {
+    const row = i + 2;
+    const previous = latest.get(key);
+    if (previous !== undefined) found.push([row, previous]);
+    latest.set(key, row);
+  });
+  return found;
+}
+
+function tracked(keys: (string | number)[], budget: number): [number, number][] {
+  const tracker = new KeyTracker(budget);
+  const found: [number, number][] = [];
+  try {
+    keys.forEach((key, i) => {
+      const previous = tracker.add(key, i + 2);
+      if (previous) found.push([i + 2, previous]);
+    });
+    const late = tracker.finish(1_000_000);
+    for (const duplicate of late.first) found.push([duplicate.rowNumber, duplicate.previous]);
+    expect(late.count).toBe(late.first.length);
+  } finally {
+    tracker.dispose();
+  }
+  return found.sort((a, b) => a[0] - b[0]);
+}
+
+function random(seed: number) {
+  let state = seed >>> 0;
+  return (n: number) => {
+    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return state % n;
+  };
+}
+
+describe('KeyTracker', () => {
+  const next = random(7);
+  const sequential = Array.from({ length: 50_000 }, (_, i) => (i % 997 === 5 ? i - 100 : i + 1));
+  const downward = Array.from({ length: 20_000 }, (_, i) => (i % 501 === 3 ? 5_000_000 - i + 7 : 5_000_000 - i));
+  const wide = Array.from({ length: 20_000 }, (_, i) => (i === 15_000 ? 1e12 : i % 800 === 9 ? i - 50 : i));
+  const mixed = Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? i / 2 + 0.5 : i % 3 === 1 ? `s${next(5000)}` : next(3000)));
+  const cases: [string, (string | number)[]][] = [
+    ['sequential ids with repeats (dense table)', sequential],
+    ['ids counting down (the table widens below)', downward],
+    ['an id far outside the range (hands over to the Map or spill)', wide],
+    ['floats, strings and integers mixed', mixed],
+    ['negative zero and zero', [0, -0, 1, -1, 0]],
+  ];
+  it.each(cases)('%s', (_, keys) => {
+    const expected = reference(keys);
+    expect(expected.length).toBeGreaterThan(0);
+    for (const budget of [1 << 18, 100]) expect(tracked(keys, budget)).toEqual(expected);
+  });
+});
