@@ -1,6 +1,8 @@
 import type { CsvChunk } from '../data/csv-bytes.js';
 import { dfaMatch, type ByteDfa } from './byte-regex.js';
-import { dateBytes, integerBytes, lookupBytes, numberBytes, type ByteTable } from './fast-cast.js';
+import { rangeOf, type BytePattern } from './cell-rules.js';
+import { dateBytes, integerBytes, lookupBytes, numberBytes, type ByteCaster, type ByteTable } from './fast-cast.js';
+import type { Constraint, FieldSpec } from './load.js';
 
 /**
  * Column-at-a-time screening of a CSV chunk's cells: one tight loop per field that only asks
@@ -95,5 +97,57 @@ function screenPresent(chunk: CsvChunk, j: number, dirty: Uint8Array): void {
     if (dirty[r] !== 0) continue;
     const f = rowOffsets[r]! + j;
     if (escaped[f] !== 0 || starts[f] === ends[f]) dirty[r] = 1;
+  }
+}
+
+/** What the row loop knows per field that decides its kernel. */
+export interface KernelInputs {
+  m: number;
+  fields: FieldSpec[];
+  onlyEmptyMissing: boolean[];
+  checkable: boolean[];
+  constraints: Constraint[][];
+  afterFast: Constraint[][];
+  patterns: (BytePattern | undefined)[];
+  fast: (ByteCaster | undefined)[];
+}
+
+/**
+ * The screening kernel per field for CSV cells (see column-kernels.ts), or undefined when some
+ * field has none: then every row takes the full checks.
+ */
+export function planKernels(hot: KernelInputs): Kernel[] | undefined {
+  const kernels: Kernel[] = [];
+  for (let j = 0; j < hot.m; j++) {
+    const kernel = kernelFor(hot, j);
+    if (!kernel) return undefined;
+    kernels.push(kernel);
+  }
+  return kernels;
+}
+
+function kernelFor(hot: KernelInputs, j: number): Kernel | undefined {
+  if (!hot.onlyEmptyMissing[j]) return undefined;
+  if (!hot.checkable[j]) return { kind: 'present' };
+  const pattern = hot.patterns[j];
+  if (pattern) return { kind: 'pattern', ...pattern };
+  const fast = hot.fast[j];
+  const field = hot.fields[j]!;
+  const unconstrained = hot.constraints[j]!.length === 0;
+  if (!fast) return field.type === 'string' && field.format === 'default' && unconstrained ? { kind: 'present' } : undefined;
+  switch (fast.kind) {
+    case 'integer':
+    case 'number':
+    case 'date': {
+      const list = hot.constraints[j]!;
+      const bounds = list.filter((c) => c.name !== 'enum');
+      const allowed = list.find((c) => c.name === 'enum')?.allowed;
+      const range = bounds.length === 0 ? { min: -Infinity, max: Infinity, above: -Infinity, below: Infinity } : rangeOf(bounds);
+      return range ? { kind: fast.kind, ...range, allowed } : undefined;
+    }
+    case 'enum':
+      return hot.afterFast[j]!.length === 0 ? { kind: 'table', table: fast.table } : undefined;
+    case 'boolean':
+      return unconstrained ? { kind: 'table', table: fast.table } : undefined;
   }
 }

@@ -4,11 +4,12 @@ import { KeyTracker } from './keys.js';
 import { RunningStats } from './stats.js';
 import { decodeField, parseDeferred, type CsvChunk } from '../data/csv-bytes.js';
 import { castBytes, createByteCaster, SLOW, type ByteCaster } from './fast-cast.js';
-import { compileByteDfa, dfaMatch, type ByteDfa } from './byte-regex.js';
+import { bytePattern, passesBytes, rangeOf } from './cell-rules.js';
 import { INVALID, createCaster, type CastOptions, type Value } from './types.js';
 import { schemaSource, type Constraint, type FieldSpec, type TableSchema } from './load.js';
 import { CellPool, cellThreads } from './cell-pool.js';
-import { screenChunk, type Kernel } from './column-kernels.js';
+import type { BytePattern, NumericRange } from './cell-rules.js';
+import { planKernels, screenChunk } from './column-kernels.js';
 
 /** One data error, shaped like a flattened frictionless-py error. */
 export interface DataError {
@@ -388,46 +389,6 @@ function hotState(h: {
 }
 
 /**
- * The screening kernel per field for CSV cells (see column-kernels.ts), or undefined when some
- * field has none: then every row takes the full checks.
- */
-function planKernels(hot: Hot): Kernel[] | undefined {
-  const kernels: Kernel[] = [];
-  for (let j = 0; j < hot.m; j++) {
-    const kernel = kernelFor(hot, j);
-    if (!kernel) return undefined;
-    kernels.push(kernel);
-  }
-  return kernels;
-}
-
-function kernelFor(hot: Hot, j: number): Kernel | undefined {
-  if (!hot.onlyEmptyMissing[j]) return undefined;
-  if (!hot.checkable[j]) return { kind: 'present' };
-  const pattern = hot.patterns[j];
-  if (pattern) return { kind: 'pattern', ...pattern };
-  const fast = hot.fast[j];
-  const field = hot.fields[j]!;
-  const unconstrained = hot.constraints[j]!.length === 0;
-  if (!fast) return field.type === 'string' && field.format === 'default' && unconstrained ? { kind: 'present' } : undefined;
-  switch (fast.kind) {
-    case 'integer':
-    case 'number':
-    case 'date': {
-      const list = hot.constraints[j]!;
-      const bounds = list.filter((c) => c.name !== 'enum');
-      const allowed = list.find((c) => c.name === 'enum')?.allowed;
-      const range = bounds.length === 0 ? { min: -Infinity, max: Infinity, above: -Infinity, below: Infinity } : rangeOf(bounds);
-      return range ? { kind: fast.kind, ...range, allowed } : undefined;
-    }
-    case 'enum':
-      return hot.afterFast[j]!.length === 0 ? { kind: 'table', table: fast.table } : undefined;
-    case 'boolean':
-      return unconstrained ? { kind: 'table', table: fast.table } : undefined;
-  }
-}
-
-/**
  * Checks one batch of rows; returns how many rows repeated an earlier row (in-memory phase).
  * `only`: check just the rows marked 1 (the others were screened clean).
  */
@@ -760,65 +721,6 @@ function sourceAt(j: number, k: number, cells: Cell[] | undefined, chunk: CsvChu
 }
 
 const NO_CONSTRAINTS: Constraint[] = [];
-
-/** Bounds of a field whose constraints are all numeric bounds; a value inside them passes all. */
-interface NumericRange {
-  min: number;
-  max: number;
-  above: number;
-  below: number;
-}
-
-function rangeOf(list: Constraint[]): NumericRange | undefined {
-  if (list.length === 0) return undefined;
-  const range = { min: -Infinity, max: Infinity, above: -Infinity, below: Infinity };
-  for (const constraint of list) {
-    const bound = constraint.bound;
-    if (bound === undefined) return undefined;
-    if (constraint.name === 'minimum') range.min = Math.max(range.min, bound);
-    else if (constraint.name === 'maximum') range.max = Math.min(range.max, bound);
-    else if (constraint.name === 'exclusiveMinimum') range.above = Math.max(range.above, bound);
-    else if (constraint.name === 'exclusiveMaximum') range.below = Math.min(range.below, bound);
-    else return undefined;
-  }
-  return range;
-}
-
-/**
- * A plain string field whose constraints are a pattern and lengths: ASCII cells are checked on
- * their bytes. Cells it cannot pass (a mismatch, a non-ASCII byte) take the usual path.
- */
-interface BytePattern {
-  dfa: ByteDfa;
-  minLength: number;
-  maxLength: number;
-}
-
-function bytePattern(field: FieldSpec, onlyEmptyMissing: boolean, list: Constraint[]): BytePattern | undefined {
-  if (field.type !== 'string' || field.format !== 'default' || !onlyEmptyMissing) return undefined;
-  let dfa: ByteDfa | undefined;
-  let minLength = 0;
-  let maxLength = Infinity;
-  for (const constraint of list) {
-    if (constraint.name === 'pattern' && constraint.regex && dfa === undefined) dfa = compileByteDfa(patternBody(constraint.regex), constraint.regex);
-    else if (constraint.name === 'minLength') minLength = constraint.bound!;
-    else if (constraint.name === 'maxLength') maxLength = constraint.bound!;
-    else return undefined;
-    if (constraint.name === 'pattern' && dfa === undefined) return undefined;
-  }
-  return dfa ? { dfa, minLength, maxLength } : undefined;
-}
-
-/** The user's pattern inside compilePattern's `^(?:...)$`. */
-function patternBody(regex: RegExp): string {
-  return regex.source.slice(4, -2);
-}
-
-/** True when an ASCII cell matches (lengths are byte counts, which equal code points in ASCII). */
-function passesBytes(pattern: BytePattern, buf: Uint8Array, start: number, end: number): boolean {
-  const length = end - start;
-  return length >= pattern.minLength && length <= pattern.maxLength && dfaMatch(pattern.dfa, buf, start, end) === 1;
-}
 
 function castOptions(field: FieldSpec): CastOptions {
   const d = field.descriptor;
