@@ -48,10 +48,8 @@ export async function downloadBlob(download: BlobDownload, target: string): Prom
       const current = await fresh();
       try {
         if (await viaRaw(download, (chunk) => current.write(chunk))) return await current.finish();
-        await settle();
         break;
       } catch (error) {
-        await settle();
         if (!(error instanceof RawGetError)) throw error;
         // Nothing answered: let the pooled client retry and report it as it does for every request.
         if (!error.afterHead) break;
