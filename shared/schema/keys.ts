@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -11,7 +11,7 @@ import { join } from 'node:path';
  * n^2 / 2^97, ~1e-16 for 4M rows). They are not re-read from the file, so they carry no `cell`.
  *
  * Integer keys in a compact range (row ids) skip all that: a table indexed by the key holds each
- * key's latest row, up to DENSE_LIMIT slots (16 MiB). A key that would stretch the range past it
+ * key's latest row, up to DENSE_LIMIT slots (8 MiB). A key that would stretch the range past it
  * moves the table's keys to the Map (or the spill files) and the tracker carries on from there.
  */
 export interface Duplicate {
@@ -23,7 +23,7 @@ export interface Duplicate {
 const PARTITION_BITS = 6;
 const PARTITIONS = 1 << PARTITION_BITS;
 const PARTITION_BUFFER = 4096; // records per partition before a write
-const DENSE_LIMIT = 1 << 22;
+const DENSE_LIMIT = 1 << 21;
 
 export class KeyTracker {
   private map: Map<string | number, number> | null = new Map();
@@ -96,13 +96,16 @@ export class KeyTracker {
     const dense = this.dense!;
     this.dense = null;
     this.denseOff = true;
+    let count = 0;
+    for (let i = 0; i < dense.length; i++) if (dense[i] !== 0) count++;
+    // Straight to the spill files when the Map could not hold them all.
+    if (this.map && this.map.size + count > this.budget) this.spill();
     for (let i = 0; i < dense.length; i++) {
       const row = dense[i]!;
       if (row === 0) continue;
       if (this.map) this.map.set(this.denseBase + i, row);
       else this.record(this.denseBase + i, row);
     }
-    if (this.map && this.map.size > this.budget) this.spill();
   }
 
   private spill(): void {
@@ -145,14 +148,22 @@ export class KeyTracker {
     }
     let count = 0;
     let first: Duplicate[] = [];
+    // One records buffer and one slot table serve every partition, so reading them back does not
+    // leave a partition's worth of garbage per partition.
+    let records = new Int32Array(0);
+    let slots = new Int32Array(0);
     try {
       for (let p = 0; p < PARTITIONS; p++) {
         const tail = this.buffers[p]!.subarray(0, this.fill[p]!);
         writeSync(this.files[p]!, tail);
+        const bytes = fstatSync(this.files[p]!).size;
+        if (records.byteLength < bytes) records = new Int32Array(Math.ceil((bytes * 1.25) / 16) * 4);
+        readSync(this.files[p]!, records, 0, bytes, 0);
         closeSync(this.files[p]!);
-        const bytes = readFileSync(join(this.dir!, String(p)));
-        const records = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-        const found = duplicatesIn(records, limit);
+        let size = 1;
+        while (size < (bytes / 16) * 2) size <<= 1;
+        if (slots.length < size) slots = new Int32Array(size);
+        const found = duplicatesIn(records.subarray(0, bytes / 4), slots.subarray(0, size), limit);
         count += found.count;
         if (found.first.length > 0) {
           first = first.concat(found.first).sort((a, b) => a.rowNumber - b.rowNumber);
@@ -181,12 +192,11 @@ export class KeyTracker {
   }
 }
 
-function duplicatesIn(records: Int32Array, limit: number): { count: number; first: Duplicate[] } {
+/** `slots`: a power-of-two table, at least twice the record count (record index + 1 per slot). */
+function duplicatesIn(records: Int32Array, slots: Int32Array, limit: number): { count: number; first: Duplicate[] } {
   const n = records.length / 4;
-  let size = 1;
-  while (size < n * 2) size <<= 1;
-  const slots = new Int32Array(size); // record index + 1
-  const mask = size - 1;
+  slots.fill(0);
+  const mask = slots.length - 1;
   let count = 0;
   const first: Duplicate[] = [];
   for (let i = 0; i < n; i++) {
