@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -228,7 +229,8 @@ export class MlflowRegistry implements Registry {
       if (Date.now() > deadline) {
         throw environmentError(`MLflow did not finish registering ${name} version ${version} in time (status ${status}).`, { code: 'registry-timeout', hint: 'The server may be overloaded; raise the wait or check its logs.' });
       }
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      // A cancelled job stops waiting now, not after the pause.
+      await sleep(delay, undefined, this.options.signal ? { signal: this.options.signal } : undefined);
     }
   }
 
