@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openRegistry } from '../../shared/registry/index.js';
 import { runCliCaptured } from '../helpers/run-cli.js';
 import { makeModel, tempDir } from './fixtures.js';
@@ -15,14 +15,14 @@ describe('MLflow registry: registration states and auth', () => {
   const USER = 'ci-bot';
   const PASSWORD = 'pw-51be07-do-not-log';
   let cwd: string;
-  let stub: MlflowStub | undefined;
+  let stub!: MlflowStub;
 
   const cli = async (argv: string[], env: NodeJS.ProcessEnv = {}) => {
     const run = await runCliCaptured([...argv, '--verbose', '--format', 'json'], { cwd, env: { USER: 'tester', ...env } });
     return { ...run, document: JSON.parse(run.stdout) as { status: string; error?: { kind: string; code: string; message: string; hint?: string } } & Record<string, unknown> };
   };
-  const push = (extra: string[] = [], env: NodeJS.ProcessEnv = {}) => cli(['push-model', '--registry', (stub as MlflowStub).uri, '--name', 'churn', '--path', 'model', ...extra], env);
-  const polls = () => (stub as MlflowStub).requests.filter((request) => request.path.endsWith('/model-versions/get')).length;
+  const push = (extra: string[] = [], env: NodeJS.ProcessEnv = {}) => cli(['push-model', '--registry', stub.uri, '--name', 'churn', '--path', 'model', ...extra], env);
+  const polls = () => stub.requests.filter((request) => request.path.endsWith('/model-versions/get')).length;
 
   beforeAll(async () => {
     cwd = await tempDir('modelci-mlflow-edges-');
@@ -32,13 +32,14 @@ describe('MLflow registry: registration states and auth', () => {
     return () => rm(cwd, { recursive: true, force: true });
   });
 
-  afterEach(async () => {
-    await stub?.stop();
-    stub = undefined;
+  // A fresh server per test: each one sets the registration answers or credentials it needs.
+  beforeEach(async () => {
+    stub = await startMlflowStub();
   });
 
+  afterEach(() => stub.stop());
+
   it('fails with registry-registration-failed (exit 3) when the version ends in FAILED_REGISTRATION, and a later push creates a new version', async () => {
-    stub = await startMlflowStub();
     stub.registration = ['PENDING_REGISTRATION', 'PENDING_REGISTRATION', 'FAILED_REGISTRATION'];
     stub.statusMessage = 'Could not copy model/model.bin from the run';
     const failed = await push();
@@ -57,7 +58,6 @@ describe('MLflow registry: registration states and auth', () => {
   });
 
   it('gives up with registry-timeout when the version stays PENDING_REGISTRATION past the wait', async () => {
-    stub = await startMlflowStub();
     stub.registration = ['PENDING_REGISTRATION'];
     const registry = openRegistry(stub.uri, { cwd, env: {}, readyTimeoutMs: 500 });
     const error = await registry.push({ name: 'churn', path: join(cwd, 'model') }).catch((caught: unknown) => caught);
@@ -74,7 +74,6 @@ describe('MLflow registry: registration states and auth', () => {
   ];
 
   it.each(credentials)('$scheme auth: every request, uploads included, carries the credentials; none reach the output', async ({ secret, header, env }) => {
-    stub = await startMlflowStub();
     stub.authorization = header;
     const run = await push(['--alias', 'staging'], env);
     expect(run.code, run.stderr).toBe(0);
@@ -89,7 +88,6 @@ describe('MLflow registry: registration states and auth', () => {
   });
 
   it.each(credentials)('$scheme auth: wrong credentials fail with registry-auth (exit 3) without printing them', async ({ secret, header, wrong }) => {
-    stub = await startMlflowStub();
     stub.authorization = header;
     const run = await push(wrong);
     expect(run.code, run.stderr).toBe(3);
