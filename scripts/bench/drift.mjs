@@ -19,6 +19,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from '../lib/seeded-random.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const self = fileURLToPath(import.meta.url);
@@ -27,16 +28,6 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const rows = Number(process.env.BENCH_DRIFT_ROWS ?? 2_000_000);
 const sketchRows = Number(process.env.BENCH_SKETCH_ROWS ?? 5_000_000);
 
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function gauss(r) {
   return Math.sqrt(-2 * Math.log(r() || 1e-12)) * Math.cos(2 * Math.PI * r());
 }
@@ -51,7 +42,7 @@ const SPEC = {
 function generate(dir, n) {
   mkdirSync(dir, { recursive: true });
   for (const [side, seed, shift] of [['ref', 1, 0], ['cur', 2, 1]]) {
-    const r = rng(seed);
+    const r = seededRandom(seed);
     const amount = new Float64Array(n);
     const latency = new Float64Array(n);
     const score = new Float64Array(n);
@@ -121,7 +112,7 @@ async function sketchWorker(n, mode) {
   const dists = [];
   for (const [seed, shift] of [[11, 0], [12, 0.03]]) {
     const acc = new ColumnAccumulator({ sketchAbove: mode === 'sketch' ? 1_000_000 : Infinity, sketchK: 4096 });
-    const r = rng(seed);
+    const r = seededRandom(seed);
     const batch = new Array(65_536);
     for (let done = 0; done < n; done += batch.length) {
       const size = Math.min(batch.length, n - done);

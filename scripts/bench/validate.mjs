@@ -10,6 +10,7 @@ import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { seededRandom } from '../lib/seeded-random.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const python = process.env.MODELCI_PYTHON ?? (existsSync(join(root, '.venv/bin/python')) ? join(root, '.venv/bin/python') : 'python3');
@@ -32,20 +33,10 @@ writeFileSync(runner, `import { main } from ${JSON.stringify(pathToFileURL(join(
 const ours = fromSource ? [process.execPath, '--import', 'tsx', join(root, 'shared/main.ts')] : [process.execPath, runner];
 
 // Seeded data: mulberry32, Box-Muller. Every 250 000th row carries an out-of-range score.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const WORDS = ['alpha', 'bravo', 'delta', 'echo', 'golf', 'hotel', 'india', 'kilo', 'lima', 'mike', 'oscar', 'papa', 'romeo', 'sierra', 'tango', 'victor'];
 async function generate(rows, file) {
   if (existsSync(file)) return;
-  const random = rng(42);
+  const random = seededRandom(42);
   const normal = () => Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
   const partial = `${file}.part`;
   const out = createWriteStream(partial);

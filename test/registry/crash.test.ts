@@ -2,7 +2,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanModel } from '../../shared/registry/content.js';
-import { seededRandom, sleep, startWorker, workerCommand } from './child.js';
+import { seededRandom } from '../helpers/seeded-random.js';
+import { sleep, startWorker, workerCommand } from './child.js';
 import { availableBackends, makeModel, startBackend, tempDir, type Backend } from './fixtures.js';
 
 const KILLS = 20;

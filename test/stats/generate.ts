@@ -1,15 +1,7 @@
+import { seededRandom } from '../helpers/seeded-random.js';
+
 /** Seeded data for the drift tests: the same seed gives the same numbers on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    // mulberry32
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 export function normal(random: () => number, n: number, mean = 0, sd = 1): number[] {
   const out: number[] = [];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileByteDfa, dfaMatch, NOT_ASCII } from '../../shared/schema/byte-regex.js';
 import { compilePattern } from '../../shared/schema/load.js';
+import { seededInt } from '../helpers/seeded-random.js';
 
 // The byte DFA must answer exactly as the anchored RegExp does, or not be built at all.
 const SUPPORTED = [
@@ -27,16 +28,9 @@ const SUPPORTED = [
 ];
 const UNSUPPORTED = ['^abc', 'abc$', '(a)\\1', 'a(?=b)', '(?<!a)b', '\\bword\\b', '\\p{L}+', 'é+', '[[:alpha:]]', 'a**'];
 
-function random(seed: number) {
-  let state = seed >>> 0;
-  return (n: number) => {
-    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return state % n;
-  };
-}
 
 function sampleStrings(pattern: string, count: number): string[] {
-  const next = random(pattern.length + 17);
+  const next = seededInt(pattern.length + 17);
   const alphabet = `${pattern.replace(/[\\[\](){}|?*+^$]/g, '')}aAzZ09 -_.,@\t\n\r`;
   const out: string[] = [];
   for (let i = 0; i < count; i++) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KeyTracker } from '../../shared/schema/keys.js';
+import { seededInt } from '../helpers/seeded-random.js';
 
 // Every path of the tracker (dense table for integer ids, Map, spill files, and the hand-overs
 // between them) must report the duplicates a plain Map would: each repeat with its latest earlier row.
@@ -32,16 +33,9 @@ function tracked(keys: (string | number)[], budget: number): [number, number][] 
   return found.sort((a, b) => a[0] - b[0]);
 }
 
-function random(seed: number) {
-  let state = seed >>> 0;
-  return (n: number) => {
-    state = (Math.imul(state ^ (state >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return state % n;
-  };
-}
 
 describe('KeyTracker', () => {
-  const next = random(7);
+  const next = seededInt(7);
   const sequential = Array.from({ length: 50_000 }, (_, i) => (i % 997 === 5 ? i - 100 : i + 1));
   const downward = Array.from({ length: 20_000 }, (_, i) => (i % 501 === 3 ? 5_000_000 - i + 7 : 5_000_000 - i));
   const wide = Array.from({ length: 20_000 }, (_, i) => (i === 15_000 ? 1e12 : i % 800 === 9 ? i - 50 : i));
