@@ -223,14 +223,18 @@ export class FileRegistry implements Registry {
   async list(name: string): Promise<VersionSummary[]> {
     checkModelName(name);
     const aliases = await this.aliasMap(name);
-    return (await this.readManifests(name)).map((manifest) => ({
+    return (await this.readManifests(name)).map((manifest) => this.summary(name, manifest, aliases));
+  }
+
+  private summary(name: string, manifest: FileManifest, aliases: Map<string, string[]>): VersionSummary {
+    return {
       name,
       version: manifest.version,
       digest: manifest.digest,
       createdAt: manifest.createdAt,
       aliases: aliases.get(manifest.version) ?? [],
       uri: this.versionUri(name, manifest.version),
-    }));
+    };
   }
 
   private async resolve(name: string, versionOrAlias: string): Promise<FileManifest> {
@@ -244,14 +248,8 @@ export class FileRegistry implements Registry {
 
   async show(name: string, version: string): Promise<VersionDetails> {
     const manifest = await this.resolve(name, version);
-    const aliases = await this.aliasMap(name);
     return {
-      name,
-      version: manifest.version,
-      digest: manifest.digest,
-      createdAt: manifest.createdAt,
-      aliases: aliases.get(manifest.version) ?? [],
-      uri: this.versionUri(name, manifest.version),
+      ...this.summary(name, manifest, await this.aliasMap(name)),
       files: manifest.files,
       evidence: manifest.evidence,
       metadata: manifest.metadata,
