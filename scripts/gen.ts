@@ -2,7 +2,7 @@
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadSteps } from '../shared/steps/index.js';
+import { loadSteps } from '../shared/cli/step-catalog.js';
 import { generatedFiles } from './generate/generated-files.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -1,8 +1,8 @@
 import { runCli } from './cli/run-command.js';
 import { GLOBAL_OPTIONS } from './cli/parse-args.js';
-import { inputFields } from './steps/input-fields.js';
-import { STEP_CATALOG } from './steps/index.js';
-import type { StepCatalog } from './steps/catalog.js';
+import { inputFields } from './runner/input-fields.js';
+import { STEP_CATALOG } from './cli/step-catalog.js';
+import type { StepCatalog } from './runner/catalog.js';
 
 /** GitHub's runner passes input `out-dir` as INPUT_OUT-DIR (upper case, spaces to underscores). */
 function actionInput(env: NodeJS.ProcessEnv, name: string): string | undefined {

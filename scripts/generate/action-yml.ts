@@ -1,7 +1,7 @@
 import { ACTION_GLOBAL_DESCRIPTIONS } from '../../shared/action.js';
 import { defaultText } from '../../shared/cli/help.js';
-import { inputFields, type InputField } from '../../shared/steps/input-fields.js';
-import type { StepDefinition } from '../../shared/steps/types.js';
+import { inputFields, type InputField } from '../../shared/runner/input-fields.js';
+import type { StepDefinition } from '../../shared/runner/types.js';
 import { GENERATED_NOTICE, yamlText } from './yaml-text.js';
 
 const COMMON_OUTPUTS = {

@@ -1,4 +1,4 @@
-import type { StepDefinition } from '../../shared/steps/types.js';
+import type { StepDefinition } from '../../shared/runner/types.js';
 import { ROOT_ACTION_ENTRY, rootActionYml, stepActionEntry, stepActionYml } from './action-yml.js';
 import { gitlabTemplate } from './gitlab-template.js';
 import { inputsDoc } from './inputs-doc.js';

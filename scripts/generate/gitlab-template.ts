@@ -1,6 +1,6 @@
-import { envInputName } from '../../shared/cli/env-inputs.js';
-import { inputFields, type InputField } from '../../shared/steps/input-fields.js';
-import type { StepDefinition } from '../../shared/steps/types.js';
+import { envInputName } from '../../shared/runner/env-inputs.js';
+import { inputFields, type InputField } from '../../shared/runner/input-fields.js';
+import type { StepDefinition } from '../../shared/runner/types.js';
 import { GENERATED_NOTICE, yamlText } from './yaml-text.js';
 
 // Lists are strings (one value per line, or a JSON array): a job variable must be a string, and

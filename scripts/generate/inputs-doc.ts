@@ -1,7 +1,7 @@
 import { defaultText } from '../../shared/cli/help.js';
-import { envInputName } from '../../shared/cli/env-inputs.js';
-import { inputFields } from '../../shared/steps/input-fields.js';
-import type { StepDefinition } from '../../shared/steps/types.js';
+import { envInputName } from '../../shared/runner/env-inputs.js';
+import { inputFields } from '../../shared/runner/input-fields.js';
+import type { StepDefinition } from '../../shared/runner/types.js';
 import { escapeMarkdown, markdownTable } from '../../shared/report/markdown.js';
 
 /** docs/inputs.md: one table per step, from the same schemas as the CLI and the actions. */

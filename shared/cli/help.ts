@@ -1,5 +1,5 @@
-import { inputFields, type InputField } from '../steps/input-fields.js';
-import type { StepDefinition } from '../steps/types.js';
+import { inputFields, type InputField } from '../runner/input-fields.js';
+import type { StepDefinition } from '../runner/types.js';
 import { GLOBAL_OPTIONS } from './parse-args.js';
 
 function pad(text: string, width: number): string {

@@ -1,6 +1,6 @@
 import { usageError } from '../errors.js';
-import { didYouMean } from '../config/did-you-mean.js';
-import type { InputField } from '../steps/input-fields.js';
+import { didYouMean } from '../text/did-you-mean.js';
+import type { InputField } from '../runner/input-fields.js';
 
 /** Options every command takes; they are not step inputs. */
 export const GLOBAL_OPTIONS = {

@@ -1,22 +1,22 @@
 import { ExitCode, asModelciError, formatErrorBody, usageError, type ModelciError } from '../errors.js';
 import { PLATFORM_NAMES, createPlatform, detectPlatform } from '../platform/create-platform.js';
 import type { PlatformName } from '../platform/types.js';
-import { runPipeline } from '../pipeline/run-pipeline.js';
-import { executeStep, statusMark, type StepOutcome } from '../steps/execute-step.js';
-import { inputFields } from '../steps/input-fields.js';
-import { resolveInputs } from '../steps/resolve-inputs.js';
-import { configSource } from '../config/project-config.js';
-import { STEP_CATALOG } from '../steps/index.js';
-import type { StepCatalog } from '../steps/catalog.js';
-import type { StepDefinition } from '../steps/types.js';
+import { runPipeline } from '../runner/pipeline.js';
+import { executeStep, statusMark, type StepOutcome } from '../runner/execute-step.js';
+import { inputFields } from '../runner/input-fields.js';
+import { resolveInputs } from '../runner/resolve-inputs.js';
+import { configSource } from '../runner/project-config.js';
+import { STEP_CATALOG } from './step-catalog.js';
+import type { StepCatalog } from '../runner/catalog.js';
+import type { StepDefinition } from '../runner/types.js';
 import { dirname, relative } from 'node:path';
 import { TOOL_VERSION } from '../version.js';
-import { didYouMean } from '../config/did-you-mean.js';
-import { envInputs } from './env-inputs.js';
+import { didYouMean } from '../text/did-you-mean.js';
+import { envInputs } from '../runner/env-inputs.js';
 import { commandHelp, mainHelp } from './help.js';
 import { parseFlags, requestsJson, splitArgs, type SplitArgs } from './parse-args.js';
-import { createStepContext, flushPlatform } from './step-context.js';
-import { resolveWorkspace, type OutputFormat } from './workspace.js';
+import { createStepContext, flushPlatform } from '../runner/step-context.js';
+import { resolveWorkspace, type OutputFormat } from '../runner/workspace.js';
 
 export interface TextSink {
   write(text: string): unknown;

@@ -1,4 +1,4 @@
-import { didYouMean } from '../config/did-you-mean.js';
+import { didYouMean } from '../text/did-you-mean.js';
 import { usageError } from '../errors.js';
 import { decodeField } from './csv-bytes.js';
 import { openTable, type Cell, type Table } from './table.js';

@@ -6,7 +6,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { readHeader, streamColumns, type ReadOptions } from '../data/index.js';
 import { usageError } from '../errors.js';
-import type { StepContext } from '../steps/types.js';
 import { ColumnAccumulator, type ColumnType } from './accumulate.js';
 import { driftOptionsSchema, type DriftOptions, type DriftOptionsInput } from './options.js';
 import { computeDrift, type ColumnPair, type DriftReport } from './report.js';
@@ -31,6 +30,13 @@ export function typeFromSchema(field: SchemaField): ColumnType | undefined {
   return NUMERIC_SCHEMA_TYPES.has(field.type) ? 'numeric' : 'categorical';
 }
 
+/** What drift needs from the caller: where relative paths start, cancellation and a log. */
+export interface DriftContext {
+  cwd: string;
+  signal: AbortSignal;
+  platform?: { info(message: string): void; warning(message: string): void };
+}
+
 export interface RunDriftArgs {
   reference: string;
   current: string;
@@ -38,7 +44,7 @@ export interface RunDriftArgs {
   /** Table Schema fields (of the current data) to take column types from. */
   schema?: { fields: SchemaField[] };
   readOptions?: ReadOptions;
-  ctx?: Pick<StepContext, 'cwd' | 'signal'> & { platform?: Pick<StepContext['platform'], 'info' | 'warning'> };
+  ctx?: DriftContext;
 }
 
 export interface DriftRun {

@@ -4,11 +4,13 @@ import { digestPath } from '../files/paths.js';
 import type { FileDigest } from '../files/digest.js';
 import { usageError } from '../errors.js';
 import type { PlatformName, RunInfo } from '../platform/types.js';
-import type { StepStatus } from '../steps/types.js';
 import type { GitState } from './git-state.js';
 import { TOOL_VERSION } from '../version.js';
 
 export const EVIDENCE_SCHEMA_VERSION = 1;
+
+/** The verdict of a step, as its evidence records it. */
+export type StepStatus = 'passed' | 'failed' | 'skipped';
 
 /** The record a step leaves behind; docs/evidence.schema.json describes it. */
 export interface Evidence {

@@ -1,4 +1,4 @@
-import { closestMatch } from '../config/did-you-mean.js';
+import { closestMatch } from '../text/did-you-mean.js';
 import { usageError } from '../errors.js';
 import type { MetricResult } from './summary.js';
 

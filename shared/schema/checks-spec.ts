@@ -1,4 +1,4 @@
-import { didYouMean } from '../config/did-you-mean.js';
+import { didYouMean } from '../text/did-you-mean.js';
 import type { FieldType } from './types.js';
 
 /**

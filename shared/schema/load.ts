@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { YamlSource } from '../config/yaml-source.js';
-import { didYouMean } from '../config/did-you-mean.js';
+import { YamlSource } from '../text/yaml-source.js';
+import { didYouMean } from '../text/did-you-mean.js';
 import { usageError } from '../errors.js';
 import { compileStrptime, StrptimeFormatError } from './strptime.js';
 import { createCaster, FIELD_TYPES, INVALID, STRING_FORMATS, SUPPORTED_CONSTRAINTS, type Caster, type FieldType, type Value } from './types.js';

@@ -1,7 +1,7 @@
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
-import { closestMatch } from '../config/did-you-mean.js';
+import { closestMatch } from '../text/did-you-mean.js';
 import { readHeader, streamColumns } from '../data/index.js';
 import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
@@ -15,7 +15,7 @@ import { checkThresholds, parseThresholds, type ThresholdResult } from '../metri
 import { LOWER_IS_BETTER, METRICS, type Task } from '../metrics/types.js';
 import { calibrationChart, confusionChart, precisionRecallChart, rocChart, type Chart } from '../report/charts/metric-charts.js';
 import { details, escapeMarkdown, formatNumber, markdownTable } from '../report/markdown.js';
-import { defineStep } from './types.js';
+import { defineStep } from '../runner/types.js';
 
 const inputs = z.object({
   predictions: z.string().min(1).describe('Per-row predictions file (CSV, JSON Lines or Parquet) with the label and the model output.'),

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { escapeMarkdown, markdownTable } from '../report/markdown.js';
 import { inferSchema, schemaYaml, type InferredField } from '../schema/infer.js';
-import { defineStep } from './types.js';
+import { defineStep } from '../runner/types.js';
 
 const inputs = z.object({
   data: z.string().min(1).describe('Data file to read: CSV/TSV (optionally .gz), JSON Lines or Parquet.'),

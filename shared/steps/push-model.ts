@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { escapeMarkdown, markdownTable } from '../report/markdown.js';
-import { absolute, registryFor, registryInputs, shortDigest } from './registry-common.js';
-import { defineStep } from './types.js';
+import { absolute, registryFor, registryInputs, shortDigest } from '../registry/step-access.js';
+import { defineStep } from '../runner/types.js';
 
 export interface PushModelData {
   name: string;

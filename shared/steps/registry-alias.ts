@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { normalizeVersion } from '../registry/content.js';
-import { registryFor, registryInputs } from './registry-common.js';
-import { defineStep, type StepResult } from './types.js';
+import { registryFor, registryInputs } from '../registry/step-access.js';
+import { defineStep, type StepResult } from '../runner/types.js';
 
 export interface AliasData {
   name: string;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { escapeMarkdown, markdownTable } from '../report/markdown.js';
-import { registryFor, registryInputs } from './registry-common.js';
-import { defineStep } from './types.js';
+import { registryFor, registryInputs } from '../registry/step-access.js';
+import { defineStep } from '../runner/types.js';
 
 export const registryHistoryStep = defineStep({
   name: 'registry history',

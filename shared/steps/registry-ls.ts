@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { escapeMarkdown, markdownTable } from '../report/markdown.js';
 import type { VersionSummary } from '../registry/types.js';
-import { registryFor, registryInputs, shortDigest } from './registry-common.js';
-import { defineStep } from './types.js';
+import { registryFor, registryInputs, shortDigest } from '../registry/step-access.js';
+import { defineStep } from '../runner/types.js';
 
 export const registryLsStep = defineStep({
   name: 'registry ls',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { absolute, registryFor, registryInputs, shortDigest } from './registry-common.js';
-import { defineStep } from './types.js';
+import { absolute, registryFor, registryInputs, shortDigest } from '../registry/step-access.js';
+import { defineStep } from '../runner/types.js';
 
 export const registryPullStep = defineStep({
   name: 'registry pull',

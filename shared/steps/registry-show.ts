@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { escapeMarkdown, markdownTable } from '../report/markdown.js';
-import { registryFor, registryInputs, shortDigest } from './registry-common.js';
-import { defineStep } from './types.js';
+import { registryFor, registryInputs, shortDigest } from '../registry/step-access.js';
+import { defineStep } from '../runner/types.js';
 
 export const registryShowStep = defineStep({
   name: 'registry show',

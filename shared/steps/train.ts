@@ -13,7 +13,7 @@ import { digestPath, displayPath, publicDigest, type DigestedPath } from '../fil
 import { runtimeInfo } from '../train/runtime.js';
 import { summaryLine, trainMarkdown } from '../train/summary.js';
 import type { TrainData } from '../train/types.js';
-import { defineStep, type StepContext, type StepResult } from './types.js';
+import { defineStep, type StepContext, type StepResult } from '../runner/types.js';
 
 export type { TrainData } from '../train/types.js';
 

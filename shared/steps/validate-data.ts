@@ -5,7 +5,7 @@ import { escapeMarkdown, markdownTable } from '../report/markdown.js';
 import { loadSchema } from '../schema/load.js';
 import { validateTable, type CheckResult, type DataError } from '../schema/validate.js';
 import { DRIFT_OUTPUTS, driftOptionsFromInputs, driftOutputs, driftStepInputs, runDrift, type DriftReport } from '../drift/index.js';
-import { defineStep } from './types.js';
+import { defineStep } from '../runner/types.js';
 
 const inputs = z.object({
   data: z.string().min(1).describe('Data file to check: CSV/TSV (optionally .gz), JSON Lines (.jsonl, .ndjson) or Parquet.'),

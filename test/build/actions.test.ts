@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadSteps } from '../../shared/steps/index.js';
+import { loadSteps } from '../../shared/cli/step-catalog.js';
 
 const STEPS = await loadSteps();
 import { repoRoot } from '../helpers/python.js';

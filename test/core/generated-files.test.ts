@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generatedFiles } from '../../scripts/generate/generated-files.js';
-import { loadSteps } from '../../shared/steps/index.js';
+import { loadSteps } from '../../shared/cli/step-catalog.js';
 
 const STEPS = await loadSteps();
 import { repoRoot } from '../helpers/python.js';

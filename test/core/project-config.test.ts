@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseProjectConfig } from '../../shared/config/project-config.js';
+import { parseProjectConfig } from '../../shared/runner/project-config.js';
 import { ModelciError } from '../../shared/errors.js';
 import { FIXTURE_STEPS } from '../helpers/fixture-steps.js';
 

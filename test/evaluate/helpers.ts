@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalPlatform } from '../../shared/platform/local.js';
 import { evaluateStep } from '../../shared/steps/evaluate.js';
-import type { StepContext } from '../../shared/steps/types.js';
+import type { StepContext } from '../../shared/runner/types.js';
 import { Rng } from '../../shared/metrics/rng.js';
 
 export async function tempDir(): Promise<string> {

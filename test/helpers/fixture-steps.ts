@@ -2,7 +2,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { environmentError, usageError } from '../../shared/errors.js';
-import { defineStep } from '../../shared/steps/types.js';
+import { defineStep } from '../../shared/runner/types.js';
 
 /** A small real step for exercising the front doors: copies a file, upper-cased, and can be told to fail. */
 export const copyStep = defineStep({

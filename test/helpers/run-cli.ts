@@ -1,6 +1,6 @@
 import { runCli } from '../../shared/cli/run-command.js';
-import { catalogOf } from '../../shared/steps/catalog.js';
-import type { StepDefinition } from '../../shared/steps/types.js';
+import { catalogOf } from '../../shared/runner/catalog.js';
+import type { StepDefinition } from '../../shared/runner/types.js';
 
 export interface CliRun {
   code: number;

@@ -4,8 +4,8 @@ import { dirname, join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { SourceLocation } from '../../shared/errors.js';
 import type { ArtifactStore, Platform, RunInfo } from '../../shared/platform/types.js';
-import type { StepContext, StepDefinition } from '../../shared/steps/types.js';
-import { executeStep } from '../../shared/steps/execute-step.js';
+import type { StepContext, StepDefinition } from '../../shared/runner/types.js';
+import { executeStep } from '../../shared/runner/execute-step.js';
 import { trainStep, type TrainInputs } from '../../shared/steps/train.js';
 
 export interface LogEntry {

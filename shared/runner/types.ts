@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { ArtifactStore, Platform } from '../platform/types.js';
 
-export type StepStatus = 'passed' | 'failed' | 'skipped';
+export type { StepStatus } from '../evidence/evidence.js';
+import type { StepStatus } from '../evidence/evidence.js';
 
 /** What a step needs from the world; built by the front door (CLI, GitHub entry, pipeline). */
 export interface StepContext {

@@ -1,4 +1,4 @@
-import type { InputField } from '../steps/input-fields.js';
+import type { InputField } from './input-fields.js';
 
 export function envInputName(field: InputField): string {
   return `MODELCI_INPUT_${field.name.toUpperCase().replace(/-/g, '_')}`;

@@ -1,13 +1,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
-import { CONFIG_FILE_NAME, loadProjectConfig, type ProjectConfig } from '../config/project-config.js';
+import { CONFIG_FILE_NAME, loadProjectConfig, type ProjectConfig } from './project-config.js';
 import { detectPlatform, parsePlatformName } from '../platform/create-platform.js';
 import type { PlatformName } from '../platform/types.js';
-import type { StepCatalog } from '../steps/catalog.js';
-import type { GlobalOption } from './parse-args.js';
+import type { StepCatalog } from './catalog.js';
 
 export type OutputFormat = 'text' | 'json';
+
+/** The global options of a command line, as text (the CLI's `--config`, `--cwd`, ...). */
+export type WorkspaceOptions = Partial<Record<'config' | 'out-dir' | 'format' | 'platform' | 'cwd' | 'verbose', string>>;
 
 /** Where a command runs and with what: settled once, before any step starts. */
 export interface Workspace {
@@ -20,7 +22,7 @@ export interface Workspace {
 }
 
 export async function resolveWorkspace(
-  globals: Partial<Record<GlobalOption, string>>,
+  globals: WorkspaceOptions,
   processCwd: string,
   env: NodeJS.ProcessEnv,
   catalog: StepCatalog,

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { usageError, type SourceLocation } from '../errors.js';
-import { inputFields, type InputField } from '../steps/input-fields.js';
-import { loadNamed, type StepCatalog } from '../steps/catalog.js';
-import type { StepDefinition } from '../steps/types.js';
-import { didYouMean } from './did-you-mean.js';
-import { YamlSource } from './yaml-source.js';
+import { inputFields, type InputField } from './input-fields.js';
+import { loadNamed, type StepCatalog } from './catalog.js';
+import type { StepDefinition } from './types.js';
+import { didYouMean } from '../text/did-you-mean.js';
+import { YamlSource } from '../text/yaml-source.js';
 
 export const CONFIG_FILE_NAME = 'modelci.yaml';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createPlatform } from '../platform/create-platform.js';
 import { DirectoryArtifactStore } from '../platform/directory-artifacts.js';
 import type { ArtifactStore, Platform } from '../platform/types.js';
-import type { StepContext } from '../steps/types.js';
+import type { StepContext } from './types.js';
 import type { Workspace } from './workspace.js';
 
 async function artifactStore(workspace: Workspace, env: NodeJS.ProcessEnv, platform: Platform): Promise<ArtifactStore> {

@@ -1,9 +1,9 @@
 import { ExitCode, usageError } from '../errors.js';
-import { configSource, type ProjectConfig } from '../config/project-config.js';
-import { createStepContext, flushPlatform } from '../cli/step-context.js';
-import type { Workspace } from '../cli/workspace.js';
-import { executeStep, statusMark, type StepOutcome } from '../steps/execute-step.js';
-import { resolveInputs } from '../steps/resolve-inputs.js';
+import { configSource, type ProjectConfig } from './project-config.js';
+import { createStepContext, flushPlatform } from './step-context.js';
+import type { Workspace } from './workspace.js';
+import { executeStep, statusMark, type StepOutcome } from './execute-step.js';
+import { resolveInputs } from './resolve-inputs.js';
 
 export interface PipelineOutcome {
   exitCode: ExitCode;

@@ -1,9 +1,16 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { throttledProgress } from '../registry/http.js';
-import { openRegistry } from '../registry/index.js';
-import type { Registry } from '../registry/types.js';
-import type { StepContext } from './types.js';
+import { throttledProgress } from './http.js';
+import { openRegistry } from './index.js';
+import type { Registry } from './types.js';
+
+/** What opening a registry for a step needs: paths, environment, cancellation, masking and a log. */
+export interface RegistryStepContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  platform: { mask(secret: string): void; info(message: string): void };
+}
 
 /** Inputs every registry command shares; spread into each step's z.object. */
 export const registryInputs = {
@@ -29,7 +36,7 @@ export interface RegistryInputs {
 const SECRET_ENV = ['MODELCI_REGISTRY_PASSWORD', 'MODELCI_REGISTRY_TOKEN', 'MLFLOW_TRACKING_TOKEN', 'MLFLOW_TRACKING_PASSWORD'];
 
 /** Opens the registry for a step: masks every credential first, logs progress through the platform. */
-export function registryFor(inputs: RegistryInputs, ctx: StepContext): Registry {
+export function registryFor(inputs: RegistryInputs, ctx: RegistryStepContext): Registry {
   for (const secret of [inputs.password, inputs.token, ...SECRET_ENV.map((name) => ctx.env[name])]) {
     if (secret) ctx.platform.mask(secret);
   }
@@ -45,7 +52,7 @@ export function registryFor(inputs: RegistryInputs, ctx: StepContext): Registry 
   });
 }
 
-export function absolute(path: string, ctx: StepContext): string {
+export function absolute(path: string, ctx: { cwd: string }): string {
   return isAbsolute(path) ? path : resolve(ctx.cwd, path);
 }
 
