@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
 import { dirname, resolve } from 'node:path';
 import { usageError, type SourceLocation } from '../errors.js';
 import { inputFields, type InputField } from './input-fields.js';
 import { loadNamed, type StepCatalog } from './catalog.js';
-import type { StepDefinition } from './types.js';
+import type { StepDefinition, StepSettings } from './types.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import { YamlSource } from '../text/yaml-source.js';
 
@@ -28,6 +29,8 @@ export interface ProjectConfig {
   outDir?: string;
   pipeline: PipelineEntry[];
   sections: Map<string, Record<string, unknown>>;
+  /** Each step's structured settings (keys of StepDefinition.settings), parsed by their schemas. */
+  settings: Map<string, Record<string, unknown>>;
   source: YamlSource;
 }
 
@@ -66,8 +69,43 @@ function expectedType(field: InputField): string {
   }
 }
 
-function checkSection(source: YamlSource, step: StepDefinition, raw: unknown): Record<string, unknown> {
-  if (raw === null || raw === undefined) return {};
+function pathText(path: readonly PropertyKey[]): string {
+  return path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
+}
+
+/** The deepest node of `path` that the file has, so a missing key points at its parent mapping. */
+function locateDeepest(source: YamlSource, path: readonly (string | number)[]): SourceLocation {
+  for (let length = path.length; length > 0; length--) {
+    const node = source.nodeAt(path.slice(0, length));
+    if (node) return source.locateNode(node);
+  }
+  return { file: source.file };
+}
+
+function checkSetting(source: YamlSource, step: StepDefinition, key: string, schema: z.ZodType, value: unknown): unknown {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const [issue] = parsed.error.issues;
+  const path = (issue?.path ?? []).filter((part): part is string | number => typeof part !== 'symbol');
+  const unknownKeys = issue?.code === 'unrecognized_keys' ? (issue as { keys?: string[] }).keys ?? [] : [];
+  const at = unknownKeys.length ? [...path, unknownKeys[0]!] : path;
+  const location = unknownKeys.length ? source.locateNode(source.pairAt([step.name, key, ...path], unknownKeys[0]!)) : locateDeepest(source, [step.name, key, ...at]);
+  const known = schema.def.type === 'object' ? Object.keys((schema as z.ZodObject).shape) : [];
+  throw usageError(`'${step.name}.${key}${pathText(at)}': ${unknownKeys.length ? `unknown key '${unknownKeys[0]}'` : issue?.message ?? 'invalid value'}`, {
+    code: unknownKeys.length ? 'config-unknown-key' : 'config-wrong-type',
+    location,
+    ...(unknownKeys.length && path.length === 0 ? { hint: didYouMean(unknownKeys[0]!, known) } : {}),
+  });
+}
+
+interface CheckedSection {
+  inputs: Record<string, unknown>;
+  settings: Record<string, unknown>;
+}
+
+function checkSection(source: YamlSource, step: StepDefinition, raw: unknown): CheckedSection {
+  const checked: CheckedSection = { inputs: {}, settings: {} };
+  if (raw === null || raw === undefined) return checked;
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw usageError(`'${step.name}' must be a mapping of its inputs, not ${describeType(raw)}`, {
       code: 'config-wrong-type',
@@ -77,14 +115,19 @@ function checkSection(source: YamlSource, step: StepDefinition, raw: unknown): R
   }
   const fields = inputFields(step.inputs);
   const byName = new Map(fields.map((field) => [field.name, field]));
-  const values: Record<string, unknown> = {};
+  const settings = step.settings ?? {};
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     const field = byName.get(key);
+    const setting = Object.hasOwn(settings, key) ? settings[key] : undefined;
+    if (!field && setting) {
+      checked.settings[key] = checkSetting(source, step, key, setting, value);
+      continue;
+    }
     if (!field) {
       throw usageError(`unknown key '${key}' in '${step.name}'`, {
         code: 'config-unknown-key',
         location: source.locateNode(source.pairAt([step.name], key)),
-        hint: `${didYouMean(key, [...byName.keys()])} Run 'modelci ${step.name} --help' for its inputs.`,
+        hint: `${didYouMean(key, [...byName.keys(), ...Object.keys(settings)])} Run 'modelci ${step.name} --help' for its inputs.`,
       });
     }
     if (!valueMatches(field, value)) {
@@ -94,9 +137,9 @@ function checkSection(source: YamlSource, step: StepDefinition, raw: unknown): R
         hint: field.description,
       });
     }
-    values[key] = value;
+    checked.inputs[key] = value;
   }
-  return values;
+  return checked;
 }
 
 function parsePipeline(source: YamlSource, raw: unknown, steps: ReadonlyMap<string, StepDefinition>, allNames: readonly string[]): PipelineEntry[] {
@@ -129,7 +172,7 @@ export function parseProjectConfig(file: string, text: string, steps: ReadonlyMa
 
 function interpretConfig(source: YamlSource, raw: unknown, steps: ReadonlyMap<string, StepDefinition>, allNames: readonly string[] = [...steps.keys()]): ProjectConfig {
   const file = source.file;
-  const config: ProjectConfig = { file, steps: new Map(steps), directory: dirname(resolve(file)), pipeline: [], sections: new Map(), source };
+  const config: ProjectConfig = { file, steps: new Map(steps), directory: dirname(resolve(file)), pipeline: [], sections: new Map(), settings: new Map(), source };
   if (raw === null || raw === undefined) return config;
   if (typeof raw !== 'object' || Array.isArray(raw)) {
     throw usageError(`${CONFIG_FILE_NAME} must be a mapping at the top level, not ${describeType(raw)}`, { code: 'config-wrong-type', location: { file, line: 1, column: 1 }, hint: 'Start with step names as keys, e.g. "train:".' });
@@ -151,7 +194,9 @@ function interpretConfig(source: YamlSource, raw: unknown, steps: ReadonlyMap<st
       if (!step || step.published === false) {
         throw usageError(`unknown key '${key}'`, { code: 'config-unknown-key', location: source.locateNode(source.pairAt([], key)), hint: didYouMean(key, known) });
       }
-      config.sections.set(key, checkSection(source, step, value));
+      const checked = checkSection(source, step, value);
+      config.sections.set(key, checked.inputs);
+      config.settings.set(key, checked.settings);
     }
   }
   return config;
@@ -172,6 +217,15 @@ export async function loadProjectConfig(file: string, catalog: StepCatalog): Pro
   const source = YamlSource.parse(file, text);
   const raw = source.toJS();
   return interpretConfig(source, raw, await loadNamed(catalog, mentionedSteps(raw)), catalog.names);
+}
+
+/** A step's structured settings from the config, with a locator for errors found while running. */
+export function configSettings(config: ProjectConfig | undefined, step: string): StepSettings | undefined {
+  if (!config) return undefined;
+  return {
+    values: config.settings.get(step) ?? {},
+    locate: (path) => locateDeepest(config.source, [step, ...path]),
+  };
 }
 
 /** A step's section of the config as an input source for resolveInputs, with locations for its values. */

@@ -3,6 +3,7 @@ import { createPlatform } from '../platform/create-platform.js';
 import { DirectoryArtifactStore } from '../platform/directory-artifacts.js';
 import type { ArtifactStore, Platform } from '../platform/types.js';
 import type { StepContext } from './types.js';
+import { configSettings } from './project-config.js';
 import type { Workspace } from './workspace.js';
 
 async function artifactStore(workspace: Workspace, env: NodeJS.ProcessEnv, platform: Platform): Promise<ArtifactStore> {
@@ -21,7 +22,8 @@ export async function createStepContext(workspace: Workspace, stepName: string, 
     verbose: workspace.verbose,
     ...(log ? { log } : {}),
   });
-  return { platform, artifacts: await artifactStore(workspace, env, platform), cwd: workspace.cwd, outDir: workspace.outDir, env, signal };
+  const settings = configSettings(workspace.config, stepName);
+  return { platform, artifacts: await artifactStore(workspace, env, platform), cwd: workspace.cwd, outDir: workspace.outDir, env, signal, ...(settings ? { settings } : {}) };
 }
 
 /** GitLab outputs are written in the background; wait for them before the process ends. */

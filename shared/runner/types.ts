@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { SourceLocation } from '../errors.js';
 import type { ArtifactStore, Platform } from '../platform/types.js';
 
 export type { StepStatus } from '../evidence/evidence.js';
@@ -15,6 +16,16 @@ export interface StepContext {
   env: NodeJS.ProcessEnv;
   /** Aborted on SIGINT/SIGTERM; long work should stop promptly. */
   signal: AbortSignal;
+  /** The step's structured settings from modelci.yaml (see StepDefinition.settings), already validated. */
+  settings?: StepSettings;
+}
+
+/** Nested keys of a step's modelci.yaml section, validated by the step's `settings` schemas. */
+export interface StepSettings {
+  /** Parsed values by key (e.g. `drift`, `metrics`). */
+  values: Record<string, unknown>;
+  /** Where a value was written, by its path below the step's section (e.g. ['metrics', 'roc_auc', 'min']). */
+  locate(path: readonly (string | number)[]): SourceLocation;
 }
 
 export interface StepResult<Data extends object = Record<string, unknown>> {
@@ -50,6 +61,12 @@ export interface StepDefinition<Schema extends InputSchema = InputSchema, Data e
    * Mark tokens with `.meta({ secret: true })` so every front door masks them.
    */
   inputs: Schema;
+  /**
+   * Structured keys the step's modelci.yaml section may hold beside its flat inputs (a nested
+   * mapping such as validate-data's `drift:`), each validated by its zod schema at load time with
+   * file:line errors. They are not CLI flags or action inputs; run() gets them as `ctx.settings`.
+   */
+  settings?: Record<string, z.ZodType>;
   /** Output name (kebab-case) -> description, for action.yml. */
   outputs: Record<string, string>;
   /** Read-only commands (registry ls, ...) write no evidence. Default true. */
