@@ -1,4 +1,6 @@
-import { runCli } from './cli/run-command.js';
+import { pipelineInputFields, reportError, runCli } from './cli/run-command.js';
+import { asModelciError, usageError } from './errors.js';
+import { RENAMED_INPUTS, refuseRenamedInput } from './runner/renamed-inputs.js';
 import { GLOBAL_OPTIONS } from './cli/parse-args.js';
 import { inputFields } from './runner/input-fields.js';
 import { STEP_CATALOG } from './cli/step-catalog.js';
@@ -24,9 +26,26 @@ export async function actionArgv(env: NodeJS.ProcessEnv, fixedStep?: string, cat
     const value = actionInput(env, name);
     if (value !== undefined) argv.push(name === 'working-directory' ? '--cwd' : `--${name}`, value);
   }
-  const step = await catalog.load(stepName);
+  const step = stepName === 'pipeline' ? undefined : await catalog.load(stepName);
   if (step) {
-    for (const field of inputFields(step.inputs)) {
+    for (const old of Object.keys(RENAMED_INPUTS[step.name] ?? {})) {
+      if (actionInput(env, old) !== undefined) refuseRenamedInput(step.name, old, (name) => `input '${name}'`);
+    }
+  }
+  // The root action in pipeline mode hands every given input to `modelci run`, which passes it to
+  // the listed steps that take it and refuses one that none takes.
+  const fields = step ? inputFields(step.inputs) : stepName === 'pipeline' ? await pipelineInputFields(catalog) : [];
+  if (step && fixedStep === undefined) {
+    // The root action declares every step's inputs; one given that the chosen step does not take is a mistake.
+    const own = new Set(fields.map((field) => field.name));
+    for (const field of await pipelineInputFields(catalog)) {
+      if (!own.has(field.name) && actionInput(env, field.name) !== undefined) {
+        throw usageError(`input '${field.name}' is not an input of step '${step.name}'`, { code: 'input-not-taken', hint: `Drop it, or use step: pipeline to hand it to the steps that take it. Run 'modelci ${step.name} --help' for its inputs.` });
+      }
+    }
+  }
+  {
+    for (const field of fields) {
       const value = actionInput(env, field.name);
       if (value === undefined) continue;
       if (field.kind === 'string-list') {
@@ -49,11 +68,19 @@ export const ACTION_GLOBAL_DESCRIPTIONS: Record<(typeof ACTION_GLOBALS)[number],
 export async function runAction(fixedStep?: string): Promise<void> {
   const controller = new AbortController();
   process.on('SIGTERM', () => controller.abort(new Error('cancelled')));
-  process.exitCode = await runCli(await actionArgv(process.env, fixedStep), {
+  const io = {
     stdout: process.stdout,
     stderr: process.stdout,
     env: { ...process.env, MODELCI_PLATFORM: process.env.MODELCI_PLATFORM ?? 'github' },
     cwd: process.cwd(),
     signal: controller.signal,
-  });
+  };
+  let argv: string[];
+  try {
+    argv = await actionArgv(process.env, fixedStep);
+  } catch (caught) {
+    process.exitCode = await reportError(io, 'text', asModelciError(caught));
+    return;
+  }
+  process.exitCode = await runCli(argv, io);
 }

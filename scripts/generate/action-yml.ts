@@ -13,10 +13,11 @@ function actionInput(field: InputField): Record<string, unknown> {
   const choices = field.choices ? ` One of: ${field.choices.join(', ')}.` : '';
   const list = field.kind === 'string-list' ? ' One value per line.' : '';
   const secret = field.secret ? ' Pass it from a secret; it is masked in logs.' : '';
-  const input: Record<string, unknown> = { description: `${field.description}${choices}${list}${secret}`, required: field.required };
+  // No `default:`: the runner would pass it as an explicit value and mask modelci.yaml. An input
+  // left out arrives empty, which means "not given", and the step's own default applies.
   const fallback = defaultText(field);
-  if (fallback !== '') input.default = fallback;
-  return input;
+  const stated = fallback !== '' ? ` Default: ${fallback}.` : '';
+  return { description: `${field.description}${choices}${list}${secret}${stated}`, required: field.required };
 }
 
 function globalInputs(): Record<string, unknown> {
@@ -26,6 +27,16 @@ function globalInputs(): Record<string, unknown> {
 function outputsOf(steps: readonly StepDefinition[]): Record<string, { description: string }> {
   const outputs: Record<string, { description: string }> = {};
   for (const step of steps) for (const [name, description] of Object.entries({ ...step.outputs, ...COMMON_OUTPUTS })) outputs[name] ??= { description };
+  return outputs;
+}
+
+/** The root action's outputs: in pipeline mode each step's as `<step>-<name>`, the plain names being the last step's. */
+function rootOutputsOf(steps: readonly StepDefinition[]): Record<string, { description: string }> {
+  const outputs: Record<string, { description: string }> = {};
+  for (const [name, { description }] of Object.entries(outputsOf(steps))) outputs[name] = { description: `${description} In pipeline mode: the last step's.` };
+  for (const step of steps) {
+    for (const [name, description] of Object.entries({ ...step.outputs, ...COMMON_OUTPUTS })) outputs[`${step.name}-${name}`] = { description: `${step.name}: ${description}` };
+  }
   return outputs;
 }
 
@@ -48,7 +59,11 @@ export function stepActionYml(step: StepDefinition): string {
 /** The root action: one input `step` picks a step (or `pipeline`); it takes every step's inputs. */
 export function rootActionYml(steps: readonly StepDefinition[]): string {
   const inputs: Record<string, unknown> = {
-    step: { description: `The step to run: ${steps.map((step) => step.name).join(', ')}, or pipeline to run the steps listed in modelci.yaml.`, required: false, default: 'pipeline' },
+    step: {
+      description: `The step to run: ${steps.map((step) => step.name).join(', ')}, or pipeline to run the steps listed in modelci.yaml. In pipeline mode each input goes to the listed steps that take it (beating modelci.yaml there), and one that no listed step takes is refused.`,
+      required: false,
+      default: 'pipeline',
+    },
   };
   for (const step of steps) {
     for (const field of inputFields(step.inputs)) {
@@ -69,7 +84,7 @@ export function rootActionYml(steps: readonly StepDefinition[]): string {
       author: 'modelci',
       branding: { icon: 'check-circle', color: 'blue' },
       inputs: { ...inputs, ...globalInputs() },
-      outputs: outputsOf(steps),
+      outputs: rootOutputsOf(steps),
       runs: { using: 'node24', main: 'actions/index.js' },
     })
   );

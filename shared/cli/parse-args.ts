@@ -1,6 +1,7 @@
 import { usageError } from '../errors.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import type { InputField } from '../runner/input-fields.js';
+import { refuseRenamedInput } from '../runner/renamed-inputs.js';
 
 /** Options every command takes; they are not step inputs. */
 export const GLOBAL_OPTIONS = {
@@ -87,6 +88,7 @@ export function parseFlags(tokens: readonly string[], fields: readonly InputFiel
     }
     const field = byName.get(name);
     if (!field) {
+      refuseRenamedInput(command, name, (old) => `--${old}`);
       throw usageError(`unknown flag --${name} for '${command}'`, { code: 'usage', hint: `${didYouMean(name, [...byName.keys(), ...Object.keys(GLOBAL_OPTIONS)])} See modelci ${command} --help.` });
     }
     if (inline !== undefined) {

@@ -3,7 +3,7 @@ import { PLATFORM_NAMES, createPlatform, detectPlatform } from '../platform/crea
 import type { PlatformName } from '../platform/types.js';
 import { runPipeline } from '../runner/pipeline.js';
 import { executeStep, statusMark, type StepOutcome } from '../runner/execute-step.js';
-import { inputFields } from '../runner/input-fields.js';
+import { inputFields, type InputField } from '../runner/input-fields.js';
 import { resolveInputs } from '../runner/resolve-inputs.js';
 import { configSource } from '../runner/project-config.js';
 import { STEP_CATALOG } from './step-catalog.js';
@@ -35,7 +35,10 @@ export interface CliIo {
 const PIPELINE_COMMAND = 'run';
 const PIPELINE_HELP = `modelci run: runs the steps listed under 'pipeline:' in modelci.yaml, in order, and stops at the first that does not pass.
 
-Usage: modelci run [--config modelci.yaml] [--out-dir DIR] [--format text|json]`;
+Usage: modelci run [--config modelci.yaml] [--out-dir DIR] [--format text|json] [--<input> value]...
+
+A step input given as a flag goes to every listed step that takes it and beats modelci.yaml there;
+an input that no listed step takes is refused.`;
 
 async function findCommand(words: readonly string[], catalog: StepCatalog): Promise<{ step?: StepDefinition; consumed: number }> {
   for (let length = Math.min(words.length, 2); length > 0; length--) {
@@ -57,7 +60,7 @@ function stepLines(outcome: StepOutcome, cwd: string): string[] {
 }
 
 /** Errors before a step starts still go through the platform, so GitHub shows them as annotations. */
-async function reportError(io: CliIo, format: OutputFormat, error: ModelciError): Promise<number> {
+export async function reportError(io: CliIo, format: OutputFormat, error: ModelciError): Promise<number> {
   const platformName = io.env.MODELCI_PLATFORM && (PLATFORM_NAMES as readonly string[]).includes(io.env.MODELCI_PLATFORM) ? (io.env.MODELCI_PLATFORM as PlatformName) : detectPlatform(io.env);
   const platform = await createPlatform(platformName, { env: io.env, outDir: io.cwd, stepName: 'modelci', log: io.stderr });
   platform.error(formatErrorBody(error), error.location);
@@ -65,16 +68,27 @@ async function reportError(io: CliIo, format: OutputFormat, error: ModelciError)
   return error.exitCode;
 }
 
+/** Every input any published step takes, once by name: the flags `run` accepts and hands to the steps that take them. */
+export async function pipelineInputFields(catalog: StepCatalog): Promise<InputField[]> {
+  const byName = new Map<string, InputField>();
+  for (const step of await catalog.loadAll()) {
+    if (step.published === false) continue;
+    for (const field of inputFields(step.inputs)) if (!byName.has(field.name)) byName.set(field.name, field);
+  }
+  return [...byName.values()];
+}
+
 async function runPipelineCommand(split: SplitArgs, io: CliIo, catalog: StepCatalog): Promise<number> {
   if (split.help) {
     io.stdout.write(`${PIPELINE_HELP}\n`);
     return ExitCode.passed;
   }
-  if (split.rest.length) throw usageError(`unexpected argument '${split.rest[0]}' for 'run'`, { code: 'usage', hint: 'Step inputs for a pipeline go in modelci.yaml.' });
+  const explicit = parseFlags(split.rest, await pipelineInputFields(catalog), PIPELINE_COMMAND);
   const workspace = await resolveWorkspace(split.globals, io.cwd, io.env, catalog);
-  const outcome = await runPipeline(workspace, io.env, io.signal, io.stderr);
+  const outcome = await runPipeline(workspace, io.env, io.signal, io.stderr, explicit);
   const last = outcome.steps.at(-1);
-  const verdict = `${statusMark(outcome.document.status as StepOutcome['status'])} pipeline ${String(outcome.document.status)}: ${outcome.steps.map((step) => `${step.step} ${step.status}`).join(', ')}`;
+  const notRun = outcome.document.notRun as string[];
+  const verdict = `${statusMark(outcome.document.status as StepOutcome['status'])} pipeline ${String(outcome.document.status)}: ${outcome.steps.map((step) => `${step.step} ${step.status}`).join(', ')}${notRun.length ? `; not run: ${notRun.join(', ')}` : ''}`;
   printOutcome(io, workspace.format, outcome, [verdict, ...(last?.evidencePath ? [`   evidence: ${relative(workspace.cwd, dirname(last.evidencePath))}/`] : [])]);
   return outcome.exitCode;
 }
@@ -97,7 +111,7 @@ async function runStepCommand(split: SplitArgs, io: CliIo, catalog: StepCatalog)
   const workspace = await resolveWorkspace(split.globals, io.cwd, io.env, catalog);
   const fields = inputFields(step.inputs);
   const inputs = resolveInputs(step.inputs, {
-    explicit: envInputs(fields, io.env, parseFlags(split.rest, fields, step.name)),
+    explicit: envInputs(fields, io.env, parseFlags(split.rest, fields, step.name), step.name),
     ...configSource(workspace.config, step.name),
     spell: (field) => `--${field.name}`,
   });

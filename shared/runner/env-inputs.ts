@@ -1,6 +1,7 @@
 import type { InputField } from './input-fields.js';
+import { RENAMED_INPUTS, refuseRenamedInput } from './renamed-inputs.js';
 
-export function envInputName(field: InputField): string {
+export function envInputName(field: Pick<InputField, 'name'>): string {
   return `MODELCI_INPUT_${field.name.toUpperCase().replace(/-/g, '_')}`;
 }
 
@@ -22,7 +23,12 @@ function listValues(value: string): string[] {
  * components pass their spec inputs this way, which avoids quoting values into a shell line.
  * Lists are JSON arrays (GitLab array inputs) or one value per line.
  */
-export function envInputs(fields: readonly InputField[], env: NodeJS.ProcessEnv, explicit: Map<string, string[]>): Map<string, string[]> {
+export function envInputs(fields: readonly InputField[], env: NodeJS.ProcessEnv, explicit: Map<string, string[]>, step?: string): Map<string, string[]> {
+  if (step) {
+    for (const old of Object.keys(RENAMED_INPUTS[step] ?? {})) {
+      if (env[envInputName({ name: old })]?.trim()) refuseRenamedInput(step, old, (name) => envInputName({ name }));
+    }
+  }
   const merged = new Map(explicit);
   for (const field of fields) {
     if (merged.has(field.name)) continue;

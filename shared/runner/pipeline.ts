@@ -3,12 +3,37 @@ import { configSource, type ProjectConfig } from './project-config.js';
 import { createStepContext, flushPlatform } from './step-context.js';
 import type { Workspace } from './workspace.js';
 import { executeStep, statusMark, type StepOutcome } from './execute-step.js';
-import { resolveInputs } from './resolve-inputs.js';
+import { resolveInputs, type ExplicitInputs } from './resolve-inputs.js';
+import { envInputs } from './env-inputs.js';
+import { inputFields } from './input-fields.js';
+import type { StepContext, StepDefinition } from './types.js';
+import type { Platform } from '../platform/types.js';
 
 export interface PipelineOutcome {
   exitCode: ExitCode;
   steps: StepOutcome[];
   document: Record<string, unknown>;
+}
+
+/** An input given on the command line (or a root action's `with:`) that no listed step takes is a mistake, not a no-op. */
+function refuseUntakenInputs(explicit: ExplicitInputs, steps: readonly StepDefinition[]): void {
+  for (const name of explicit.keys()) {
+    if (steps.some((step) => inputFields(step.inputs).some((field) => field.name === name))) continue;
+    throw usageError(`input '${name}' is taken by no step of the pipeline (${steps.map((step) => step.name).join(', ')})`, {
+      code: 'input-not-taken',
+      hint: 'Drop it, add the step that takes it to pipeline: in modelci.yaml, or run that step on its own (step: <name>).',
+    });
+  }
+}
+
+/** In a pipeline each output is also set as `<step>-<name>`, so a later step's outputs do not hide an earlier one's. */
+function withStepOutputs(ctx: StepContext, stepName: string): StepContext {
+  const platform: Platform = Object.create(ctx.platform);
+  platform.setOutput = (name, value) => {
+    ctx.platform.setOutput(name, value);
+    ctx.platform.setOutput(`${stepName}-${name}`, value);
+  };
+  return { ...ctx, platform };
 }
 
 /** Runs the steps listed under `pipeline:` in order; stops at the first that does not pass. */
@@ -17,6 +42,7 @@ export async function runPipeline(
   env: NodeJS.ProcessEnv,
   signal: AbortSignal,
   log?: NodeJS.WritableStream,
+  explicit: ExplicitInputs = new Map(),
 ): Promise<PipelineOutcome> {
   const config: ProjectConfig | undefined = workspace.config;
   if (!config || config.pipeline.length === 0) {
@@ -26,13 +52,16 @@ export async function runPipeline(
       hint: 'List the steps in modelci.yaml, e.g.\n    pipeline: [validate-data, train, evaluate]',
     });
   }
+  const steps = config.pipeline.map((entry) => config.steps.get(entry.step)!);
+  refuseUntakenInputs(explicit, steps);
   // Check every step's inputs before running any, so a typo in the last step fails in seconds.
-  const planned = config.pipeline.map((entry) => {
-    const step = config.steps.get(entry.step)!;
+  const planned = steps.map((step) => {
+    const fields = inputFields(step.inputs);
+    const given = envInputs(fields, env, new Map([...explicit].filter(([name]) => fields.some((field) => field.name === name))), step.name);
     const inputs = resolveInputs(step.inputs, {
-      explicit: new Map(),
+      explicit: given,
       ...configSource(config, step.name),
-      spell: (field) => `'${step.name}.${field.name}' in ${config.file}`,
+      spell: (field) => (given.has(field.name) ? `--${field.name} (for ${step.name})` : `'${step.name}.${field.name}' in ${config.file}`),
     });
     return { step, inputs };
   });
@@ -40,7 +69,7 @@ export async function runPipeline(
   const outcomes: StepOutcome[] = [];
   for (const { step, inputs } of planned) {
     if (signal.aborted) break;
-    const ctx = await createStepContext(workspace, step.name, env, signal, log);
+    const ctx = withStepOutputs(await createStepContext(workspace, step.name, env, signal, log), step.name);
     ctx.platform.info(`\n── ${step.name} ──`);
     const outcome = await executeStep(step, inputs as Record<string, unknown>, ctx);
     await flushPlatform(ctx);

@@ -6,6 +6,7 @@ import { inputFields, type InputField } from './input-fields.js';
 import { loadNamed, type StepCatalog } from './catalog.js';
 import type { StepDefinition, StepSettings } from './types.js';
 import { didYouMean } from '../text/did-you-mean.js';
+import { refuseRenamedInput } from './renamed-inputs.js';
 import { YamlSource } from '../text/yaml-source.js';
 
 export const CONFIG_FILE_NAME = 'modelci.yaml';
@@ -124,6 +125,7 @@ function checkSection(source: YamlSource, step: StepDefinition, raw: unknown): C
       continue;
     }
     if (!field) {
+      refuseRenamedInput(step.name, key, (name) => `'${name}'`, source.locateNode(source.pairAt([step.name], key)));
       throw usageError(`unknown key '${key}' in '${step.name}'`, {
         code: 'config-unknown-key',
         location: source.locateNode(source.pairAt([step.name], key)),

@@ -30,7 +30,7 @@ const inputs = z.object({
     .array(z.string())
     .default([])
     .describe('Params as key=value (values parsed as YAML scalars, nested keys with dots), applied over the params file; the merged params reach the command as JSON in MODELCI_PARAMS.'),
-  metrics: z.array(z.string()).default([]).describe('Metrics files the command writes: JSON, YAML, CSV or TSV (header + one row, or `name,value` rows); nested keys are flattened with dots.'),
+  metricsFiles: z.array(z.string()).default([]).describe('Metrics files the command writes: JSON, YAML, CSV or TSV (header + one row, or `name,value` rows); nested keys are flattened with dots.'),
   outputs: z.array(z.string()).default([]).describe('Files or directories the command produces (list the model first); digested, cached and uploaded.'),
   deps: z.array(z.string()).default([]).describe('Data files or directories the command reads; their digests are recorded and key the run cache.'),
   cache: z.boolean().default(true).describe('Reuse the outputs of an earlier successful run with the same command, params, code and data instead of running the command again.'),
@@ -78,7 +78,7 @@ function resolvePaths(input: TrainInputs, ctx: StepContext): Resolved {
     cacheDir: input.cacheDir ? resolve(ctx.cwd, input.cacheDir) : join(ctx.outDir, 'cache', 'train'),
     recordPath: join(ctx.outDir, 'train', 'record.json'),
     ...(paramsFile ? { paramsFile } : {}),
-    metrics: unique(input.metrics).map(at),
+    metrics: unique(input.metricsFiles).map(at),
     outputs: unique(input.outputs).map(at),
     deps: unique(input.deps).map(at),
   };

@@ -47,7 +47,7 @@ describe('built GitHub actions', () => {
   });
 
   it('train writes outputs, the job summary and evidence', async () => {
-    const run = await runAction('actions/train/index.js', { COMMAND: 'python3 train.py', METRICS: 'metrics.json', OUTPUTS: 'model.bin', UPLOAD: 'false' }, writeTrainScript);
+    const run = await runAction('actions/train/index.js', { COMMAND: 'python3 train.py', 'METRICS-FILES': 'metrics.json', OUTPUTS: 'model.bin', UPLOAD: 'false' }, writeTrainScript);
     expect(run.status, run.stdout).toBe(0);
     expect(run.outputs).toMatch(/status<<[^\n]+\npassed\n/);
     expect(run.outputs).toMatch(/evidence<<[^\n]+\n\.modelci\/evidence\/train\.json\n/);
@@ -75,7 +75,7 @@ describe('built GitHub actions', () => {
   });
 
   it('the root action runs the step named by its step input', async () => {
-    const run = await runAction('actions/index.js', { STEP: 'train', COMMAND: 'python3 train.py', METRICS: 'metrics.json', UPLOAD: 'false' }, writeTrainScript);
+    const run = await runAction('actions/index.js', { STEP: 'train', COMMAND: 'python3 train.py', 'METRICS-FILES': 'metrics.json', UPLOAD: 'false' }, writeTrainScript);
     expect(run.status, run.stdout).toBe(0);
     expect(run.outputs).toMatch(/status<<[^\n]+\npassed\n/);
   });

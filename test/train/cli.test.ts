@@ -57,7 +57,7 @@ describe('modelci train (CLI)', () => {
   it('prints one JSON document with metrics and digests; an identical second run is a cache hit that does not run the command; a data or param change re-runs', async () => {
     const counter = join(counterDir.path, 'runs.log');
     const env = { COUNTER: counter };
-    const args = ['train', '--command', 'python3 train.py', '--metrics', 'metrics.json', '--outputs', 'model.json', '--deps', 'data.csv', '--params', 'params.json', '--format', 'json'];
+    const args = ['train', '--command', 'python3 train.py', '--metrics-files', 'metrics.json', '--outputs', 'model.json', '--deps', 'data.csv', '--params', 'params.json', '--format', 'json'];
     const runs = async () => (await readFile(counter, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
 
     const first = await modelci(args, dir.path, env);

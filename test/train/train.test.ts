@@ -30,7 +30,7 @@ async function runs(): Promise<number> {
 const baseInputs = {
   command: 'python3 train.py',
   params: 'params.json',
-  metrics: ['metrics.json'],
+  metricsFiles: ['metrics.json'],
   outputs: ['out/model.json'],
   deps: ['data'],
 };
@@ -147,10 +147,10 @@ describe('train: running the command', () => {
 
   it('fails when a declared output or metrics file is missing, naming it', async () => {
     const { ctx, platform } = context();
-    const result = await runTrain({ command: 'echo {} > metrics.json', metrics: ['metrics.json'], outputs: ['model.pkl'] }, ctx);
+    const result = await runTrain({ command: 'echo {} > metrics.json', metricsFiles: ['metrics.json'], outputs: ['model.pkl'] }, ctx);
     expect(result.status).toBe('failed');
     expect(platform.messages('error')[0]).toContain("did not produce output 'model.pkl'");
-    const bad = await runTrain({ command: 'printf "{\\n  \\"a\\": }" > m.json', metrics: ['m.json'], cache: false }, ctx);
+    const bad = await runTrain({ command: 'printf "{\\n  \\"a\\": }" > m.json', metricsFiles: ['m.json'], cache: false }, ctx);
     expect(bad.status).toBe('failed');
     expect(platform.log.at(-1)).toEqual(expect.objectContaining({ kind: 'error', location: expect.objectContaining({ file: 'm.json', line: 2 }) }));
   });
@@ -265,9 +265,9 @@ describe('train: run cache', () => {
 
   it('does not cache a failed run', async () => {
     await writeFile(join(dir.path, 'flaky.sh'), 'echo run >> "$COUNTER"; test -f ok || exit 4; echo "{}" > m.json\n');
-    expect((await runTrain({ command: 'bash flaky.sh', metrics: ['m.json'] }, context().ctx)).status).toBe('failed');
+    expect((await runTrain({ command: 'bash flaky.sh', metricsFiles: ['m.json'] }, context().ctx)).status).toBe('failed');
     await writeFile(join(counterDir.path, 'unused'), '');
-    expect((await runTrain({ command: 'bash flaky.sh', metrics: ['m.json'] }, context().ctx)).status).toBe('failed');
+    expect((await runTrain({ command: 'bash flaky.sh', metricsFiles: ['m.json'] }, context().ctx)).status).toBe('failed');
     expect(await runs()).toBe(2);
   });
 
@@ -302,7 +302,7 @@ describe('train: run cache', () => {
   });
 
   it('serves one file declared as both an output and a metrics file', async () => {
-    const inputs = { command: 'echo run >> "$COUNTER"; echo \'{"accuracy": 1}\' > m.json', outputs: ['m.json'], metrics: ['m.json'] };
+    const inputs = { command: 'echo run >> "$COUNTER"; echo \'{"accuracy": 1}\' > m.json', outputs: ['m.json'], metricsFiles: ['m.json'] };
     await runTrain(inputs, context().ctx);
     const second = await runTrain(inputs, context().ctx);
     expect(second.data.cacheHit).toBe(true);
@@ -324,12 +324,12 @@ describe('train: run cache', () => {
   });
 
   it('stays consistent when runs with the same key store concurrently', async () => {
-    const results = await Promise.all([1, 2, 3].map(() => runTrain({ ...baseInputs, outputs: [] , metrics: [] , command: 'echo run >> "$COUNTER"; echo {} > m.json' }, context().ctx)));
+    const results = await Promise.all([1, 2, 3].map(() => runTrain({ ...baseInputs, outputs: [] , metricsFiles: [], command: 'echo run >> "$COUNTER"; echo {} > m.json' }, context().ctx)));
     expect(results.every((r) => r.status === 'passed')).toBe(true);
     const cacheDir = join(dir.path, '.modelci/cache/train');
     const entries = await readdir(cacheDir);
     expect(entries).toEqual([results[0]?.data.cacheKey]);
-    expect((await runTrain({ ...baseInputs, outputs: [], metrics: [], command: 'echo run >> "$COUNTER"; echo {} > m.json' }, context().ctx)).data.cacheHit).toBe(true);
+    expect((await runTrain({ ...baseInputs, outputs: [], metricsFiles: [], command: 'echo run >> "$COUNTER"; echo {} > m.json' }, context().ctx)).data.cacheHit).toBe(true);
   });
 
   it('uses cache-dir relative to the invocation directory (for actions/cache)', async () => {
