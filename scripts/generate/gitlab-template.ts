@@ -2,18 +2,27 @@ import { envInputName } from '../../shared/runner/env-inputs.js';
 import { inputFields, type InputField } from '../../shared/runner/input-fields.js';
 import type { StepDefinition } from '../../shared/runner/types.js';
 import { GENERATED_NOTICE, yamlText } from './yaml-text.js';
+import { defaultText } from '../../shared/cli/help.js';
+import { TOOL_VERSION } from '../../shared/version.js';
 
-// Lists are strings (one value per line, or a JSON array): a job variable must be a string, and
-// GitLab keeps an array input's type when a value is exactly `$[[ inputs.x ]]`.
-const SPEC_TYPE: Record<InputField['kind'], string> = { string: 'string', number: 'number', boolean: 'boolean', enum: 'string', 'string-list': 'string' };
-
+// GitLab interpolates every spec default into the job's MODELCI_INPUT_* variables, so an optional
+// input's default must be empty ("not given"): the step's own default, stated in the description,
+// then applies below modelci.yaml. Booleans and numbers are therefore strings here (GitLab's own
+// `false` or `0` would be a value). Lists stay strings (one value per line, or a JSON array): a job
+// variable must be a string, and GitLab keeps an array input's type when a value is exactly
+// `$[[ inputs.x ]]`, which makes the variable an array and the job invalid.
 function specInput(field: InputField): Record<string, unknown> {
   const list = field.kind === 'string-list' ? ' One value per line, or a JSON array.' : '';
-  const input: Record<string, unknown> = { description: `${field.description}${list}`, type: SPEC_TYPE[field.kind] };
-  if (field.choices) input.options = field.choices;
-  if (!field.required) input.default = field.kind === 'string-list' ? ((field.default as string[] | undefined) ?? []).join('\n') : (field.default ?? (field.kind === 'boolean' ? false : field.kind === 'number' ? null : ''));
-  if (input.default === null) input.default = '';
-  if (field.kind === 'number' && input.default === '') input.type = 'string';
+  const choices = field.choices && !field.required ? ` One of: ${field.choices.join(', ')}.` : '';
+  const kind = field.kind === 'boolean' && !field.required ? ' true or false.' : '';
+  const fallback = defaultText(field);
+  const stated = fallback !== '' ? ` Default: ${fallback}.` : '';
+  const input: Record<string, unknown> = { description: `${field.description}${choices}${kind}${list}${stated}`, type: field.required && field.kind === 'number' ? 'number' : 'string' };
+  if (field.required) {
+    if (field.choices) input.options = field.choices;
+  } else {
+    input.default = '';
+  }
   return input;
 }
 
@@ -25,7 +34,7 @@ export function gitlabTemplate(step: StepDefinition): string {
       inputs: {
         'job-name': { description: 'Name of the job this component adds.', default: `modelci-${step.name}` },
         stage: { description: 'Stage the job runs in.', default: 'test' },
-        'modelci-version': { description: 'modelci version from npm.', default: 'latest' },
+        'modelci-version': { description: 'modelci version from npm; defaults to the version of this component.', default: TOOL_VERSION },
         image: { description: 'Image with Node.js 20 or newer (and whatever your own commands need).', default: 'node:24' },
         'out-dir': { description: 'Where evidence and step files go; kept as job artifacts.', default: '.modelci' },
         ...Object.fromEntries(fields.map((field) => [field.name, specInput(field)])),

@@ -26,10 +26,11 @@ describe('platform detection', () => {
 
 describe('GitHub action inputs', () => {
   it('turns INPUT_* variables into flags, lists one per line, empty inputs dropped', async () => {
-    expect(await actionArgv({ 'INPUT_OUT-DIR': 'ci-out', INPUT_COMMAND: 'python3 train.py', INPUT_TIMEOUT: '', INPUT_METRICS: 'a.json\nb.yaml\n' }, 'train')).toEqual(
-      expect.arrayContaining(['train', '--out-dir', 'ci-out']),
+    expect(await actionArgv({ 'INPUT_OUT-DIR': 'ci-out', INPUT_COMMAND: 'python3 train.py', INPUT_TIMEOUT: '', 'INPUT_METRICS-FILES': 'a.json\nb.yaml\n' }, 'train')).toEqual(
+      ['train', '--out-dir', 'ci-out', '--command=python3 train.py', '--metrics-files', 'a.json', '--metrics-files', 'b.yaml'],
     );
     expect(await actionArgv({ INPUT_STEP: 'pipeline', INPUT_CONFIG: 'ml/modelci.yaml' })).toEqual(['run', '--config', 'ml/modelci.yaml']);
+    expect(await actionArgv({ INPUT_STEP: 'pipeline', INPUT_MIN: 'roc_auc=0.9', INPUT_THRESHOLD: '' })).toEqual(['run', '--min', 'roc_auc=0.9']);
   });
 });
 
