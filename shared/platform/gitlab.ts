@@ -1,7 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { formatLocation, type SourceLocation } from '../errors.js';
-import { Redactor } from './redactor.js';
+import { Redactor } from '../text/redact.js';
 import { appendSummaryFile } from './summary-file.js';
 import { gitlabRunInfo } from './run-info.js';
 import type { Platform, RunInfo } from './types.js';

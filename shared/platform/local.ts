@@ -1,5 +1,5 @@
 import { formatLocation, type SourceLocation } from '../errors.js';
-import { Redactor } from './redactor.js';
+import { Redactor } from '../text/redact.js';
 import { appendSummaryFile } from './summary-file.js';
 import type { Platform, RunInfo } from './types.js';
 

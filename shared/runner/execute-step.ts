@@ -4,6 +4,7 @@ import { commonRoot } from '../files/paths.js';
 import { buildEvidence, writeEvidence } from '../evidence/evidence.js';
 import { gitState } from '../evidence/git-state.js';
 import { inputFields } from './input-fields.js';
+import { REDACTED, Redactor } from '../text/redact.js';
 import type { StepContext, StepDefinition, StepResult, StepStatus } from './types.js';
 
 export interface StepOutcome {
@@ -21,21 +22,44 @@ export interface StepOutcome {
 const STATUS_EXIT: Record<StepStatus, ExitCode> = { passed: ExitCode.passed, skipped: ExitCode.passed, failed: ExitCode.failed };
 const STATUS_MARK: Record<StepStatus | 'error', string> = { passed: '✅', skipped: '⏭️', failed: '❌', error: '⛔' };
 
-function redactedParameters(step: StepDefinition, inputs: Record<string, unknown>): Record<string, unknown> {
+function redactedParameters(step: StepDefinition, inputs: Record<string, unknown>, redactor: Redactor): Record<string, unknown> {
   const parameters: Record<string, unknown> = {};
   for (const field of inputFields(step.inputs)) {
     const value = inputs[field.key];
     if (value === undefined) continue;
-    parameters[field.name] = field.secret ? '***' : value;
+    parameters[field.name] = field.secret ? REDACTED : redactor.redactData(value);
   }
   return parameters;
 }
 
-function maskSecrets(step: StepDefinition, inputs: Record<string, unknown>, ctx: StepContext): void {
+/**
+ * The secrets of this step's inputs: secret inputs, values of secret-named `NAME=value` entries
+ * and passwords in URLs. They are masked in logs and redacted from everything the step records.
+ */
+function secretsOf(step: StepDefinition, inputs: Record<string, unknown>, ctx: StepContext): Redactor {
+  const redactor = new Redactor();
   for (const field of inputFields(step.inputs)) {
     const value = inputs[field.key];
-    if (field.secret && typeof value === 'string' && value !== '') ctx.platform.mask(value);
+    if (field.secret && typeof value === 'string' && value !== '') {
+      redactor.add(value);
+      ctx.platform.mask(value);
+    } else {
+      redactor.addFrom(value);
+    }
   }
+  redactor.forEach((secret) => ctx.platform.mask(secret));
+  return redactor;
+}
+
+function redactedResult(result: StepResult<object>, redactor: Redactor): StepResult<object> {
+  if (redactor.size === 0) return result;
+  return {
+    ...result,
+    summary: redactor.redact(result.summary),
+    data: redactor.redactData(result.data),
+    ...(result.outputs ? { outputs: redactor.redactData(result.outputs) } : {}),
+    ...(result.markdown !== undefined ? { markdown: redactor.redact(result.markdown) } : {}),
+  };
 }
 
 /**
@@ -43,12 +67,12 @@ function maskSecrets(step: StepDefinition, inputs: Record<string, unknown>, ctx:
  * CI outputs, the job summary, and turning errors into exit codes.
  */
 export async function executeStep(step: StepDefinition, inputs: Record<string, unknown>, ctx: StepContext): Promise<StepOutcome> {
-  maskSecrets(step, inputs, ctx);
+  const redactor = secretsOf(step, inputs, ctx);
   const startedAt = new Date();
   const git = step.writesEvidence === false ? undefined : gitState(ctx.cwd, ctx.env);
   let result: StepResult<object>;
   try {
-    result = await step.run(inputs, ctx);
+    result = redactedResult(await step.run(inputs, ctx), redactor);
   } catch (caught) {
     const error = asModelciError(caught);
     ctx.platform.error(formatErrorBody(error), error.location);
@@ -59,7 +83,7 @@ export async function executeStep(step: StepDefinition, inputs: Record<string, u
       exitCode: error.exitCode,
       summary: error.message,
       error,
-      document: { status: 'error', error: error.toJSON() },
+      document: { status: 'error', error: redactor.redactData(error.toJSON()) },
     };
   }
 
@@ -74,7 +98,7 @@ export async function executeStep(step: StepDefinition, inputs: Record<string, u
       platform: ctx.platform.name,
       run: ctx.platform.run(),
       git: await git,
-      parameters: redactedParameters(step, inputs),
+      parameters: redactedParameters(step, inputs, redactor),
       inputFiles: result.files?.inputs ?? [],
       outputFiles: result.files?.outputs ?? [],
       result: result.data,
@@ -95,7 +119,7 @@ export async function executeStep(step: StepDefinition, inputs: Record<string, u
         cause: caught,
       });
       ctx.platform.error(formatErrorBody(error));
-      return { step: step.name, status: 'error', exitCode: error.exitCode, summary: error.message, error, ...(evidencePath ? { evidencePath } : {}), document: { status: 'error', error: error.toJSON() } };
+      return { step: step.name, status: 'error', exitCode: error.exitCode, summary: error.message, error, ...(evidencePath ? { evidencePath } : {}), document: { status: 'error', error: redactor.redactData(error.toJSON()) } };
     }
   }
 

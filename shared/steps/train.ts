@@ -5,7 +5,8 @@ import { writeFileAtomic } from '../files/atomic-write.js';
 import { CacheCorruptError, cacheKey, discardEntry, readCacheEntry, restoreEntry, storeEntry } from '../train/cache.js';
 import { codeState } from '../train/code-state.js';
 import { runCommand, type CommandResult } from '../train/command.js';
-import { isSecretName, parseEnv, redactor } from '../train/env.js';
+import { isSecretName, parseEnv } from '../train/env.js';
+import { Redactor } from '../text/redact.js';
 import { unflatten, type Scalar } from '../train/flatten.js';
 import { readMetricsFile } from '../train/metrics.js';
 import { loadParams } from '../train/params.js';
@@ -173,7 +174,9 @@ export const trainStep = defineStep({
     const envEntries = parseEnv(input.env);
     const secrets = envEntries.filter(([name]) => isSecretName(name)).map(([, value]) => value);
     for (const secret of secrets) if (secret.length >= 4) ctx.platform.mask(secret);
-    const redact = redactor(secrets);
+    const redactor = new Redactor();
+    for (const secret of secrets) redactor.add(secret);
+    const redact = (text: string) => redactor.redact(text);
     const params = await loadParams(paths.paramsFile, input.param);
 
     const childEnv: NodeJS.ProcessEnv = { ...ctx.env, ...Object.fromEntries(envEntries) };
