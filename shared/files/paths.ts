@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { sha256File } from './digest.js';
+import { usageError } from '../errors.js';
 
 /** Paths in records are relative to the working directory with `/`, so they match across machines. */
 export function displayPath(base: string, absolute: string): string {
@@ -38,35 +39,54 @@ export interface TreeFile {
   bytes: number;
 }
 
-/** Files under a directory, sorted, each streamed through sha256 a few at a time. */
-export async function digestTree(root: string): Promise<TreeFile[]> {
+/**
+ * Every file under `root` as `{path, absolute}`, sorted by path, the one walk behind evidence
+ * and registry digests. Links to files are followed; links to directories are followed too,
+ * but one that leads back into a directory being walked (a loop) is refused.
+ */
+export async function listTree(root: string): Promise<{ path: string; absolute: string }[]> {
   const files: { path: string; absolute: string }[] = [];
-  const walk = async (dir: string, prefix: string): Promise<void> => {
+  const walk = async (dir: string, prefix: string, ancestors: readonly string[]): Promise<void> => {
+    const real = await realpath(dir);
+    if (ancestors.includes(real)) {
+      throw usageError(`'${join(root, prefix)}' links back to '${real}': a symbolic-link loop`, {
+        code: 'path-symlink-loop',
+        location: { file: join(root, prefix) },
+        hint: 'Remove the link, or replace it with a copy of what it points to.',
+      });
+    }
     const entries = await readdir(dir, { withFileTypes: true });
     for (const entry of entries) {
       const absolute = join(dir, entry.name);
       const path = prefix ? `${prefix}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) await walk(absolute, path);
+      if (entry.isDirectory()) await walk(absolute, path, [...ancestors, real]);
       else if (entry.isFile()) files.push({ path, absolute });
       else if (entry.isSymbolicLink()) {
-        // Follow links to files; links to directories are not followed (no cycles).
         const info = await stat(absolute).catch(() => undefined);
         if (info?.isFile()) files.push({ path, absolute });
+        else if (info?.isDirectory()) await walk(absolute, path, [...ancestors, real]);
       }
     }
   };
-  await walk(root, '');
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return mapLimit(files, 8, async (file) => {
+  await walk(root, '', []);
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Files under a directory, sorted, each streamed through sha256 a few at a time. */
+export async function digestTree(root: string): Promise<TreeFile[]> {
+  return mapLimit(await listTree(root), 8, async (file) => {
     const [sha256, info] = await Promise.all([sha256File(file.absolute), stat(file.absolute)]);
     return { ...file, sha256, bytes: info.size };
   });
 }
 
-/** A directory's digest: the sha256 of its sorted `sha256  path` lines (the sha256sum format). */
-export function treeDigest(files: TreeFile[]): string {
+/**
+ * The one directory digest, in evidence and in every registry: the sha256 of the directory's
+ * `sha256sum` listing (`<hex>  <path>\n` per file, sorted by path, paths relative with `/`).
+ */
+export function treeDigest(files: readonly { path: string; sha256: string }[]): string {
   const hash = createHash('sha256');
-  files.forEach((file, i) => hash.update(`${i > 0 ? '\n' : ''}${file.sha256}  ${file.path}`));
+  for (const file of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) hash.update(`${file.sha256.replace(/^sha256:/, '')}  ${file.path}\n`);
   return hash.digest('hex');
 }
 

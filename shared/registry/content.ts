@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { environmentError, usageError } from '../errors.js';
 import type { EvidenceEntry, ModelFile, PushMetadata } from './types.js';
+import { listTree, treeDigest } from '../files/paths.js';
 
 export interface ScannedFile extends ModelFile {
   /** Absolute path on disk. */
@@ -78,26 +79,9 @@ export async function digestOfFile(path: string): Promise<string> {
  * The content digest of a model: sha256 over `<hex>  <path>\n` lines sorted by path, the
  * format `sha256sum` prints. Names and bytes of every file count; timestamps and order do not.
  */
+/** The version's content digest: the one directory digest of shared/files/paths.ts, with the `sha256:` prefix. */
 export function contentDigest(files: readonly ModelFile[]): string {
-  const lines = [...files]
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-    .map((file) => `${file.digest.replace(/^sha256:/, '')}  ${file.path}\n`)
-    .join('');
-  return `sha256:${createHash('sha256').update(lines).digest('hex')}`;
-}
-
-async function walk(root: string, directory: string, out: string[]): Promise<void> {
-  const entries = await readdir(directory, { withFileTypes: true });
-  for (const entry of entries) {
-    const full = join(directory, entry.name);
-    if (entry.isDirectory()) await walk(root, full, out);
-    else if (entry.isFile()) out.push(full);
-    else if (entry.isSymbolicLink()) {
-      const info = await stat(full);
-      if (info.isFile()) out.push(full);
-      else if (info.isDirectory()) await walk(root, full, out);
-    }
-  }
+  return `sha256:${treeDigest(files.map((file) => ({ path: file.path, sha256: file.digest })))}`;
 }
 
 export interface ListedFile {
@@ -120,7 +104,7 @@ export async function listModel(path: string): Promise<ListedFile[]> {
     absolutes.push(path);
     root = dirname(path);
   } else {
-    await walk(path, path, absolutes);
+    for (const file of await listTree(path)) absolutes.push(file.absolute);
   }
   if (absolutes.length === 0) throw usageError(`Model directory '${path}' is empty.`, { code: 'registry-empty-model' });
   const files: ListedFile[] = [];
@@ -145,57 +129,44 @@ export function checkRelativePath(path: string): void {
   }
 }
 
-export async function readEvidence(evidenceDir: string | undefined, exclude: readonly string[] = []): Promise<{ files: (ScannedFile & EvidenceEntry)[]; metrics: Record<string, number> }> {
-  const metrics: Record<string, number> = {};
-  if (!evidenceDir) return { files: [], metrics };
-  let names: string[];
-  try {
-    names = (await readdir(evidenceDir)).filter((name) => name.endsWith('.json') && !exclude.includes(name)).sort();
-  } catch {
-    return { files: [], metrics };
-  }
+/** The evidence files to attach, hashed, each described by the step and status it records. */
+export async function readEvidence(entries: readonly { name: string; absolute: string }[] | undefined): Promise<{ files: (ScannedFile & EvidenceEntry)[] }> {
   const files: (ScannedFile & EvidenceEntry)[] = [];
-  for (const name of names) {
-    const absolute = join(evidenceDir, name);
+  for (const { name, absolute } of entries ?? []) {
     const info = await stat(absolute);
     if (!info.isFile()) continue;
     const entry: ScannedFile & EvidenceEntry = { path: name, absolute, digest: await digestOfFile(absolute), size: info.size };
-    try {
-      const doc = JSON.parse(await readFile(absolute, 'utf8')) as Record<string, unknown>;
-      Object.assign(entry, describeEvidence(doc));
-      collectMetrics(doc, metrics);
-    } catch {
-      // Not JSON we understand: attach it anyway, it is still evidence.
+    if (name.endsWith('.json')) {
+      try {
+        Object.assign(entry, describeEvidence(JSON.parse(await readFile(absolute, 'utf8')) as Record<string, unknown>));
+      } catch {
+        // Not JSON we understand: attach it anyway, it is still evidence.
+      }
     }
     files.push(entry);
   }
-  return { files, metrics };
+  return { files };
 }
 
 function describeEvidence(doc: Record<string, unknown>): Partial<EvidenceEntry> {
-  const result = (doc.result ?? {}) as Record<string, unknown>;
   const out: Partial<EvidenceEntry> = {};
-  const step = doc.step ?? result.step;
-  const status = doc.status ?? result.status;
-  const summary = doc.summary ?? result.summary;
-  if (typeof step === 'string') out.step = step;
-  if (typeof status === 'string') out.status = status;
-  if (typeof summary === 'string') out.summary = summary;
+  if (typeof doc.step === 'string') out.step = doc.step;
+  if (typeof doc.status === 'string') out.status = doc.status;
+  if (typeof doc.summary === 'string') out.summary = doc.summary;
   return out;
 }
 
-/** Picks `metrics: {name: number | {value: number}}` from an evidence document, wherever the step put it. */
-function collectMetrics(doc: Record<string, unknown>, into: Record<string, number>): void {
-  const result = (doc.result ?? {}) as Record<string, unknown>;
-  const data = (result.data ?? {}) as Record<string, unknown>;
-  const candidates = [doc.metrics, result.metrics, data.metrics];
-  for (const candidate of candidates) {
-    if (!candidate || typeof candidate !== 'object' || Array.isArray(candidate)) continue;
-    for (const [name, value] of Object.entries(candidate as Record<string, unknown>)) {
-      if (typeof value === 'number' && Number.isFinite(value)) into[name] = value;
-      else if (value && typeof value === 'object' && typeof (value as { value?: unknown }).value === 'number') into[name] = (value as { value: number }).value;
-    }
+/** Metrics travel as one JSON text where a backend stores only strings (OCI annotations, MLflow tags); `show` turns it back into an object. */
+export function splitMetrics(metadata: Record<string, string>): { metadata: Record<string, string>; metrics?: Record<string, number> } {
+  const { metrics, ...rest } = metadata;
+  if (metrics === undefined) return { metadata: rest };
+  try {
+    const parsed = JSON.parse(metrics) as unknown;
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return { metadata: rest, metrics: parsed as Record<string, number> };
+  } catch {
+    // Written by another tool: keep the text where it was.
   }
+  return { metadata };
 }
 
 export function metadataRecord(metadata: PushMetadata | undefined): Record<string, string> {
@@ -203,6 +174,7 @@ export function metadataRecord(metadata: PushMetadata | undefined): Record<strin
   if (metadata?.gitSha) out.gitSha = metadata.gitSha;
   if (metadata?.runUrl) out.runUrl = metadata.runUrl;
   if (metadata?.metrics && Object.keys(metadata.metrics).length > 0) out.metrics = JSON.stringify(metadata.metrics);
+  if (metadata?.allowedFailedEvidence?.length) out.allowedFailedEvidence = metadata.allowedFailedEvidence.join(',');
   return out;
 }
 

@@ -10,6 +10,7 @@ import {
   digestMismatch,
   copyHashed,
   metadataRecord,
+  splitMetrics,
   normalizeVersion,
   readEvidence,
   scanModel,
@@ -43,6 +44,7 @@ interface FileManifest {
   files: ModelFile[];
   evidence: EvidenceEntry[];
   metadata: Record<string, string>;
+  metrics?: Record<string, number>;
 }
 
 const SEQ_WIDTH = 10;
@@ -100,7 +102,7 @@ export class FileRegistry implements Registry {
     const existing = (await this.readManifests(request.name)).find((manifest) => manifest.digest === model.digest);
     if (existing) return { name: request.name, version: existing.version, digest: existing.digest, uri: this.versionUri(request.name, existing.version), created: false };
 
-    const evidence = await readEvidence(request.evidenceDir, request.evidenceExclude);
+    const evidence = await readEvidence(request.evidence);
     const total = model.size + evidence.files.reduce((sum, file) => sum + file.size, 0);
     let done = 0;
     for (const file of [...model.files, ...evidence.files]) {
@@ -109,7 +111,7 @@ export class FileRegistry implements Registry {
     }
     this.options.progress?.('push', total, total);
 
-    const metadata = metadataRecord({ ...request.metadata, metrics: { ...evidence.metrics, ...request.metadata?.metrics } });
+    const metadata = metadataRecord(request.metadata);
     const staged = await this.tempPath('version');
     await mkdir(staged);
     try {
@@ -123,7 +125,7 @@ export class FileRegistry implements Registry {
           createdAt: new Date().toISOString(),
           files: model.files.map(({ path, digest, size }) => ({ path, digest, size })),
           evidence: evidence.files.map(({ absolute: _absolute, ...entry }) => entry),
-          metadata,
+          ...splitMetrics(metadata),
         };
         await writeSynced(join(staged, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
         const target = join(this.modelDir(request.name), 'versions', version);
@@ -252,7 +254,8 @@ export class FileRegistry implements Registry {
       ...this.summary(name, manifest, await this.aliasMap(name)),
       files: manifest.files,
       evidence: manifest.evidence,
-      metadata: manifest.metadata,
+      ...splitMetrics(manifest.metadata),
+      ...(manifest.metrics ? { metrics: manifest.metrics } : {}),
       size: manifest.files.reduce((sum, file) => sum + file.size, 0),
     };
   }

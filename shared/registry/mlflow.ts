@@ -12,6 +12,7 @@ import {
   digestMismatch,
   copyHashed,
   metadataRecord,
+  splitMetrics,
   normalizeVersion,
   readEvidence,
   scanModel,
@@ -241,8 +242,8 @@ export class MlflowRegistry implements Registry {
     const existing = (await this.versions(request.name)).find((version) => tagValue(version.tags, Tags.digest) === model.digest && version.status === 'READY');
     if (existing) return { name: request.name, version: existing.version, digest: model.digest, uri: this.versionUri(request.name, existing.version), created: false };
 
-    const evidence = await readEvidence(request.evidenceDir, request.evidenceExclude);
-    const metadata = metadataRecord({ ...request.metadata, metrics: { ...evidence.metrics, ...request.metadata?.metrics } });
+    const evidence = await readEvidence(request.evidence);
+    const metadata = metadataRecord(request.metadata);
     const experiment = await this.experimentId();
     const run = await this.call<{ run: { info: { run_id: string; artifact_uri: string } } }>('POST', 'runs/create', {
       experiment_id: experiment,
@@ -356,7 +357,7 @@ export class MlflowRegistry implements Registry {
       uri: this.versionUri(name, version.version),
       files: manifest.files,
       evidence: manifest.evidence,
-      metadata: { ...manifest.metadata, ...(version.run_id ? { mlflowRunId: version.run_id } : {}), ...(version.source ? { source: version.source } : {}) },
+      ...splitMetrics({ ...manifest.metadata, ...(version.run_id ? { mlflowRunId: version.run_id } : {}), ...(version.source ? { source: version.source } : {}) }),
       size: manifest.files.reduce((sum, file) => sum + file.size, 0),
     };
   }

@@ -13,6 +13,7 @@ import {
   digestOfFile,
   listModel,
   metadataRecord,
+  splitMetrics,
   normalizeVersion,
   readEvidence,
   stagePull,
@@ -356,7 +357,7 @@ export class OciRegistry implements Registry {
       if (found) return found;
     }
 
-    const evidence = await readEvidence(request.evidenceDir, request.evidenceExclude);
+    const evidence = await readEvidence(request.evidence);
     const total = listed.reduce((sum, file) => sum + file.size, 0) + evidence.files.reduce((sum, file) => sum + file.size, 0);
     let done = 0;
     const progress = (bytes: number): void => this.options.progress?.('push', done + bytes, total);
@@ -379,7 +380,7 @@ export class OciRegistry implements Registry {
     }
     const tagForContent = contentTag(model.digest);
 
-    const metadata = metadataRecord({ ...request.metadata, metrics: { ...evidence.metrics, ...request.metadata?.metrics } });
+    const metadata = metadataRecord(request.metadata);
     const layers: Descriptor[] = [
       ...model.files.map((file) => ({ mediaType: layerMediaType(file.path), digest: file.digest, size: file.size, annotations: { [Annotation.filepath]: file.path } })),
       ...evidence.files.map((file) => ({ mediaType: MediaType.evidence, digest: file.digest, size: file.size, annotations: evidenceAnnotations(file) })),
@@ -501,7 +502,7 @@ export class OciRegistry implements Registry {
       uri: this.versionUri(name, version, fetched.digest),
       files,
       evidence,
-      metadata: { ...metadata, manifestDigest: fetched.digest },
+      ...splitMetrics({ ...metadata, manifestDigest: fetched.digest }),
       size: files.reduce((sum, file) => sum + file.size, 0),
     };
   }

@@ -28,6 +28,8 @@ export interface EvidenceEntry extends ModelFile {
 export interface VersionDetails extends VersionSummary {
   files: ModelFile[];
   evidence: EvidenceEntry[];
+  /** The evaluate metrics recorded at push time, as an object. */
+  metrics?: Record<string, number>;
   /** Backend-neutral metadata: git sha, CI run URL, metric summary, ... */
   metadata: Record<string, string>;
   size: number;
@@ -36,18 +38,18 @@ export interface VersionDetails extends VersionSummary {
 export interface PushMetadata {
   gitSha?: string;
   runUrl?: string;
-  /** name -> value, taken from the evaluate evidence when present. */
+  /** name -> value, from the evaluate evidence attached (never merged with train's). */
   metrics?: Record<string, number>;
+  /** Steps whose failed evidence was attached because the push allowed it (`allow-failed-evidence`). */
+  allowedFailedEvidence?: string[];
 }
 
 export interface PushRequest {
   name: string;
   /** Absolute path of the model directory (or a single file). */
   path: string;
-  /** Absolute path of an evidence directory; its *.json files are attached. */
-  evidenceDir?: string;
-  /** Evidence file names to leave out (push-model's own record of an earlier push). */
-  evidenceExclude?: string[];
+  /** Evidence to attach, by the name it gets in the version: only what belongs to this content. */
+  evidence?: { name: string; absolute: string }[];
   metadata?: PushMetadata;
 }
 

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { escapeMarkdown, markdownTable } from '../report/markdown.js';
 import { absolute, registryFor, registryInputs, shortDigest } from '../registry/step-access.js';
 import { defineStep } from '../runner/types.js';
+import { bindEvidence } from '../evidence/bind.js';
+import { digestPath } from '../files/paths.js';
+import { usageError } from '../errors.js';
 
 export interface PushModelData {
   name: string;
@@ -12,13 +15,19 @@ export interface PushModelData {
   /** False when the same content was already pushed and that version is returned. */
   created: boolean;
   alias?: string;
+  /** Evidence attached (file names) and left out (with the reason). */
+  attached: string[];
+  skipped: { file: string; reason: string }[];
+  /** Steps whose failed evidence was attached under allow-failed-evidence. */
+  allowedFailedEvidence: string[];
 }
 
 const inputs = z.object({
   ...registryInputs,
   path: z.string().min(1).describe('The model: a directory (every file under it is pushed) or a single file.'),
   alias: z.string().optional().describe('Point this alias (e.g. `staging`) at the pushed version.'),
-  evidence: z.string().optional().describe('Directory of evidence JSON to attach to the version (default `<out-dir>/evidence`).'),
+  evidence: z.string().optional().describe('Directory of evidence JSON to attach to the version (default `<out-dir>/evidence`); only records that belong to the pushed content are attached.'),
+  allowFailedEvidence: z.boolean().default(false).describe('Push even when attached evidence failed (e.g. evaluate below its thresholds); recorded in the version metadata and the evidence.'),
 });
 
 export const pushModelStep = defineStep({
@@ -35,18 +44,44 @@ export const pushModelStep = defineStep({
     const registry = registryFor(inputs, ctx);
     const path = absolute(inputs.path, ctx);
     const run = ctx.platform.run();
+    const content = await digestPath(path, inputs.path);
+    if (!content) throw usageError(`Model path '${inputs.path}' does not exist.`, { code: 'registry-no-model', hint: 'Pass --path the directory (or file) your train step wrote.' });
+    const evidence = await bindEvidence(inputs.evidence ? absolute(inputs.evidence, ctx) : join(ctx.outDir, 'evidence'), content, ctx.cwd);
+    for (const { file, reason } of evidence.skipped) ctx.platform.warning(`Not attaching ${file} to ${inputs.name}: ${reason}.`);
+    if (evidence.failed.length && !inputs.allowFailedEvidence) {
+      return {
+        status: 'failed',
+        summary: `refused: the ${evidence.failed.join(', ')} evidence of this model failed`,
+        data: { name: inputs.name, version: '', digest: '', uri: '', created: false, attached: evidence.attach.map((file) => file.name), skipped: evidence.skipped, allowedFailedEvidence: [] } as PushModelData,
+        markdown: `Not pushed: the ${evidence.failed.map((step) => `\`${step}\``).join(', ')} evidence of this model failed. Fix it, or set \`allow-failed-evidence: true\` to push anyway (recorded on the version).`,
+      };
+    }
+    const allowedFailedEvidence = inputs.allowFailedEvidence ? evidence.failed : [];
     const pushed = await ctx.platform.group(`Push ${inputs.name} to ${registry.displayUri}`, () =>
       registry.push({
         name: inputs.name,
         path,
-        evidenceDir: inputs.evidence ? absolute(inputs.evidence, ctx) : join(ctx.outDir, 'evidence'),
-        // The record of an earlier push is not evidence about this model.
-        evidenceExclude: ['push-model.json'],
-        metadata: { ...(run.sha ? { gitSha: run.sha } : {}), ...(run.url ? { runUrl: run.url } : {}) },
+        evidence: evidence.attach,
+        metadata: {
+          ...(run.sha ? { gitSha: run.sha } : {}),
+          ...(run.url ? { runUrl: run.url } : {}),
+          ...(evidence.metrics ? { metrics: evidence.metrics } : {}),
+          ...(allowedFailedEvidence.length ? { allowedFailedEvidence } : {}),
+        },
       }),
     );
     if (inputs.alias) await registry.setAlias({ name: inputs.name, alias: inputs.alias, version: pushed.version });
-    const data: PushModelData = { name: pushed.name, version: pushed.version, digest: pushed.digest, uri: pushed.uri, created: pushed.created, ...(inputs.alias ? { alias: inputs.alias } : {}) };
+    const data: PushModelData = {
+      name: pushed.name,
+      version: pushed.version,
+      digest: pushed.digest,
+      uri: pushed.uri,
+      created: pushed.created,
+      ...(inputs.alias ? { alias: inputs.alias } : {}),
+      attached: evidence.attach.map((file) => file.name),
+      skipped: evidence.skipped,
+      allowedFailedEvidence,
+    };
     const verb = pushed.created ? 'pushed' : 'already in the registry as';
     return {
       status: 'passed',

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { scanModel } from '../../shared/registry/content.js';
 import { runCliCaptured } from '../helpers/run-cli.js';
 import { freePort } from '../servers/common.js';
-import { makeModel, tempDir } from '../registry/fixtures.js';
+import { makeBoundEvidence, makeModel, tempDir } from '../registry/fixtures.js';
 
 /** The CLI front door over the file registry: JSON documents and exit codes users script against. */
 describe('modelci push-model and modelci registry (file registry)', () => {
@@ -25,8 +25,7 @@ describe('modelci push-model and modelci registry (file registry)', () => {
   beforeAll(async () => {
     cwd = await tempDir('modelci-push-cli-');
     await makeModel(join(cwd, 'model'), 'cli');
-    await mkdir(join(cwd, '.modelci', 'evidence'), { recursive: true });
-    await writeFile(join(cwd, '.modelci', 'evidence', 'evaluate.json'), JSON.stringify({ schemaVersion: 1, step: 'evaluate', status: 'passed', summary: 'ok', result: { metrics: { accuracy: 0.8 } } }));
+    await makeBoundEvidence(cwd, join(cwd, 'model'));
   });
 
   it('push-model prints {name, version, digest, uri} with the status and attaches the evidence', async () => {
@@ -37,8 +36,12 @@ describe('modelci push-model and modelci registry (file registry)', () => {
     const show = await json(['registry', 'show', '--registry', registry, '--name', 'churn', '--version=staging']);
     expect(show.code, show.stderr).toBe(0);
     expect(show.document).toMatchObject({ status: 'passed', version: '1', digest, aliases: ['staging'] });
-    expect((show.document.evidence as { path: string; step: string }[]).map((entry) => [entry.path, entry.step])).toEqual([['evaluate.json', 'evaluate']]);
-    expect((show.document.metadata as Record<string, string>).metrics).toBe('{"accuracy":0.8}');
+    expect((show.document.evidence as { path: string; step?: string }[]).map((entry) => [entry.path, entry.step])).toEqual([
+      ['evaluate.json', 'evaluate'],
+      ['evaluate-predictions.csv', undefined],
+      ['train.json', 'train'],
+    ]);
+    expect(show.document.metrics).toEqual({ accuracy: 0.8 });
   });
 
   it('push-model of identical content returns the existing version', async () => {
@@ -50,9 +53,10 @@ describe('modelci push-model and modelci registry (file registry)', () => {
   it("does not attach its own record of an earlier push as evidence", async () => {
     expect(existsSync(join(cwd, '.modelci', 'evidence', 'push-model.json'))).toBe(true);
     await makeModel(join(cwd, 'model-own'), 'cli-own');
+    await makeBoundEvidence(cwd, join(cwd, 'model-own'));
     const run = await json(['push-model', '--registry', registry, '--name', 'own', '--path', 'model-own']);
     const show = await json(['registry', 'show', '--registry', registry, '--name', 'own', `--version=${String(run.document.version)}`]);
-    expect((show.document.evidence as { path: string }[]).map((entry) => entry.path)).toEqual(['evaluate.json']);
+    expect((show.document.evidence as { path: string }[]).map((entry) => entry.path)).toEqual(['evaluate.json', 'evaluate-predictions.csv', 'train.json']);
   });
 
   it('registry ls, alias --expect and history answer in JSON; a refused move exits 1', async () => {

@@ -28,8 +28,9 @@ describe.each(availableBackends())('%s registry', (kind) => {
     await makeModel(join(work, 'v1'), 'one');
     await makeModel(join(work, 'v2'), 'two');
     await makeEvidence(join(work, 'evidence'));
-    first = await registry.push({ name: 'churn', path: join(work, 'v1'), evidenceDir: join(work, 'evidence'), metadata: { gitSha: 'a'.repeat(40), runUrl: 'http://ci.invalid/run/1' } });
-    second = await registry.push({ name: 'churn', path: join(work, 'v2'), evidenceDir: join(work, 'evidence') });
+    const evidence = ['evaluate.json', 'train.json'].map((name) => ({ name, absolute: join(work, 'evidence', name) }));
+    first = await registry.push({ name: 'churn', path: join(work, 'v1'), evidence, metadata: { gitSha: 'a'.repeat(40), runUrl: 'http://ci.invalid/run/1', metrics: { accuracy: 0.91, roc_auc: 0.95 } } });
+    second = await registry.push({ name: 'churn', path: join(work, 'v2'), evidence });
   });
 
   afterAll(async () => {
@@ -63,7 +64,10 @@ describe.each(availableBackends())('%s registry', (kind) => {
     const details = await registry.show('churn', '1');
     const scanned = await scanModel(join(work, 'v1'));
     expect(details.files).toEqual(scanned.files.map(({ path, digest, size }) => ({ path, digest, size })));
-    expect(details.metadata).toMatchObject({ gitSha: 'a'.repeat(40), runUrl: 'http://ci.invalid/run/1', metrics: JSON.stringify({ accuracy: 0.91, roc_auc: 0.95 }) });
+    expect(details.metadata).toMatchObject({ gitSha: 'a'.repeat(40), runUrl: 'http://ci.invalid/run/1' });
+    // An object, not JSON text inside JSON, on every backend.
+    expect(details.metrics).toEqual({ accuracy: 0.91, roc_auc: 0.95 });
+    expect(details.metadata.metrics).toBeUndefined();
     expect(details.evidence.map((entry) => ({ path: entry.path, step: entry.step, status: entry.status }))).toEqual([
       { path: 'evaluate.json', step: 'evaluate', status: 'passed' },
       { path: 'train.json', step: 'train', status: 'passed' },

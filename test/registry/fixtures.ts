@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { sha256File } from '../../shared/files/digest.js';
+import { digestTree, treeDigest } from '../../shared/files/paths.js';
 import { openRegistry } from '../../shared/registry/index.js';
 import type { Registry, RegistryOptions } from '../../shared/registry/types.js';
 import { dockerRegistryBinary, startDockerRegistry, type DockerRegistryServer } from '../servers/docker-registry.js';
@@ -88,4 +90,20 @@ export async function startBackend(kind: BackendKind): Promise<Backend> {
   const server: MlflowServer = await startMlflow();
   const uri = `mlflow+${server.url}`;
   return { kind, uri, storage: server.artifacts, open: (options) => openRegistry(uri, { cwd: tmpdir(), env: {}, ...options }), stop: () => server.stop() };
+}
+
+/**
+ * Evidence that belongs to the model in `modelDir` (as `modelci train` and `evaluate` would leave
+ * it): train's record names the model's tree digest among its outputs, and evaluate scored the
+ * predictions that run wrote. push-model attaches only evidence tied to the content like this.
+ */
+export async function makeBoundEvidence(cwd: string, modelDir: string, evaluate: { status?: string; accuracy?: number } = {}): Promise<void> {
+  const evidence = join(cwd, '.modelci', 'evidence');
+  await mkdir(evidence, { recursive: true });
+  const predictions = join(cwd, 'predictions.csv');
+  await writeFile(predictions, 'label,score\n0,0.2\n1,0.7\n');
+  const predictionsDigest = { path: 'predictions.csv', sha256: await sha256File(predictions), bytes: 0 };
+  const model = { path: relative(cwd, modelDir), kind: 'directory', sha256: treeDigest(await digestTree(modelDir)) };
+  await writeFile(join(evidence, 'train.json'), JSON.stringify({ schemaVersion: 1, step: 'train', status: 'passed', summary: 'trained', inputs: [], outputs: [predictionsDigest], result: { outputs: [model, { ...predictionsDigest, kind: 'file' }] } }));
+  await writeFile(join(evidence, 'evaluate.json'), JSON.stringify({ schemaVersion: 1, step: 'evaluate', status: evaluate.status ?? 'passed', summary: 'ok', inputs: [predictionsDigest], result: { metrics: { accuracy: { value: evaluate.accuracy ?? 0.8 } } } }));
 }

@@ -1,9 +1,9 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openRegistry } from '../../shared/registry/index.js';
 import { runCliCaptured } from '../helpers/run-cli.js';
-import { makeModel, tempDir } from './fixtures.js';
+import { makeBoundEvidence, makeModel, tempDir } from './fixtures.js';
 import { startMlflowStub, type MlflowStub } from './mlflow-stub.js';
 
 /**
@@ -27,8 +27,7 @@ describe('MLflow registry: registration states and auth', () => {
   beforeAll(async () => {
     cwd = await tempDir('modelci-mlflow-edges-');
     await makeModel(join(cwd, 'model'), 'edges');
-    await mkdir(join(cwd, '.modelci', 'evidence'), { recursive: true });
-    await writeFile(join(cwd, '.modelci', 'evidence', 'evaluate.json'), JSON.stringify({ schemaVersion: 1, step: 'evaluate', status: 'passed', summary: 'ok', result: { metrics: { accuracy: 0.8 } } }));
+    await makeBoundEvidence(cwd, join(cwd, 'model'));
     return () => rm(cwd, { recursive: true, force: true });
   });
 
@@ -79,8 +78,8 @@ describe('MLflow registry: registration states and auth', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.document).toMatchObject({ status: 'passed', name: 'churn', version: '1', created: true, alias: 'staging' });
     const uploads = stub.requests.filter((request) => request.method === 'PUT' && request.path.includes('/mlflow-artifacts/artifacts/'));
-    // model.bin, config.json, docs/README.md, evidence/evaluate.json, modelci/manifest.json
-    expect(uploads).toHaveLength(5);
+    // model.bin, config.json, docs/README.md, evidence/{evaluate.json, evaluate-predictions.csv, train.json}, modelci/manifest.json
+    expect(uploads).toHaveLength(7);
     expect([...stub.artifacts.keys()].filter((path) => path.endsWith('/modelci/manifest.json'))).toHaveLength(1);
     expect(stub.requests.filter((request) => request.authorization !== header)).toEqual([]);
     expect(stub.requests.some((request) => request.path.endsWith('/registered-models/alias'))).toBe(true);

@@ -1,0 +1,114 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+/** The content about to be pushed: a file's sha256, or a directory's tree digest. */
+export interface PushedContent {
+  kind: 'file' | 'directory';
+  sha256: string;
+}
+
+export interface BoundEvidence {
+  /** Evidence files that belong to the pushed content, by the name they get in the version. */
+  attach: { name: string; absolute: string }[];
+  /** Evidence left out, and why. */
+  skipped: { file: string; reason: string }[];
+  /** Steps whose attached evidence did not pass. */
+  failed: string[];
+  /** evaluate's metric values, when its evidence was attached. */
+  metrics?: Record<string, number>;
+}
+
+interface Digested {
+  path: string;
+  sha256: string;
+  kind?: string;
+}
+
+interface EvidenceRecord {
+  file: string;
+  absolute: string;
+  step: string;
+  status: string;
+  inputs: Digested[];
+  outputs: Digested[];
+  result: { outputs?: Digested[]; data?: Digested[]; metrics?: Record<string, { value?: unknown }> };
+}
+
+const OWN_RECORD = 'push-model.json';
+
+async function records(dir: string): Promise<{ records: EvidenceRecord[]; unreadable: string[] }> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('.json') && name !== OWN_RECORD).sort();
+  } catch {
+    return { records: [], unreadable: [] };
+  }
+  const found: EvidenceRecord[] = [];
+  const unreadable: string[] = [];
+  for (const file of names) {
+    const absolute = join(dir, file);
+    try {
+      const doc = JSON.parse(await readFile(absolute, 'utf8')) as Partial<EvidenceRecord>;
+      if (typeof doc.step !== 'string' || typeof doc.status !== 'string') throw new Error('not an evidence record');
+      found.push({ file, absolute, step: doc.step, status: doc.status, inputs: doc.inputs ?? [], outputs: doc.outputs ?? [], result: doc.result ?? {} });
+    } catch {
+      unreadable.push(file);
+    }
+  }
+  return { records: found, unreadable };
+}
+
+function digestsOf(items: readonly Digested[] | undefined): Set<string> {
+  return new Set((items ?? []).map((item) => item.sha256));
+}
+
+/**
+ * Picks the evidence that belongs to the pushed content: train's record of a run whose outputs
+ * include exactly this content, evaluate's record of predictions that run produced, and the
+ * records of steps that checked the data that run read. Everything else in the folder is about
+ * something else (another model, an older run) and is left out with its reason.
+ */
+export async function bindEvidence(evidenceDir: string, content: PushedContent, cwd: string): Promise<BoundEvidence> {
+  const { records: found, unreadable } = await records(evidenceDir);
+  const bound: BoundEvidence = { attach: [], skipped: unreadable.map((file) => ({ file, reason: 'not an evidence record modelci can read' })), failed: [] };
+  const train = found.find((record) => record.step === 'train' && (record.result.outputs ?? []).some((output) => output.sha256 === content.sha256 && (output.kind ?? 'file') === content.kind));
+  const trained = train ? new Set([...digestsOf(train.result.outputs), ...digestsOf(train.outputs)]) : new Set<string>();
+  const readByTrain = train ? new Set([...digestsOf(train.result.data), ...digestsOf(train.inputs)]) : new Set<string>();
+  for (const record of found) {
+    let reason: string | undefined;
+    if (record.step === 'train') {
+      if (record !== train) reason = 'its outputs do not include this content (another model or an older run)';
+    } else if (!train) {
+      reason = 'no train evidence in the folder produced this content, so nothing ties this record to it';
+    } else if (record.step === 'evaluate') {
+      if (!record.inputs.some((input) => trained.has(input.sha256))) reason = 'its predictions are not an output of the train run that produced this content';
+    } else if (!record.inputs.some((input) => readByTrain.has(input.sha256))) {
+      reason = 'it checked none of the files the train run read';
+    }
+    if (reason) {
+      bound.skipped.push({ file: record.file, reason });
+      continue;
+    }
+    bound.attach.push({ name: record.file, absolute: record.absolute });
+    if (record.status === 'failed') bound.failed.push(record.step);
+    if (record.step === 'evaluate') {
+      bound.metrics = metricValues(record.result.metrics);
+      const predictions = record.inputs.find((input) => trained.has(input.sha256));
+      if (predictions) bound.attach.push({ name: 'evaluate-predictions' + extension(predictions.path), absolute: resolve(cwd, predictions.path) });
+    }
+  }
+  return bound;
+}
+
+function extension(path: string): string {
+  const match = /\.[A-Za-z0-9]+$/.exec(path);
+  return match ? match[0] : '';
+}
+
+function metricValues(metrics: Record<string, { value?: unknown }> | undefined): Record<string, number> {
+  const values: Record<string, number> = {};
+  for (const [name, metric] of Object.entries(metrics ?? {})) {
+    if (typeof metric?.value === 'number' && Number.isFinite(metric.value)) values[name] = metric.value;
+  }
+  return values;
+}
