@@ -43,6 +43,8 @@ describe.each(availableBackends())('%s registry', (kind) => {
     expect(first).toMatchObject({ name: 'churn', version: '1', digest: scanned.digest, created: true });
     expect(second).toMatchObject({ name: 'churn', version: '2', created: true });
     expect(second.digest).not.toBe(first.digest);
+    // The digest train's evidence records for the same directory (one format everywhere).
+    expect(first.digest).toBe(`sha256:${(await digestPath(join(work, 'v1'), 'v1'))!.sha256}`);
   });
 
   it('returns the existing version when the same content is pushed again', async () => {
