@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { digestPath } from '../../shared/files/paths.js';
 import { scanModel } from '../../shared/registry/content.js';
 import type { PushResult, Registry } from '../../shared/registry/types.js';
 import { pythonPath } from '../helpers/python.js';
