@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { hasPythonModule, pythonPath, repoRoot } from '../helpers/python.js';
+import { hasPythonModule, pythonPath, referencesRequired, repoRoot } from '../helpers/python.js';
 
 export const referenceScript = join(repoRoot, 'test/drift/reference.py');
 
@@ -14,7 +14,7 @@ export function hasEvidentlyReference(): boolean {
     execFileSync(pythonPath(), [referenceScript], { input: '{"cases": []}', stdio: ['pipe', 'ignore', 'pipe'] });
     return true;
   } catch (error) {
-    if (process.env.CI) throw new Error(`Evidently reference script failed to start; .ci/run must install test/requirements.txt: ${String(error)}`);
+    if (referencesRequired()) throw new Error(`Evidently reference script failed to start; run the tests with 'npm test', which installs test/requirements.txt: ${String(error)}`);
     return false;
   }
 }

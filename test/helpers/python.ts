@@ -13,6 +13,14 @@ export function pythonPath(): string {
 }
 
 /**
+ * Whether a missing reference (Python library, server binary) fails the test instead of skipping
+ * it: in CI and under `npm test`, which provisions them first (scripts/test.mjs).
+ */
+export function referencesRequired(): boolean {
+  return Boolean(process.env.CI) || process.env.MODELCI_REQUIRE_REFERENCES === '1';
+}
+
+/**
  * True when `import module` works. In CI a missing reference library is a failure, not a
  * reason to skip: a green run must mean the comparison happened.
  */
@@ -21,7 +29,7 @@ export function hasPythonModule(module: string): boolean {
     execFileSync(pythonPath(), ['-c', `import ${module}`], { stdio: 'ignore' });
     return true;
   } catch {
-    if (process.env.CI) throw new Error(`Python module '${module}' is missing; .ci/run must install test/requirements.txt`);
+    if (referencesRequired()) throw new Error(`Python module '${module}' is missing; run the tests with 'npm test', which installs test/requirements.txt into .venv`);
     return false;
   }
 }

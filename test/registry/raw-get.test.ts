@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { referencesRequired } from '../helpers/python.js';
 import { createHash } from 'node:crypto';
 import { open, readFile, rm } from 'node:fs/promises';
 import https from 'node:https';
@@ -177,6 +178,7 @@ function hasOpenssl(): boolean {
     execFileSync('openssl', ['version'], { stdio: 'ignore' });
     return true;
   } catch {
+    if (referencesRequired()) throw new Error("openssl not found; run the tests with 'npm test', which installs it (Debian openssl).");
     return false;
   }
 }

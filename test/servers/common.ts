@@ -1,4 +1,5 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { referencesRequired } from '../helpers/python.js';
 import { createServer } from 'node:net';
 import { existsSync } from 'node:fs';
 
@@ -32,7 +33,7 @@ export function findBinary(candidates: string[], install: string): string | unde
       // try the next
     }
   }
-  if (process.env.CI) throw new Error(`${candidates.join(' / ')} not found; .ci/run must install it (${install}).`);
+  if (referencesRequired()) throw new Error(`${candidates.join(' / ')} not found; run the tests with 'npm test', which installs it (${install}).`);
   return undefined;
 }
 
