@@ -9,6 +9,7 @@ import { usageError } from '../errors.js';
 import { ColumnAccumulator, type ColumnType } from './accumulate.js';
 import { driftOptionsSchema, type DriftOptions, type DriftOptionsInput } from './options.js';
 import { computeDrift, type ColumnPair, type DriftReport } from './report.js';
+import { escapeMarkdown } from '../report/markdown.js';
 
 export { checkDriftSection, driftOptionsSchema, driftOptionsFromInputs, driftStepInputs, type DriftOptions, type DriftOptionsInput } from './options.js';
 export { computeDrift, histogramChart, severity, type ColumnPair, type DriftColumn, type DriftReport } from './report.js';
@@ -52,6 +53,8 @@ export interface DriftRun {
   markdown: string;
   /** Whether the step should fail under options.failOn. */
   failed: boolean;
+  /** Why it fails, when it does. */
+  cause?: string;
   /** One line for logs. */
   summary: string;
   /** Files read (reference, current), for evidence digests. */
@@ -146,10 +149,27 @@ export async function runDrift(args: RunDriftArgs): Promise<DriftRun> {
   }));
   const { report, markdown } = computeDrift(pairs, options);
   const failed = decideFailure(report, options);
-  const summary = report.comparedColumns
+  const cause = failed ? failureCause(report, options) : undefined;
+  const counted = report.comparedColumns
     ? `drift: ${report.driftedColumns}/${report.comparedColumns} columns drifted${report.datasetDrift ? ' (dataset drift)' : ''}`
     : 'drift: no columns to compare';
-  return { drift: report, markdown, failed, summary, files: [reference, current] };
+  const summary = cause ? `${counted}; fails the step: ${cause}` : counted;
+  return { drift: report, markdown: cause ? withFailureLine(markdown, cause) : markdown, failed, ...(cause ? { cause } : {}), summary, files: [reference, current] };
+}
+
+/** Why drift fails the step, in words, for the text line, the summary and the annotation. */
+export function failureCause(report: DriftReport, options: Pick<DriftOptions, 'failOn' | 'failColumns'>): string {
+  const drifted = report.columns.filter((c) => c.drifted && (options.failOn !== 'columns' || options.failColumns.includes(c.name))).map((c) => c.name);
+  if (options.failOn === 'dataset') return `dataset drift (${report.driftedColumns} of ${report.comparedColumns} columns drifted, at least ${report.shareThreshold * 100}% makes dataset drift)`;
+  return `${options.failOn === 'columns' ? 'watched ' : ''}column${drifted.length === 1 ? '' : 's'} drifted: ${drifted.join(', ')} (drift fail-on: ${options.failOn})`;
+}
+
+function withFailureLine(markdown: string, cause: string): string {
+  const heading = '### Data drift\n\n';
+  const line = `**Drift fails this step**: ${escapeMarkdown(cause)}.\n\n`;
+  // "No dataset drift" above a failed step reads as all clear; say what the share was instead.
+  const body = (markdown.startsWith(heading) ? markdown.slice(heading.length) : markdown).replace(/^No dataset drift:/, 'Below the dataset-drift share:');
+  return `${heading}${line}${body}`;
 }
 
 export function decideFailure(report: DriftReport, options: Pick<DriftOptions, 'failOn' | 'failColumns'>): boolean {
@@ -169,14 +189,15 @@ export function decideFailure(report: DriftReport, options: Pick<DriftOptions, '
 
 /** Step outputs (kebab-case) for action.yml; merge into validate-data's `outputs`. */
 export const DRIFT_OUTPUTS: Record<string, string> = {
-  'drift-detected': 'true when the share of drifted columns reached the dataset-drift share (empty without --reference).',
+  'drift-detected': 'true when drift failed the step (under drift-fail-on) or the share of drifted columns reached the dataset-drift share (empty without --reference).',
   'drift-share': 'Share of compared columns that drifted, 0..1 (empty without --reference).',
   'drifted-columns': 'Comma-separated names of the drifted columns, worst first.',
 };
 
-export function driftOutputs(report: DriftReport): Record<string, string> {
+export function driftOutputs(report: DriftReport, failed = false): Record<string, string> {
   return {
-    'drift-detected': String(report.datasetDrift),
+    // True when drift failed the step (whatever fail-on counts) or the dataset drifted.
+    'drift-detected': String(report.datasetDrift || failed),
     'drift-share': String(report.share),
     'drifted-columns': report.columns.filter((c) => c.drifted).map((c) => c.name).join(','),
   };

@@ -29,6 +29,17 @@ export const driftOptionsSchema = z
   })
   .strict();
 
+/**
+ * The `drift:` setting of validate-data in modelci.yaml: checked against driftOptionsSchema (each
+ * issue keeps its path, so errors point at the line), but kept as written, without defaults
+ * filled in, so it can be layered over a schema's `x-modelci.drift`.
+ */
+export const driftSettingSchema = z.unknown().superRefine((value, ctx) => {
+  const parsed = driftOptionsSchema.safeParse(value);
+  if (parsed.success) return;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+});
+
 export type DriftOptions = z.output<typeof driftOptionsSchema>;
 export type DriftOptionsInput = z.input<typeof driftOptionsSchema>;
 

@@ -17,6 +17,8 @@ export interface DatasetChecks {
   rowCount?: Range;
   /** Most fully identical data rows allowed (0 forbids duplicates). */
   maxDuplicateRows?: number;
+  /** Drift options (docs/drift.md), checked by the drift layer that reads them. */
+  drift?: unknown;
 }
 
 export interface QuantileCheck extends Range {
@@ -40,7 +42,7 @@ export interface FieldChecks {
 
 type Fail = (message: string, path: (string | number)[], hint: string, key?: string) => never;
 
-const DATASET_KEYS = ['rowCount', 'maxDuplicateRows'];
+const DATASET_KEYS = ['rowCount', 'maxDuplicateRows', 'drift'];
 const FIELD_KEYS = ['maxNullFraction', 'mostly', 'mean', 'min', 'max', 'stddev', 'quantiles'];
 const NUMERIC: FieldType[] = ['integer', 'number', 'year'];
 
@@ -73,6 +75,7 @@ export function parseDatasetChecks(value: unknown, path: (string | number)[], fa
   for (const [key, inner] of Object.entries(value)) {
     const at = [...path, key];
     if (!DATASET_KEYS.includes(key)) fail(`unknown dataset check '${key}' in ${EXTENSION_KEY}`, path, `${didYouMean(key, DATASET_KEYS)} (per-field checks go under the field's own ${EXTENSION_KEY})`, key);
+    if (key === 'drift') checks.drift = inner;
     if (key === 'rowCount') checks.rowCount = parseRange(inner, at, 'rowCount', fail, true);
     if (key === 'maxDuplicateRows') {
       if (typeof inner !== 'number' || !Number.isInteger(inner) || inner < 0) fail('maxDuplicateRows must be a whole number >= 0', at, 'maxDuplicateRows: 0 forbids duplicate rows');

@@ -5,6 +5,7 @@ import { escapeMarkdown, markdownTable } from '../report/markdown.js';
 import { loadSchema } from '../schema/load.js';
 import { validateTable, type CheckResult, type DataError } from '../schema/validate.js';
 import { DRIFT_OUTPUTS, driftOptionsFromInputs, driftOutputs, driftStepInputs, runDrift, type DriftReport } from '../drift/index.js';
+import { checkDriftSection, driftSettingSchema, type DriftOptionsInput } from '../drift/options.js';
 import { defineStep } from '../runner/types.js';
 
 const inputs = z.object({
@@ -37,6 +38,7 @@ export const validateDataStep = defineStep({
   name: 'validate-data',
   description: 'Checks a CSV, JSON Lines or Parquet file against a Frictionless Table Schema plus dataset checks (row count, duplicates, nulls, statistics).',
   inputs,
+  settings: { drift: driftSettingSchema },
   outputs: {
     'row-count': 'Number of data rows read (blank rows included, as Frictionless counts).',
     'error-count': 'Exact number of data errors.',
@@ -77,7 +79,7 @@ export const validateDataStep = defineStep({
           runDrift({
             reference: input.reference!,
             current: dataPath,
-            options: driftOptionsFromInputs(input),
+            options: driftOptionsFromInputs(input, { ...checkDriftSection(schema.checks.drift, show(schemaPath)), ...(ctx.settings?.values.drift as DriftOptionsInput | undefined) }),
             schema: { fields: schema.fields },
             ...(input.dataFormat || input.delimiter !== undefined ? { readOptions: { ...(input.dataFormat ? { format: input.dataFormat } : {}), ...(input.delimiter !== undefined ? { delimiter: input.delimiter } : {}) } } : {}),
             ctx,
@@ -85,17 +87,19 @@ export const validateDataStep = defineStep({
         )
       : undefined;
     const status = failed.length === 0 && !drift?.failed ? 'passed' : 'failed';
+    const failedNames = [...failed.map((check) => check.name + (check.field ? `(${check.field})` : '')), ...(drift?.failed ? ['drift'] : [])];
     const file = show(dataPath);
     for (const error of report.errors.slice(0, input.annotations)) {
       ctx.platform.error(`${error.code}: ${error.message}`, { file, ...(error.line !== undefined ? { line: error.line } : {}) });
     }
+    if (drift?.cause) ctx.platform.error(`drift fails the step: ${drift.cause}`, { file });
     for (const check of failed) {
       if (check.name !== 'table-schema') ctx.platform.error(`${check.name}${check.field ? ` (${check.field})` : ''}: ${check.message}`, { file });
     }
     const summary =
       status === 'passed'
         ? `${file}: ${report.rowCount} rows valid, ${report.checks.length} check${report.checks.length === 1 ? "" : "s"} passed`
-        : `${file}: ${report.errorCount} errors in ${report.rowCount} rows; failed: ${failed.map((check) => check.name + (check.field ? `(${check.field})` : '')).join(', ')}`;
+        : `${file}: ${report.errorCount} errors in ${report.rowCount} rows; failed: ${failedNames.join(', ')}`;
     const fullSummary = drift ? `${summary}; ${drift.summary}` : summary;
     const data: ValidateDataData = {
       data: file,
@@ -115,8 +119,8 @@ export const validateDataStep = defineStep({
       outputs: {
         'row-count': String(report.rowCount),
         'error-count': String(report.errorCount),
-        'failed-checks': failed.map((check) => check.name + (check.field ? `:${check.field}` : '')).join(','),
-        ...(drift ? driftOutputs(drift.drift) : {}),
+        'failed-checks': [...failed.map((check) => check.name + (check.field ? `:${check.field}` : '')), ...(drift?.failed ? ['drift'] : [])].join(','),
+        ...(drift ? driftOutputs(drift.drift, drift.failed) : {}),
       },
       markdown: drift ? `${markdown}\n\n${drift.markdown}` : markdown,
       files: { inputs: [dataPath, schemaPath, ...(drift ? [resolve(ctx.cwd, input.reference!)] : [])] },
