@@ -16,12 +16,17 @@ beforeAll(async () => {
   await writeFile(join(dir, 'schema-drift.yaml'), `${SCHEMA}x-modelci:\n  drift:\n    failOn: any\n    methods: {far: psi}\n`);
 });
 
+interface ResultDocument {
+  drift: { columns: { name: string; method?: string; threshold?: number }[] };
+  error: { message: string; location?: { line?: number } };
+}
+
 async function validate(config: string, schema = 'schema.yaml') {
   const cwd = await mkdtemp(join(dir, 'run-'));
   await writeFile(join(cwd, 'modelci.yaml'), `validate-data:\n  data: ../current.csv\n  schema: ../${schema}\n  reference: ../reference.csv\n${config}`);
   const json = await runCliCaptured(['validate-data', '--format', 'json'], { cwd });
   const text = await runCliCaptured(['validate-data', '--out-dir', '.text'], { cwd });
-  return { cwd, json, text, document: JSON.parse(json.stdout) as Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any };
+  return { cwd, json, text, document: JSON.parse(json.stdout) as ResultDocument };
 }
 
 describe('drift options from modelci.yaml and from the schema, as docs/drift.md promises', () => {
@@ -36,10 +41,10 @@ describe('drift options from modelci.yaml and from the schema, as docs/drift.md 
   it('takes x-modelci.drift from the Table Schema, and modelci.yaml wins over it key by key', async () => {
     const fromSchema = await validate('', 'schema-drift.yaml');
     expect(fromSchema.json.code).toBe(1);
-    expect(fromSchema.document.drift.columns.find((column: { name: string }) => column.name === 'far').method).toBe('psi');
+    expect(fromSchema.document.drift.columns.find((column: { name: string }) => column.name === 'far')?.method).toBe('psi');
     const overridden = await validate('  drift:\n    failOn: never\n', 'schema-drift.yaml');
     expect(overridden.json.code, overridden.json.stderr).toBe(0);
-    expect(overridden.document.drift.columns.find((column: { name: string }) => column.name === 'far').method).toBe('psi');
+    expect(overridden.document.drift.columns.find((column: { name: string }) => column.name === 'far')?.method).toBe('psi');
   });
 
   it('refuses a bad drift value at its line', async () => {
