@@ -1,9 +1,9 @@
 import { open } from 'node:fs/promises';
 import { environmentError } from '../errors.js';
-import { HashedWriter } from './hashed-writer.js';
+import { HashedWriter } from '../http/hashed-writer.js';
 import type { HttpResponse } from './http.js';
 import type { OciClient } from './oci-client.js';
-import { rawGet, RawGetError, type BodySink } from './raw-get.js';
+import { rawGet, RawGetError, type BodySink } from '../http/raw-get.js';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
