@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { ciCommitSha } from '../platform/run-info.js';
 
 export interface GitState {
   sha?: string;
@@ -14,7 +15,7 @@ function git(cwd: string, args: string[]): Promise<string | undefined> {
 /** The commit being built: CI's own variable first (detached checkouts), else git. */
 export async function gitState(cwd: string, env: NodeJS.ProcessEnv): Promise<GitState> {
   const [sha, status] = await Promise.all([
-    env.GITHUB_SHA ?? env.CI_COMMIT_SHA ?? git(cwd, ['rev-parse', 'HEAD']),
+    ciCommitSha(env) ?? git(cwd, ['rev-parse', 'HEAD']),
     git(cwd, ['status', '--porcelain', '--untracked-files=no']),
   ]);
   return { ...(sha ? { sha } : {}), ...(status !== undefined ? { dirty: status !== '' } : {}) };

@@ -29,3 +29,18 @@ export function gitlabRunInfo(env: NodeJS.ProcessEnv): RunInfo {
     changeRequest: env.CI_MERGE_REQUEST_IID ? Number(env.CI_MERGE_REQUEST_IID) : undefined,
   });
 }
+
+/** The commit CI is building, on either CI (a detached checkout has no branch to ask git about). */
+export function ciCommitSha(env: NodeJS.ProcessEnv): string | undefined {
+  return env.GITHUB_SHA ?? env.CI_COMMIT_SHA;
+}
+
+/** Who started the run, on either CI. */
+export function ciActor(env: NodeJS.ProcessEnv): string | undefined {
+  return env.GITHUB_ACTOR ?? env.GITLAB_USER_LOGIN;
+}
+
+/** GitHub's "re-run with debug logging" asks every step for its debug lines. */
+export function ciDebugRequested(env: NodeJS.ProcessEnv): boolean {
+  return env.RUNNER_DEBUG === '1';
+}

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { environmentError, usageError } from '../errors.js';
 import type { EvidenceEntry, ModelFile, PushMetadata } from './types.js';
 import { listTree, treeDigest } from '../files/paths.js';
+import { ciActor } from '../platform/run-info.js';
 
 export interface ScannedFile extends ModelFile {
   /** Absolute path on disk. */
@@ -215,5 +216,5 @@ export function digestMismatch(what: string, expected: string, actual: string): 
 }
 
 export function whoAmI(env: NodeJS.ProcessEnv): string {
-  return env.GITHUB_ACTOR ?? env.GITLAB_USER_LOGIN ?? env.USER ?? env.USERNAME ?? 'unknown';
+  return ciActor(env) ?? env.USER ?? env.USERNAME ?? 'unknown';
 }

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { FileRegistry } from './file.js';
-import { isLoopback } from './http.js';
+import { isLoopback } from '../http/error-text.js';
 import { MlflowRegistry } from './mlflow.js';
 import { OciRegistry } from './oci.js';
 import type { Registry, RegistryOptions } from './types.js';

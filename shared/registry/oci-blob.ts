@@ -1,9 +1,11 @@
 import { open } from 'node:fs/promises';
 import { environmentError } from '../errors.js';
-import { HashedWriter } from './hashed-writer.js';
+import { HashedWriter } from '../http/hashed-writer.js';
 import type { HttpResponse } from './http.js';
 import type { OciClient } from './oci-client.js';
-import { rawGet, RawGetError, type BodySink } from './raw-get.js';
+import { rawGet, RawGetError, type BodySink } from '../http/raw-get.js';
+import { backoffMs, DEFAULT_RETRY } from '../http/retry-policy.js';
+import { sleep } from '../http/sleep.js';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
@@ -54,7 +56,7 @@ export async function downloadBlob(download: BlobDownload, target: string): Prom
         // Nothing answered: let the pooled client retry and report it as it does for every request.
         if (!error.afterHead) break;
         if (attempt >= ATTEMPTS || download.signal?.aborted) throw interrupted(download.what, error);
-        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** (attempt - 1)));
+        await sleep(backoffMs(attempt, DEFAULT_RETRY), download.signal);
       }
     }
     const response = await download.pooled();

@@ -1,5 +1,6 @@
 import { environmentError } from '../errors.js';
-import { errorText, send, type HttpRequest, type HttpResponse } from './http.js';
+import { errorText } from '../http/error-text.js';
+import { send, type HttpRequest, type HttpResponse, type RegistrySendOptions } from './http.js';
 
 export interface OciCredentials {
   username?: string;
@@ -43,14 +44,15 @@ export class OciClient {
   }
 
   /** Sends with auth; on 401 answers the challenge once and resends. Stream bodies must be factories. */
-  async request(request: HttpRequest, attempts?: number): Promise<HttpResponse> {
+  async request(request: HttpRequest, options: Omit<RegistrySendOptions, 'signal'> = {}): Promise<HttpResponse> {
     const withAuth = (): HttpRequest => ({ ...request, headers: { ...request.headers, ...(this.authorization ? { authorization: this.authorization } : {}) } });
-    let response = await send(withAuth(), { signal: this.signal, attempts });
+    const sendOptions = { ...options, signal: this.signal };
+    let response = await send(withAuth(), sendOptions);
     if (response.status !== 401) return response;
     const challenge = String(response.headers['www-authenticate'] ?? '');
     await response.drain();
     await this.answer(challenge, request.what);
-    response = await send(withAuth(), { signal: this.signal, attempts });
+    response = await send(withAuth(), sendOptions);
     if (response.status === 401) {
       await response.drain();
       throw this.authError(request.what, 'the registry refused the credentials');

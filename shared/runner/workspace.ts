@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { CONFIG_FILE_NAME, loadProjectConfig, type ProjectConfig } from './project-config.js';
 import { detectPlatform, parsePlatformName } from '../platform/create-platform.js';
+import { ciDebugRequested } from '../platform/run-info.js';
 import type { PlatformName } from '../platform/types.js';
 import type { StepCatalog } from './catalog.js';
 
@@ -44,6 +45,6 @@ export async function resolveWorkspace(
     format,
     platform: platformText ? parsePlatformName(platformText) : detectPlatform(env),
     ...(config ? { config } : {}),
-    verbose: globals.verbose === 'true' || env.RUNNER_DEBUG === '1',
+    verbose: globals.verbose === 'true' || ciDebugRequested(env),
   };
 }

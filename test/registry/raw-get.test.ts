@@ -6,8 +6,8 @@ import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HashedWriter } from '../../shared/registry/hashed-writer.js';
-import { proxyInUse, rawGet, RawGetError, type RawHead } from '../../shared/registry/raw-get.js';
+import { HashedWriter } from '../../shared/http/hashed-writer.js';
+import { proxyInUse, rawGet, RawGetError, type RawHead } from '../../shared/http/raw-get.js';
 import { seededBytes, tempDir } from './fixtures.js';
 
 const closers: (() => void)[] = [];

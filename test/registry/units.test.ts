@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { scanModel } from '../../shared/registry/content.js';
 import { throttledProgress } from '../../shared/registry/http.js';
 import { openRegistry, redactUri } from '../../shared/registry/index.js';
-import { layerMediaType } from '../../shared/registry/oci.js';
+import { layerMediaType } from '../../shared/registry/oci-modelpack.js';
 import { parseChallenge } from '../../shared/registry/oci-client.js';
 import { makeModel, tempDir } from './fixtures.js';
 

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import { USER_AGENT } from './client.js';
 
 export interface RawHead {
   status: number;
@@ -56,7 +57,7 @@ const SEPARATOR = Buffer.from('\r\n\r\n');
 export function rawGet(target: string, options: RawGetOptions): Promise<RawResult> {
   const url = new URL(target);
   const secure = url.protocol === 'https:';
-  const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'user-agent: modelci', 'accept-encoding: identity', 'connection: close'];
+  const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, `user-agent: ${USER_AGENT}`, 'accept-encoding: identity', 'connection: close'];
   for (const [name, value] of Object.entries(options.headers ?? {})) {
     if (/[\r\n]/.test(name + value)) return Promise.reject(new RawGetError(`header ${name} contains a line break`, 'ERR_INVALID_HEADER', false));
     lines.push(`${name}: ${value}`);

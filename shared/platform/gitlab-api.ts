@@ -1,0 +1,153 @@
+import { environmentError, usageError, type ModelciError } from '../errors.js';
+import { send, type HttpRequest, type HttpResponse, type SendOptions } from '../http/client.js';
+import { errorText } from '../http/error-text.js';
+
+export type GitlabTokenKind = 'private' | 'job';
+
+export interface GitlabApiOptions {
+  /** `https://gitlab.example.com/api/v4` (CI_API_V4_URL in a job). */
+  baseUrl: string;
+  token: string;
+  /** A personal, project or group access token goes in PRIVATE-TOKEN; a CI job token in JOB-TOKEN. */
+  tokenKind: GitlabTokenKind;
+  /** The project id or its full path (`group/project`). */
+  project: string;
+  mask?: (secret: string) => void;
+  signal?: AbortSignal;
+  /** Retry and wait settings of the shared HTTP client (tests shorten the waits). */
+  http?: Pick<SendOptions, 'retry' | 'sleep' | 'random' | 'timeoutMs'>;
+}
+
+export interface MergeRequestNote {
+  id: number;
+  body: string;
+  author: string | undefined;
+  system: boolean;
+}
+
+export interface GitlabUser {
+  id: number;
+  username: string;
+}
+
+const UNREACHABLE = {
+  code: 'gitlab-unreachable',
+  hint: 'Check that GitLab is running and reachable from this job (CI_API_V4_URL); the request was retried.',
+};
+
+/**
+ * The settings a GitLab CI job gives: API base, project, and a token. A token the user set
+ * (MODELCI_GITLAB_TOKEN or GITLAB_TOKEN, an access token with the `api` scope) wins over the
+ * job token, which cannot write merge request notes.
+ */
+export function gitlabApiSettings(env: NodeJS.ProcessEnv): Omit<GitlabApiOptions, 'mask' | 'signal' | 'http'> | undefined {
+  const baseUrl = env.CI_API_V4_URL;
+  const project = env.CI_PROJECT_ID ?? env.CI_PROJECT_PATH;
+  const access = env.MODELCI_GITLAB_TOKEN || env.GITLAB_TOKEN;
+  const token = access || env.CI_JOB_TOKEN;
+  if (!baseUrl || !project || !token) return undefined;
+  return { baseUrl, project, token, tokenKind: access ? 'private' : 'job' };
+}
+
+/** GitLab's REST API (v4) over the shared HTTP client: merge request notes and the current user. */
+export class GitlabApi {
+  private readonly base: string;
+
+  constructor(private readonly options: GitlabApiOptions) {
+    let parsed: URL;
+    try {
+      parsed = new URL(options.baseUrl);
+    } catch {
+      throw usageError(`Invalid GitLab API URL '${options.baseUrl}'.`, { code: 'gitlab-url', hint: 'Use the API root, e.g. https://gitlab.example.com/api/v4 (CI_API_V4_URL in a job).' });
+    }
+    this.base = parsed.toString().replace(/\/+$/, '');
+    options.mask?.(options.token);
+  }
+
+  private get where(): string {
+    return `project ${this.options.project}`;
+  }
+
+  private url(path: string, query: Record<string, string | number> = {}): string {
+    const url = new URL(`${this.base}/${path}`);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, String(value));
+    return url.toString();
+  }
+
+  private projectPath(rest: string): string {
+    return `projects/${encodeURIComponent(this.options.project)}/${rest}`;
+  }
+
+  private async request(method: string, url: string, what: string, body?: unknown): Promise<HttpResponse> {
+    const header = this.options.tokenKind === 'job' ? 'job-token' : 'private-token';
+    const request: HttpRequest = {
+      method,
+      url,
+      what,
+      headers: { [header]: this.options.token, accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    };
+    return send(request, { unreachable: UNREACHABLE, signal: this.options.signal, credentialHeaders: [header], ...this.options.http });
+  }
+
+  private async expect<T>(response: HttpResponse, statuses: number[], what: string, permission: string): Promise<T> {
+    if (statuses.includes(response.status)) return response.status === 204 ? (undefined as T) : response.json<T>();
+    throw await this.failure(response, what, permission);
+  }
+
+  private async failure(response: HttpResponse, what: string, permission: string): Promise<ModelciError> {
+    const message = `Could not ${what} in ${this.where}: GitLab answered ${response.status}: ${await errorText(response)}`;
+    if (response.status === 401) {
+      return environmentError(message, { code: 'gitlab-auth', hint: 'The token is invalid or expired: set a valid access token in MODELCI_GITLAB_TOKEN (a masked CI/CD variable).' });
+    }
+    if (response.status === 403 || response.status === 404) {
+      const job = this.options.tokenKind === 'job'
+        ? ' A CI job token cannot do this: set an access token with the `api` scope in MODELCI_GITLAB_TOKEN (a masked CI/CD variable).'
+        : '';
+      return environmentError(message, { code: 'gitlab-permission', hint: `The token needs ${permission}.${job}` });
+    }
+    return environmentError(message, { code: 'gitlab-api', hint: response.status >= 500 ? 'GitLab failed after retries; try again later.' : "See GitLab's message above." });
+  }
+
+  /** The token's own user (to find the notes it wrote). */
+  async currentUser(): Promise<GitlabUser> {
+    const what = 'find the user of the token';
+    const response = await this.request('GET', this.url('user'), what);
+    const user = await this.expect<{ id: number; username: string }>(response, [200], what, 'the `read_user` or `api` scope');
+    return { id: user.id, username: user.username };
+  }
+
+  /** Every note of a merge request, following `x-next-page` 100 at a time. */
+  async listMergeRequestNotes(iid: number): Promise<MergeRequestNote[]> {
+    const what = `list the notes of merge request !${iid}`;
+    const notes: MergeRequestNote[] = [];
+    for (let page: string | undefined = '1'; page; ) {
+      const response = await this.request('GET', this.url(this.projectPath(`merge_requests/${iid}/notes`), { per_page: 100, page, sort: 'asc', order_by: 'created_at' }), what);
+      const batch = await this.expect<{ id: number; body: string; author?: { username?: string }; system?: boolean }[]>(response, [200], what, 'Reporter access and the `read_api` scope');
+      notes.push(...batch.map((note) => ({ id: note.id, body: note.body, author: note.author?.username, system: note.system === true })));
+      const next = response.headers['x-next-page'];
+      page = typeof next === 'string' && next.trim() !== '' ? next.trim() : undefined;
+    }
+    return notes;
+  }
+
+  async createMergeRequestNote(iid: number, body: string): Promise<MergeRequestNote> {
+    const what = `comment on merge request !${iid}`;
+    const response = await this.request('POST', this.url(this.projectPath(`merge_requests/${iid}/notes`)), what, { body });
+    const note = await this.expect<{ id: number; body: string; author?: { username?: string } }>(response, [201], what, 'the `api` scope');
+    return { id: note.id, body: note.body, author: note.author?.username, system: false };
+  }
+
+  async updateMergeRequestNote(iid: number, noteId: number, body: string): Promise<void> {
+    const what = `update note ${noteId} on merge request !${iid}`;
+    const response = await this.request('PUT', this.url(this.projectPath(`merge_requests/${iid}/notes/${noteId}`)), what, { body });
+    await this.expect<unknown>(response, [200], what, 'the `api` scope and to be the author of the note');
+  }
+
+  async deleteMergeRequestNote(iid: number, noteId: number): Promise<void> {
+    const what = `delete note ${noteId} on merge request !${iid}`;
+    const response = await this.request('DELETE', this.url(this.projectPath(`merge_requests/${iid}/notes/${noteId}`)), what);
+    await this.expect<unknown>(response, [204], what, 'the `api` scope and to be the author of the note');
+    await response.drain();
+  }
+}
