@@ -1,53 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { readAction, runAsRunner } from '../helpers/github-runner.js';
 import { repoRoot } from '../helpers/python.js';
-
-/**
- * The built entries driven as GitHub's runner drives them: INPUT_<NAME> is set for EVERY input
- * the action.yml declares, its `default:` filled in and '' for the rest, the name upper-cased
- * with spaces turned into '_' (hyphens stay). A test that set only the inputs it names would not
- * see a declared default masking modelci.yaml.
- */
-async function runnerEnv(action: string, given: Record<string, string>): Promise<NodeJS.ProcessEnv> {
-  const declared = parse(await readFile(join(repoRoot, action), 'utf8')) as { inputs: Record<string, { default?: unknown }> };
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, input] of Object.entries(declared.inputs)) {
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = given[name] ?? (input.default === undefined ? '' : String(input.default));
-  }
-  for (const name of Object.keys(given)) if (!(name in declared.inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = given[name];
-  return env;
-}
-
-interface Run {
-  status: number | null;
-  log: string;
-  outputs: string;
-  dir: string;
-}
-
-async function runAsRunner(action: string, given: Record<string, string>, files: Record<string, string>): Promise<Run> {
-  const dir = await mkdtemp(join(tmpdir(), 'modelci-runner-'));
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
-  const outputs = join(dir, '.github_output');
-  await writeFile(outputs, '');
-  await writeFile(join(dir, '.github_summary'), '');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    GITHUB_ACTIONS: 'true',
-    GITHUB_OUTPUT: outputs,
-    GITHUB_STEP_SUMMARY: join(dir, '.github_summary'),
-    GITHUB_WORKSPACE: dir,
-    ...(await runnerEnv(action, given)),
-  };
-  const main = join(repoRoot, action.replace(/action\.yml$/, ''), (parse(await readFile(join(repoRoot, action), 'utf8')) as { runs: { main: string } }).runs.main);
-  const run = spawnSync(process.execPath, [main], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
-  return { status: run.status, log: run.stdout + run.stderr, outputs: await readFile(outputs, 'utf8'), dir };
-}
 
 const PREDICTIONS = `label,score\n${Array.from({ length: 200 }, (_, i) => `${i % 2},${((i % 2) * 0.3 + ((i * 37) % 100) / 140).toFixed(3)}`).join('\n')}\n`;
 const EVALUATE_CONFIG = 'evaluate:\n  predictions: predictions.csv\n  task: binary\n  label: label\n  score: score\n  threshold: 0.9\n  bootstrap: 0\n';
@@ -59,42 +14,41 @@ async function parameters(dir: string, step: string): Promise<Record<string, unk
 describe('actions as the GitHub runner drives them (every declared input set)', () => {
   it('declares no default that the runner would pass over modelci.yaml', async () => {
     for (const action of ['action.yml', 'actions/evaluate/action.yml', 'actions/train/action.yml', 'actions/validate-data/action.yml', 'actions/push-model/action.yml']) {
-      const declared = parse(await readFile(join(repoRoot, action), 'utf8')) as { inputs: Record<string, { default?: unknown }> };
-      const defaulted = Object.entries(declared.inputs).filter(([name, input]) => input.default !== undefined && name !== 'step');
+      const defaulted = Object.entries((await readAction(repoRoot, action)).inputs).filter(([name, input]) => input.default !== undefined && name !== 'step');
       expect(defaulted, action).toEqual([]);
     }
   });
 
   it('modelci.yaml values win over the step defaults (evaluate threshold 0.9, bootstrap 0)', async () => {
-    const run = await runAsRunner('actions/evaluate/action.yml', {}, { 'modelci.yaml': EVALUATE_CONFIG, 'predictions.csv': PREDICTIONS });
+    const run = await runAsRunner(repoRoot, 'actions/evaluate/action.yml', {}, { 'modelci.yaml': EVALUATE_CONFIG, 'predictions.csv': PREDICTIONS });
     expect(run.status, run.log).toBe(0);
     expect(await parameters(run.dir, 'evaluate')).toMatchObject({ threshold: 0.9, bootstrap: 0 });
   });
 
   it('the root action in pipeline mode hands a with: input to the step that takes it', async () => {
     const files = { 'modelci.yaml': `pipeline: [evaluate]\n${EVALUATE_CONFIG}`, 'predictions.csv': PREDICTIONS };
-    const passing = await runAsRunner('action.yml', {}, files);
+    const passing = await runAsRunner(repoRoot, 'action.yml', {}, files);
     expect(passing.status, passing.log).toBe(0);
     expect(passing.outputs).toMatch(/evaluate-status<<[^\n]+\npassed\n/);
-    const strict = await runAsRunner('action.yml', { min: 'roc_auc=0.999' }, files);
+    const strict = await runAsRunner(repoRoot, 'action.yml', { min: 'roc_auc=0.999' }, files);
     expect(strict.status, strict.log).toBe(1);
     expect(await parameters(strict.dir, 'evaluate')).toMatchObject({ min: ['roc_auc=0.999'], threshold: 0.9 });
   });
 
   it('the root action refuses an input that no listed step takes, naming it', async () => {
-    const run = await runAsRunner('action.yml', { command: 'python3 train.py' }, { 'modelci.yaml': `pipeline: [evaluate]\n${EVALUATE_CONFIG}`, 'predictions.csv': PREDICTIONS });
+    const run = await runAsRunner(repoRoot, 'action.yml', { command: 'python3 train.py' }, { 'modelci.yaml': `pipeline: [evaluate]\n${EVALUATE_CONFIG}`, 'predictions.csv': PREDICTIONS });
     expect(run.status, run.log).toBe(2);
     expect(run.log).toContain("::error::input 'command' is taken by no step of the pipeline (evaluate)");
   });
 
   it('the root action refuses an input the chosen step does not take', async () => {
-    const run = await runAsRunner('action.yml', { step: 'evaluate', command: 'python3 train.py' }, { 'modelci.yaml': EVALUATE_CONFIG, 'predictions.csv': PREDICTIONS });
+    const run = await runAsRunner(repoRoot, 'action.yml', { step: 'evaluate', command: 'python3 train.py' }, { 'modelci.yaml': EVALUATE_CONFIG, 'predictions.csv': PREDICTIONS });
     expect(run.status, run.log).toBe(2);
     expect(run.log).toContain("input 'command' is not an input of step 'evaluate'");
   });
 
   it("refuses train's old `metrics` input with its new name", async () => {
-    const run = await runAsRunner('actions/train/action.yml', { command: 'true', metrics: 'metrics.json' }, {});
+    const run = await runAsRunner(repoRoot, 'actions/train/action.yml', { command: 'true', metrics: 'metrics.json' }, {});
     expect(run.status, run.log).toBe(2);
     expect(run.log).toContain("input 'metrics' is now input 'metrics-files'");
   });
