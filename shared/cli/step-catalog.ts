@@ -9,6 +9,7 @@ export const STEP_CATALOG = lazyCatalog([
   ['validate-data', async () => (await import('../steps/validate-data.js')).validateDataStep],
   ['train', async () => (await import('../steps/train.js')).trainStep],
   ['evaluate', async () => (await import('../steps/evaluate.js')).evaluateStep],
+  ['compare', async () => (await import('../steps/compare.js')).compareStep],
   ['push-model', async () => (await import('../steps/push-model.js')).pushModelStep],
   ['registry ls', async () => (await import('../steps/registry-ls.js')).registryLsStep],
   ['registry show', async () => (await import('../steps/registry-show.js')).registryShowStep],

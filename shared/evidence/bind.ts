@@ -16,6 +16,8 @@ export interface BoundEvidence {
   failed: string[];
   /** evaluate's metric values, when its evidence was attached. */
   metrics?: Record<string, number>;
+  /** Digest of the (id, label) pairs evaluate scored, so a later compare can pair rows with this version. */
+  evaluateRows?: string;
 }
 
 interface Digested {
@@ -31,7 +33,7 @@ interface EvidenceRecord {
   status: string;
   inputs: Digested[];
   outputs: Digested[];
-  result: { outputs?: Digested[]; data?: Digested[]; metrics?: Record<string, { value?: unknown }> };
+  result: { outputs?: Digested[]; data?: Digested[]; metrics?: Record<string, { value?: unknown }>; predictions?: { rowsDigest?: unknown } };
 }
 
 const OWN_RECORD = 'push-model.json';
@@ -93,6 +95,7 @@ export async function bindEvidence(evidenceDir: string, content: PushedContent, 
     if (record.status === 'failed') bound.failed.push(record.step);
     if (record.step === 'evaluate') {
       bound.metrics = metricValues(record.result.metrics);
+      if (typeof record.result.predictions?.rowsDigest === 'string') bound.evaluateRows = record.result.predictions.rowsDigest;
       const predictions = record.inputs.find((input) => trained.has(input.sha256));
       if (predictions) bound.attach.push({ name: 'evaluate-predictions' + extension(predictions.path), absolute: resolve(cwd, predictions.path) });
     }

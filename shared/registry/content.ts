@@ -175,6 +175,7 @@ export function metadataRecord(metadata: PushMetadata | undefined): Record<strin
   if (metadata?.gitSha) out.gitSha = metadata.gitSha;
   if (metadata?.runUrl) out.runUrl = metadata.runUrl;
   if (metadata?.metrics && Object.keys(metadata.metrics).length > 0) out.metrics = JSON.stringify(metadata.metrics);
+  if (metadata?.evaluateRows) out.evaluateRows = metadata.evaluateRows;
   if (metadata?.allowedFailedEvidence?.length) out.allowedFailedEvidence = metadata.allowedFailedEvidence.join(',');
   return out;
 }

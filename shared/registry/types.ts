@@ -40,6 +40,8 @@ export interface PushMetadata {
   runUrl?: string;
   /** name -> value, from the evaluate evidence attached (never merged with train's). */
   metrics?: Record<string, number>;
+  /** Digest of the (id, label) pairs the attached evaluate scored (see metrics/rows-digest.ts). */
+  evaluateRows?: string;
   /** Steps whose failed evidence was attached because the push allowed it (`allow-failed-evidence`). */
   allowedFailedEvidence?: string[];
 }

@@ -10,6 +10,7 @@ import { binaryConfusion, binaryCurves, binaryStats, expectedCalibrationError, r
 import { ClassIndex, parseBinaryLabel, parseNumber, sortClasses, type CellValue } from '../metrics/columns.js';
 import { binaryEvaluator, multiclassEvaluator, regressionEvaluator, type Evaluator } from '../metrics/evaluator.js';
 import { multiclassConfusion } from '../metrics/multiclass.js';
+import { rowsDigest } from '../metrics/rows-digest.js';
 import { summarize, type MetricResult } from '../metrics/summary.js';
 import { checkThresholds, parseThresholds, type ThresholdResult } from '../metrics/thresholds.js';
 import { LOWER_IS_BETTER, METRICS, type Task } from '../metrics/types.js';
@@ -63,6 +64,8 @@ interface Columns {
   slices: Record<string, string[]>;
   classes?: string[];
   rows: number;
+  /** Digest of the (id, label) pairs when an id column is given; see rows-digest.ts. */
+  rowsDigest?: string;
 }
 
 /** The probability columns of a multiclass problem: class name -> column. */
@@ -106,6 +109,7 @@ async function readPredictions(path: string, display: string, options: Inputs, s
   const slices: Record<string, string[]> = Object.fromEntries(options.slice.map((c) => [c, [] as string[]]));
   const labelsSeen: string[] = [];
   const ids = options.id ? new Map<string, number>() : null;
+  const labelsById = new Map<string, string>();
   const classIndex = proba ? new ClassIndex(proba.classes) : null;
   for await (const batch of streamColumns(path, columns)) {
     if (signal.aborted) break;
@@ -144,6 +148,8 @@ async function readPredictions(path: string, display: string, options: Inputs, s
         const before = ids.get(key);
         if (before !== undefined) throw usageError(`row ${row}, column '${options.id}': id '${key}' repeats row ${before}`, { code: 'unique-error', location: { file: display, line: row }, hint: 'Row ids must be unique so compare can pair rows.' });
         ids.set(key, row);
+        // The parsed label, so `1`, `1.0` and `true` written by two models' files still pair.
+        labelsById.set(key, classIndex ? proba!.classes[y[y.length - 1]!]! : task === 'multiclass' ? labelsSeen[labelsSeen.length - 1]! : String(y[y.length - 1]));
       }
       for (const column of options.slice) {
         const v = cell(column);
@@ -154,7 +160,7 @@ async function readPredictions(path: string, display: string, options: Inputs, s
   const rows = y.length + labelsSeen.length;
   if (rows === 0) throw usageError(`${display} has no rows to evaluate`, { code: 'data-empty', location: { file: display }, hint: 'Write one row per prediction under the header.' });
 
-  const out: Columns = { y: Float64Array.from(y), slices, rows };
+  const out: Columns = { y: Float64Array.from(y), slices, rows, ...(ids ? { rowsDigest: rowsDigest(labelsById) } : {}) };
   if (options.weight) out.weight = Float64Array.from(weight);
   if (task === 'binary') {
     out.y = Uint8Array.from(y);
@@ -412,6 +418,7 @@ export const evaluateStep = defineStep({
         file: storedDisplay,
         sha256: await sha256File(stored),
         rows: columns.rows,
+        ...(columns.rowsDigest ? { rowsDigest: columns.rowsDigest } : {}),
         columns: { label: options.label, ...(options.score ? { score: options.score } : {}), ...(options.prediction ? { prediction: options.prediction } : {}), ...(options.weight ? { weight: options.weight } : {}), ...(options.id ? { id: options.id } : {}) },
       },
       charts: chartFiles,

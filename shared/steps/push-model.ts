@@ -66,6 +66,7 @@ export const pushModelStep = defineStep({
           ...(run.sha ? { gitSha: run.sha } : {}),
           ...(run.url ? { runUrl: run.url } : {}),
           ...(evidence.metrics ? { metrics: evidence.metrics } : {}),
+          ...(evidence.evaluateRows ? { evaluateRows: evidence.evaluateRows } : {}),
           ...(allowedFailedEvidence.length ? { allowedFailedEvidence } : {}),
         },
       }),

@@ -1,0 +1,118 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { usageError } from '../errors.js';
+import { evidencePath } from '../evidence/evidence.js';
+import { sha256File } from '../files/digest.js';
+import { YamlSource } from '../text/yaml-source.js';
+
+export type SideKind = 'evaluate-evidence' | 'metrics-json' | 'dvc-diff' | 'registry';
+
+/** One model's side of a comparison: its metric values and what says they are about the same rows. */
+export interface Side {
+  kind: SideKind;
+  /** A path relative to the working directory, or a registry URI. */
+  source: string;
+  /** Metric values; null when undefined on the data (one class only, NaN, ...). */
+  metrics: Map<string, number | null>;
+  /** The evaluate verdict, when the side is evaluate evidence. */
+  evaluateStatus?: string;
+  /** Digest of the (id, label) pairs evaluate scored; absent without an id column or evidence. */
+  rowsDigest?: string;
+  /** The per-row predictions evaluate stored beside its evidence, when they are at hand. */
+  predictions?: string;
+  /** For a file, its sha256; for a registry version, its content digest. */
+  digest: string;
+  name?: string;
+  version?: string;
+}
+
+const MAX_SIDE_BYTES = 64 << 20;
+
+function finiteOrNull(value: unknown): number | null | undefined {
+  if (value === null) return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' && /^\s*[-+]?(nan|inf(inity)?)\s*$/i.test(value)) return null;
+  return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Nested objects become dotted names, as DVC and MLflow write them. */
+function flatten(prefix: string, value: unknown, into: Map<string, number | null>): void {
+  const number = finiteOrNull(value);
+  if (number !== undefined) {
+    if (prefix) into.set(prefix, number);
+    return;
+  }
+  if (isObject(value)) for (const [key, inner] of Object.entries(value)) flatten(prefix ? `${prefix}.${key}` : key, inner, into);
+}
+
+function isDvcDiff(doc: Record<string, unknown>): boolean {
+  const files = Object.values(doc);
+  return files.length > 0 && files.every((file) => isObject(file) && Object.values(file).length > 0 && Object.values(file).every((entry) => isObject(entry) && ('old' in entry || 'new' in entry)));
+}
+
+/** `dvc metrics diff --json`: the challenger is `new`, the champion `old`; names are prefixed by their file when there are several. */
+function dvcSide(doc: Record<string, Record<string, Record<string, unknown>>>, role: 'challenger' | 'champion'): Map<string, number | null> {
+  const metrics = new Map<string, number | null>();
+  const files = Object.keys(doc);
+  for (const [file, entries] of Object.entries(doc)) {
+    for (const [name, entry] of Object.entries(entries)) {
+      const value = finiteOrNull(entry[role === 'challenger' ? 'new' : 'old']);
+      metrics.set(files.length > 1 ? `${file}:${name}` : name, value ?? null);
+    }
+  }
+  return metrics;
+}
+
+function evaluateSide(doc: Record<string, unknown>, source: string, where: YamlSource): Pick<Side, 'metrics' | 'evaluateStatus' | 'rowsDigest' | 'predictions'> {
+  if (doc.step !== 'evaluate') {
+    throw usageError(`${source} is the evidence of ${JSON.stringify(doc.step)}, not of evaluate`, { code: 'evidence-wrong-step', location: where.locateNode(where.nodeAt(['step'])), hint: 'Give the evaluate evidence (.modelci/evidence/evaluate.json) or an out-dir holding it.' });
+  }
+  const result = isObject(doc.result) ? doc.result : {};
+  const metrics = new Map<string, number | null>();
+  if (isObject(result.metrics)) {
+    for (const [name, metric] of Object.entries(result.metrics)) metrics.set(name, isObject(metric) ? (finiteOrNull(metric.value) ?? null) : null);
+  }
+  const predictions = isObject(result.predictions) ? result.predictions : {};
+  return {
+    metrics,
+    evaluateStatus: typeof doc.status === 'string' ? doc.status : 'unknown',
+    ...(typeof predictions.rowsDigest === 'string' ? { rowsDigest: predictions.rowsDigest } : {}),
+    ...(typeof predictions.file === 'string' ? { predictions: predictions.file } : {}),
+  };
+}
+
+/** The evaluate evidence inside an out-dir (`<dir>/evidence/evaluate.json`) or an evidence folder (`<dir>/evaluate.json`). */
+async function evidenceInDirectory(dir: string, shown: string): Promise<string> {
+  for (const candidate of [evidencePath(dir, 'evaluate'), join(dir, 'evaluate.json')]) {
+    if (await stat(candidate).then((s) => s.isFile(), () => false)) return candidate;
+  }
+  throw usageError(`${shown} holds no evaluate evidence (looked for evidence/evaluate.json and evaluate.json)`, { code: 'evidence-missing', location: { file: shown }, hint: 'Run evaluate first, or give the evidence file itself.' });
+}
+
+/** Reads one side from an evaluate evidence file, an out-dir or evidence folder, a flat metrics JSON file or `dvc metrics diff --json`. */
+export async function readSide(path: string, role: 'challenger' | 'champion', cwd: string): Promise<Side> {
+  const shownPath = (absolute: string) => relative(cwd, absolute).split('\\').join('/') || absolute;
+  const found = await stat(path).catch(() => undefined);
+  if (!found) throw usageError(`the ${role} ${shownPath(path)} does not exist`, { code: 'compare-side-missing', location: { file: shownPath(path) }, hint: role === 'challenger' ? 'Run evaluate first (it writes .modelci/evidence/evaluate.json), or pass --challenger.' : 'Pass --champion registry, a file, or none.' });
+  const file = found.isDirectory() ? await evidenceInDirectory(path, shownPath(path)) : path;
+  const shown = shownPath(file);
+  if ((await stat(file)).size > MAX_SIDE_BYTES) throw usageError(`${shown} is larger than ${MAX_SIDE_BYTES} bytes; metrics and evidence files are small`, { code: 'compare-side-too-large', location: { file: shown } });
+  const text = await readFile(file, 'utf8');
+  if (text.trim() === '') throw usageError(`${shown} is empty`, { code: 'compare-side-empty', location: { file: shown }, hint: 'Give an evaluate evidence file or a JSON object of metric values.' });
+  const source = YamlSource.parse(shown, text);
+  const doc = source.toJS();
+  if (!isObject(doc)) throw usageError(`${shown} must hold a JSON object, not ${Array.isArray(doc) ? 'a list' : typeof doc}`, { code: 'compare-side-invalid', location: { file: shown, line: 1, column: 1 } });
+  const digest = `sha256:${await sha256File(file)}`;
+  if (typeof doc.schemaVersion === 'number' && typeof doc.step === 'string') {
+    return { kind: 'evaluate-evidence', source: shown, digest, ...evaluateSide(doc, shown, source) };
+  }
+  if (isDvcDiff(doc)) return { kind: 'dvc-diff', source: shown, digest, metrics: dvcSide(doc as Record<string, Record<string, Record<string, unknown>>>, role) };
+  const metrics = new Map<string, number | null>();
+  flatten('', doc, metrics);
+  if (metrics.size === 0) throw usageError(`${shown} holds no metric values (numbers or null)`, { code: 'compare-side-invalid', location: { file: shown, line: 1, column: 1 }, hint: 'Write e.g. {"roc_auc": 0.91, "log_loss": 0.31}.' });
+  return { kind: 'metrics-json', source: shown, digest, metrics };
+}

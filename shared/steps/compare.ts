@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { evidencePath } from '../evidence/evidence.js';
+import { usageError } from '../errors.js';
+import { decide, type Decision, type MetricComparison } from '../compare/decide.js';
+import { comparisonMarkdown } from '../compare/markdown.js';
+import { policyShape, PolicyProblem, type PolicyInput } from '../compare/policy.js';
+import { normalizeLocated, policyError, readPolicyFile, type LocatedPolicy } from '../compare/policy-source.js';
+import { readSide, type Side } from '../compare/sides.js';
+import { absolute, registryFor, registryInputs } from '../registry/step-access.js';
+import { defineStep, type StepContext, type StepResult } from '../runner/types.js';
+
+export interface CompareData extends Omit<Decision, 'notes'> {
+  notes: string[];
+  challenger: { source: string; kind: string; digest: string };
+  champion: { name: string; version: string | null; digest: string; source: string } | null;
+  policy: { firstModel: string; paired: string; alpha: number; resamples: number; seed: number };
+}
+
+const inputs = z.object({
+  challenger: z.string().optional().describe("The challenger: evaluate evidence, an out-dir or evidence folder holding it, a flat metrics JSON file or `dvc metrics diff --json` output (default this run's `<out-dir>/evidence/evaluate.json`)."),
+  champion: z.string().default('registry').describe('The champion: `registry` (the version the champion alias points at), a file of the same kinds as --challenger, or `none`.'),
+  championAlias: z.string().default('champion').describe('The alias that names the champion in the registry.'),
+  policy: z.string().optional().describe('Policy file with the keys of the `compare:` section of modelci.yaml (first-model, paired, alpha, resamples, seed, metrics).'),
+  registry: registryInputs.registry.optional(),
+  name: registryInputs.name.optional(),
+  insecure: registryInputs.insecure,
+  username: registryInputs.username,
+  password: registryInputs.password,
+  token: registryInputs.token,
+});
+
+type Inputs = z.infer<typeof inputs>;
+
+function settingsPolicy(ctx: StepContext): LocatedPolicy | undefined {
+  const values = ctx.settings?.values ?? {};
+  if (Object.keys(values).length === 0) return undefined;
+  const locate = ctx.settings!.locate;
+  return normalizeLocated(values as PolicyInput, locate, 'compare');
+}
+
+async function loadPolicy(options: Inputs, ctx: StepContext): Promise<LocatedPolicy> {
+  const fromConfig = settingsPolicy(ctx);
+  if (options.policy && fromConfig) {
+    throw usageError('the policy is given twice: --policy and the compare: section of modelci.yaml', { code: 'compare-policy-twice', hint: 'Keep one: the file, or the keys under compare: in modelci.yaml.' });
+  }
+  if (options.policy) return readPolicyFile(absolute(options.policy, ctx), ctx.cwd);
+  if (fromConfig) return fromConfig;
+  throw usageError('compare has no policy: nothing says what promote means', { code: 'compare-policy-missing', hint: 'Add rules under compare: in modelci.yaml, e.g.\n    compare:\n      metrics:\n        roc_auc: {min: 0.7, max-regression: 0.01}\nor pass --policy FILE.' });
+}
+
+async function registryChampion(options: Inputs, ctx: StepContext): Promise<Side | null> {
+  if (!options.registry || !options.name) {
+    throw usageError('--champion registry needs --registry and --name', { code: 'input-missing', hint: 'Give the registry and model name (as push-model has them), or --champion FILE, or --champion none.' });
+  }
+  const registry = registryFor({ ...options, registry: options.registry }, ctx);
+  const version = await registry.getAlias(options.name, options.championAlias);
+  if (version === undefined) return null;
+  const details = await registry.show(options.name, version);
+  const evaluate = details.evidence.find((entry) => entry.step === 'evaluate');
+  return {
+    kind: 'registry',
+    source: `${registry.displayUri} ${options.name}@${options.championAlias}`,
+    digest: details.digest,
+    name: options.name,
+    version: details.version,
+    metrics: new Map(Object.entries(details.metrics ?? {})),
+    evaluateStatus: evaluate ? (evaluate.status ?? 'unknown') : 'missing',
+    ...(details.metadata.evaluateRows ? { rowsDigest: details.metadata.evaluateRows } : {}),
+  };
+}
+
+async function championSide(options: Inputs, ctx: StepContext): Promise<Side | null> {
+  if (options.champion === 'none') return null;
+  if (options.champion === 'registry') return registryChampion(options, ctx);
+  return readSide(absolute(options.champion, ctx), 'champion', ctx.cwd);
+}
+
+function metricLine(metric: MetricComparison): string {
+  return `${metric.name} ${metric.champion ?? '—'} -> ${metric.challenger ?? '—'} ${metric.passed ? 'ok' : 'FAIL'}`;
+}
+
+export const compareStep = defineStep({
+  name: 'compare',
+  description: 'Compares the challenger with the champion under a policy of bounds, improvement and non-inferiority rules, and decides promote or reject; anything not shown fails closed.',
+  inputs,
+  settings: policyShape,
+  outputs: {
+    decision: '`promote` or `reject`.',
+    promote: "'true' when the challenger should be promoted.",
+    'champion-version': 'The champion version compared against (empty without a champion).',
+  },
+  async run(options, ctx): Promise<StepResult<CompareData>> {
+    const { policy, locate } = await loadPolicy(options, ctx);
+    const challenger = await readSide(absolute(options.challenger ?? evidencePath(ctx.outDir, 'evaluate'), ctx), 'challenger', ctx.cwd);
+    const champion = await championSide(options, ctx);
+    let decision: Decision;
+    try {
+      decision = decide(policy, challenger, champion);
+    } catch (error) {
+      if (error instanceof PolicyProblem) throw policyError(error, locate, options.policy ?? 'compare');
+      throw error;
+    }
+    // A registry version without passed evaluate evidence has nothing a comparison can stand on.
+    if (champion?.kind === 'registry' && champion.evaluateStatus !== 'passed') {
+      decision = { ...decision, decision: 'reject', reasons: [...decision.reasons, champion.evaluateStatus === 'missing' ? `the champion ${champion.version} has no evaluate evidence attached` : `the champion's evaluate evidence is ${champion.evaluateStatus}`] };
+    }
+    const championText = champion ? (champion.version ? `${champion.name} version ${champion.version}` : champion.source) : 'no champion';
+    const promote = decision.decision === 'promote';
+    for (const reason of decision.reasons) ctx.platform.info(`reject: ${reason}`);
+    return {
+      status: promote ? 'passed' : 'failed',
+      summary: `${decision.decision} against ${championText}: ${decision.metrics.map(metricLine).join(', ') || 'no metrics'}`,
+      data: {
+        ...decision,
+        challenger: { source: challenger.source, kind: challenger.kind, digest: challenger.digest },
+        champion: champion ? { name: champion.name ?? champion.source, version: champion.version ?? null, digest: champion.digest, source: champion.source } : null,
+        policy: { firstModel: policy.firstModel, paired: policy.paired, alpha: policy.alpha, resamples: policy.resamples, seed: policy.seed },
+      },
+      outputs: { decision: decision.decision, promote: String(promote), 'champion-version': champion?.version ?? '' },
+      markdown: comparisonMarkdown(decision, championText),
+      files: { inputs: [challenger.source, ...(champion && champion.kind !== 'registry' ? [champion.source] : [])] },
+    };
+  },
+});
