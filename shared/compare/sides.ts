@@ -85,6 +85,19 @@ function evaluateSide(doc: Record<string, unknown>, source: string, where: YamlS
   };
 }
 
+/** Strict JSON (YAML would read `"x": }` as null); the error names line and column. */
+function parseJson(text: string, shown: string, source: YamlSource): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const position = /position (\d+)/.exec(message);
+    const lineColumn = /line (\d+) column (\d+)/.exec(message);
+    const location = lineColumn ? { file: shown, line: Number(lineColumn[1]), column: Number(lineColumn[2]) } : position ? source.locate(Number(position[1])) : { file: shown };
+    throw usageError(`invalid JSON: ${message.replace(/\s*\(line \d+ column \d+\)|\s*(in JSON )?at position \d+.*$/, '')}`, { code: 'compare-side-invalid', location, hint: 'Metrics and evidence files are JSON objects.' });
+  }
+}
+
 /** The evaluate evidence inside an out-dir (`<dir>/evidence/evaluate.json`) or an evidence folder (`<dir>/evaluate.json`). */
 async function evidenceInDirectory(dir: string, shown: string): Promise<string> {
   for (const candidate of [evidencePath(dir, 'evaluate'), join(dir, 'evaluate.json')]) {
@@ -104,7 +117,7 @@ export async function readSide(path: string, role: 'challenger' | 'champion', cw
   const text = await readFile(file, 'utf8');
   if (text.trim() === '') throw usageError(`${shown} is empty`, { code: 'compare-side-empty', location: { file: shown }, hint: 'Give an evaluate evidence file or a JSON object of metric values.' });
   const source = YamlSource.parse(shown, text);
-  const doc = source.toJS();
+  const doc = parseJson(text, shown, source);
   if (!isObject(doc)) throw usageError(`${shown} must hold a JSON object, not ${Array.isArray(doc) ? 'a list' : typeof doc}`, { code: 'compare-side-invalid', location: { file: shown, line: 1, column: 1 } });
   const digest = `sha256:${await sha256File(file)}`;
   if (typeof doc.schemaVersion === 'number' && typeof doc.step === 'string') {
