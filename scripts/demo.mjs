@@ -33,6 +33,11 @@ for (const { file, evidence } of records) {
       console.log(`  ${name.padEnd(17)} ${format(metric.value)}${metric.ci ? `  [${format(metric.ci[0])}, ${format(metric.ci[1])}] (95% bootstrap, n=${metric.n})` : ''}`);
     }
   }
+  if (evidence.step === 'compare') {
+    console.log(`  ${result.decision} against ${result.champion ? `${result.champion.name} version ${result.champion.version}${result.paired ? ', paired on the same rows' : ''}` : 'no champion (first model)'}`);
+    for (const metric of result.metrics ?? []) console.log(`  ${metric.name.padEnd(17)} ${format(metric.champion) ?? '—'} -> ${format(metric.challenger)}  ${metric.rules.map((rule) => `${rule.rule}: ${rule.passed === null ? 'skipped' : rule.passed ? 'pass' : 'FAIL'}`).join(', ')}`);
+    for (const reason of result.reasons ?? []) console.log(`  reject: ${reason}`);
+  }
   if (evidence.step === 'push-model') console.log(`  registry: ${result.uri} (${result.created ? 'new version' : 'same content as an existing version'}), digest ${String(result.digest).slice(0, 19)}…`);
   const metrics = result.metrics;
   if (evidence.step === 'train' && metrics) {

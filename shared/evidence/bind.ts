@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { sha256File } from '../files/digest.js';
 
 /** The content about to be pushed: a file's sha256, or a directory's tree digest. */
 export interface PushedContent {
@@ -76,6 +77,8 @@ export async function bindEvidence(evidenceDir: string, content: PushedContent, 
   const train = found.find((record) => record.step === 'train' && (record.result.outputs ?? []).some((output) => output.sha256 === content.sha256 && (output.kind ?? 'file') === content.kind));
   const trained = train ? new Set([...digestsOf(train.result.outputs), ...digestsOf(train.outputs)]) : new Set<string>();
   const readByTrain = train ? new Set([...digestsOf(train.result.data), ...digestsOf(train.inputs)]) : new Set<string>();
+  const evaluated = found.find((record) => record.step === 'evaluate' && record.inputs.some((input) => trained.has(input.sha256)));
+  const evaluatedDigest = evaluated ? await sha256File(evaluated.absolute) : undefined;
   for (const record of found) {
     let reason: string | undefined;
     if (record.step === 'train') {
@@ -84,6 +87,8 @@ export async function bindEvidence(evidenceDir: string, content: PushedContent, 
       reason = 'no train evidence in the folder produced this content, so nothing ties this record to it';
     } else if (record.step === 'evaluate') {
       if (!record.inputs.some((input) => trained.has(input.sha256))) reason = 'its predictions are not an output of the train run that produced this content';
+    } else if (record.step === 'compare') {
+      if (!record.inputs.some((input) => input.sha256 === evaluatedDigest)) reason = 'it compared another evaluation than the one of this content';
     } else if (!record.inputs.some((input) => readByTrain.has(input.sha256))) {
       reason = 'it checked none of the files the train run read';
     }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { evidencePath } from '../evidence/evidence.js';
+import { formatNumber } from '../report/markdown.js';
 import { usageError } from '../errors.js';
 import { decide, type Decision, type MetricComparison } from '../compare/decide.js';
 import { comparisonMarkdown } from '../compare/markdown.js';
@@ -76,7 +77,7 @@ async function championSide(options: Inputs, ctx: StepContext): Promise<Side | n
 }
 
 function metricLine(metric: MetricComparison): string {
-  return `${metric.name} ${metric.champion ?? '—'} -> ${metric.challenger ?? '—'} ${metric.passed ? 'ok' : 'FAIL'}`;
+  return `${metric.name} ${formatNumber(metric.champion)} -> ${formatNumber(metric.challenger)} ${metric.passed ? 'ok' : 'FAIL'}`;
 }
 
 export const compareStep = defineStep({

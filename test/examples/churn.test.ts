@@ -24,7 +24,7 @@ describe('examples/churn', () => {
     expect(await readFile(join(dir, 'out.csv'), 'utf8')).toBe(await readFile(join(example, file), 'utf8'));
   });
 
-  it('runs its pipeline, and a second run reuses the trained model from the run cache', async () => {
+  it('runs its pipeline (the first model promoted and made champion), and a second run reuses the trained model and compares it, paired, with that champion', async () => {
     const dir = await copyExample();
     const first = await runCliCaptured(['run', '--format', 'json'], { cwd: dir });
     expect(first.code, first.stderr).toBe(0);
@@ -41,6 +41,12 @@ describe('examples/churn', () => {
     expect(evaluated.result.metrics.roc_auc.ci[0]).toBeLessThan(evaluated.result.metrics.roc_auc.value);
     const pushed = JSON.parse(await readFile(join(dir, '.modelci/evidence/push-model.json'), 'utf8'));
     expect(pushed.result).toMatchObject({ name: 'churn', version: '1', created: true });
+    const compared = JSON.parse(await readFile(join(dir, '.modelci/evidence/compare.json'), 'utf8'));
+    expect(compared.result).toMatchObject({ decision: 'promote', champion: null, paired: null, reasons: [] });
+    expect(compared.result.metrics[0].rules.map((rule: { rule: string; passed: boolean | null }) => [rule.rule, rule.passed])).toEqual([['min 0.7', true], ['max-regression 0.005', null]]);
+    expect(pushed.result.attached).toEqual(expect.arrayContaining(['compare.json', 'evaluate.json', 'train.json']));
+    const alias = await runCliCaptured(['registry', 'show', '--registry', 'file://.modelci/registry', '--name', 'churn', '--version', 'champion', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(alias.stdout)).toMatchObject({ version: '1', aliases: ['champion'] });
     const validated = JSON.parse(await readFile(join(dir, '.modelci/evidence/validate-data.json'), 'utf8'));
     expect(validated.result).toMatchObject({ rowCount: 3000, errorCount: 0, drift: { datasetDrift: false } });
 
@@ -51,6 +57,9 @@ describe('examples/churn', () => {
     const artifacts = (evidence: { outputs: { path: string }[] }) => evidence.outputs.filter((file) => !file.path.startsWith('.modelci/'));
     expect(artifacts(again)).toEqual(artifacts(train));
     expect(artifacts(train).map((file) => file.path)).toEqual(expect.arrayContaining(['model.json', 'predictions.csv', 'metrics.json']));
+    const comparedAgain = JSON.parse(await readFile(join(dir, '.modelci/evidence/compare.json'), 'utf8'));
+    expect(comparedAgain.result).toMatchObject({ decision: 'promote', paired: true, champion: { name: 'churn', version: '1', digest: pushed.result.digest } });
+    expect(comparedAgain.result.metrics.map((metric: { delta: number }) => metric.delta)).toEqual([0, 0]);
     const pushedAgain = JSON.parse(await readFile(join(dir, '.modelci/evidence/push-model.json'), 'utf8'));
     expect(pushedAgain.result).toMatchObject({ version: '1', created: false });
   });
