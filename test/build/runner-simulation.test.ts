@@ -13,7 +13,7 @@ async function parameters(dir: string, step: string): Promise<Record<string, unk
 
 describe('actions as the GitHub runner drives them (every declared input set)', () => {
   it('declares no default that the runner would pass over modelci.yaml', async () => {
-    for (const action of ['action.yml', 'actions/evaluate/action.yml', 'actions/train/action.yml', 'actions/validate-data/action.yml', 'actions/push-model/action.yml']) {
+    for (const action of ['action.yml', 'actions/evaluate/action.yml', 'actions/train/action.yml', 'actions/validate-data/action.yml', 'actions/push-model/action.yml', 'actions/compare/action.yml']) {
       const defaulted = Object.entries((await readAction(repoRoot, action)).inputs).filter(([name, input]) => input.default !== undefined && name !== 'step');
       expect(defaulted, action).toEqual([]);
     }
@@ -23,6 +23,18 @@ describe('actions as the GitHub runner drives them (every declared input set)', 
     const run = await runAsRunner(repoRoot, 'actions/evaluate/action.yml', {}, { 'modelci.yaml': EVALUATE_CONFIG, 'predictions.csv': PREDICTIONS });
     expect(run.status, run.log).toBe(0);
     expect(await parameters(run.dir, 'evaluate')).toMatchObject({ threshold: 0.9, bootstrap: 0 });
+  });
+
+  it("compare takes its champion and policy from modelci.yaml, and says promote through its outputs", async () => {
+    const config = 'compare:\n  challenger: challenger.json\n  champion: champion.json\n  paired: allow-unpaired\n  metrics:\n    roc_auc: {min-improvement: 0.01}\n';
+    const files = { 'modelci.yaml': config, 'challenger.json': '{"roc_auc": 0.85}', 'champion.json': '{"roc_auc": 0.8}' };
+    const run = await runAsRunner(repoRoot, 'actions/compare/action.yml', {}, files);
+    expect(run.status, run.log).toBe(0);
+    expect(run.outputs).toMatch(/decision<<[^\n]+\npromote\n/);
+    expect(await parameters(run.dir, 'compare')).toMatchObject({ champion: 'champion.json', challenger: 'challenger.json' });
+    const rejected = await runAsRunner(repoRoot, 'actions/compare/action.yml', {}, { ...files, 'challenger.json': '{"roc_auc": 0.805}' });
+    expect(rejected.status, rejected.log).toBe(1);
+    expect(rejected.summary).toMatch(/reject/);
   });
 
   it('the root action in pipeline mode hands a with: input to the step that takes it', async () => {
