@@ -6,19 +6,17 @@ import { usageError } from '../errors.js';
 import {
   checkAlias,
   checkModelName,
-  checkRelativePath,
-  digestMismatch,
   copyHashed,
   metadataRecord,
   splitMetrics,
   normalizeVersion,
   readEvidence,
   scanModel,
-  stagePull,
   whoAmI,
   type ScannedFile,
 } from './content.js';
 import { notFound, versionNotFound } from './errors.js';
+import { pullFiles, type FetchFile } from './pull-files.js';
 import type {
   AliasEvent,
   AliasOutcome,
@@ -262,26 +260,17 @@ export class FileRegistry implements Registry {
 
   async pull(name: string, version: string, dest: string): Promise<PullResult> {
     const manifest = await this.resolve(name, version);
-    for (const file of manifest.files) checkRelativePath(file.path);
-    const stage = await stagePull(dest);
-    const total = manifest.files.reduce((sum, file) => sum + file.size, 0);
-    let done = 0;
-    try {
-      for (const file of manifest.files) {
-        const target = join(stage.dir, ...file.path.split('/'));
-        await mkdir(dirname(target), { recursive: true });
-        const copied = await copyHashed(createReadStream(this.blobPath(file.digest), { highWaterMark: 1 << 20 }), target, (bytes) => this.options.progress?.('pull', done + bytes, total), this.options.signal);
-        const actual = copied.digest;
-        if (actual !== file.digest || copied.bytes !== file.size) throw digestMismatch(`'${file.path}' of ${name} version ${manifest.version}`, file.digest, actual);
-        done += file.size;
-      }
-      await stage.commit();
-    } catch (error) {
-      await stage.abort();
-      throw error;
-    }
+    await pullFiles(manifest.files, dest, this.fetchBlob, (file) => `'${file.path}' of ${name} version ${manifest.version}`, this.options.progress);
     return { name, version: manifest.version, digest: manifest.digest, dest, files: manifest.files };
   }
+
+  async pullEvidence(name: string, version: string, dest: string): Promise<PullResult> {
+    const manifest = await this.resolve(name, version);
+    await pullFiles(manifest.evidence, dest, this.fetchBlob, (file) => `evidence '${file.path}' of ${name} version ${manifest.version}`, this.options.progress);
+    return { name, version: manifest.version, digest: manifest.digest, dest, files: manifest.evidence };
+  }
+
+  private readonly fetchBlob: FetchFile = (file, target, onBytes) => copyHashed(createReadStream(this.blobPath(file.digest), { highWaterMark: 1 << 20 }), target, onBytes, this.options.signal);
 
   private async aliasEvents(name: string, alias: string): Promise<AliasEvent[]> {
     const directory = join(this.modelDir(name), 'aliases', alias);

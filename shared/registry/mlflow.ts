@@ -1,14 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { environmentError, usageError } from '../errors.js';
 import {
   checkAlias,
   checkModelName,
-  checkRelativePath,
   digestMismatch,
   copyHashed,
   metadataRecord,
@@ -16,11 +13,11 @@ import {
   normalizeVersion,
   readEvidence,
   scanModel,
-  stagePull,
   whoAmI,
   type ScannedFile,
 } from './content.js';
 import { notFound, versionNotFound } from './errors.js';
+import { pullFiles, type FetchFile } from './pull-files.js';
 import { send, type HttpRequest, type HttpResponse } from './http.js';
 import type {
   AliasEvent,
@@ -366,26 +363,24 @@ export class MlflowRegistry implements Registry {
     const version = await this.resolve(name, versionOrAlias);
     const manifest = await this.manifestOf(version);
     const source = this.artifactRoot(version.source ?? '');
-    for (const file of manifest.files) checkRelativePath(file.path);
-    const stage = await stagePull(dest);
-    const total = manifest.files.reduce((sum, file) => sum + file.size, 0);
-    let done = 0;
-    try {
-      for (const file of manifest.files) {
-        const target = join(stage.dir, ...file.path.split('/'));
-        await mkdir(dirname(target), { recursive: true });
-        const response = await this.download(`${source}/${file.path}`, `download ${file.path}`);
-        const copied = await copyHashed(response.stream, target, (bytes) => this.options.progress?.('pull', done + bytes, total), this.options.signal);
-        const actual = copied.digest;
-        if (actual !== file.digest || copied.bytes !== file.size) throw digestMismatch(`'${file.path}' of ${name} version ${version.version}`, file.digest, actual);
-        done += file.size;
-      }
-      await stage.commit();
-    } catch (error) {
-      await stage.abort();
-      throw error;
-    }
+    await pullFiles(manifest.files, dest, this.artifactFetcher(source), (file) => `'${file.path}' of ${name} version ${version.version}`, this.options.progress);
     return { name, version: version.version, digest: manifest.digest, dest, files: manifest.files };
+  }
+
+  async pullEvidence(name: string, versionOrAlias: string, dest: string): Promise<PullResult> {
+    const version = await this.resolve(name, versionOrAlias);
+    const manifest = await this.manifestOf(version);
+    // push-model stores the model under <run artifacts>/model and its evidence beside it.
+    const source = `${this.artifactRoot(version.source ?? '').replace(/\/model$/, '')}/evidence`;
+    await pullFiles(manifest.evidence, dest, this.artifactFetcher(source), (file) => `evidence '${file.path}' of ${name} version ${version.version}`, this.options.progress);
+    return { name, version: version.version, digest: manifest.digest, dest, files: manifest.evidence };
+  }
+
+  private artifactFetcher(source: string): FetchFile {
+    return async (file, target, onBytes) => {
+      const response = await this.download(`${source}/${file.path}`, `download ${file.path}`);
+      return copyHashed(response.stream, target, onBytes, this.options.signal);
+    };
   }
 
   async getAlias(name: string, alias: string): Promise<string | undefined> {

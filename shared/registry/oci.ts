@@ -1,12 +1,9 @@
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { environmentError } from '../errors.js';
 import { isLoopback } from '../http/error-text.js';
 import { proxyInUse } from '../http/raw-get.js';
 import {
   checkAlias,
   checkModelName,
-  checkRelativePath,
   contentDigest,
   digestMismatch,
   digestOfFile,
@@ -15,11 +12,11 @@ import {
   splitMetrics,
   normalizeVersion,
   readEvidence,
-  stagePull,
   whoAmI,
   type ListedFile,
 } from './content.js';
 import { notFound, versionNotFound } from './errors.js';
+import { pullFiles, type FetchFile } from './pull-files.js';
 import { downloadBlob } from './oci-blob.js';
 import { OciClient } from './oci-client.js';
 import { OciDistribution, sha256, type FetchedManifest } from './oci-distribution.js';
@@ -233,33 +230,27 @@ export class OciRegistry implements Registry {
   async pull(name: string, versionOrAlias: string, dest: string): Promise<PullResult> {
     const { repo, version, fetched } = await this.resolve(name, versionOrAlias);
     const files = pulledFiles(fetched.manifest);
-    for (const file of files) checkRelativePath(file.path);
-    const stage = await stagePull(dest);
-    const total = files.reduce((sum, file) => sum + file.size, 0);
-    let done = 0;
-    try {
-      for (const file of files) {
-        const target = join(stage.dir, ...file.path.split('/'));
-        await mkdir(dirname(target), { recursive: true });
-        const copied = await downloadBlob({
-          client: this.distribution.client,
-          url: this.distribution.blobUrl(repo, file.digest),
-          what: `download blob ${file.digest} from ${repo}`,
-          raw: file.size >= RAW_MIN && !proxyInUse(),
-          pooled: () => this.distribution.openBlob(repo, file.digest),
-          onBytes: (bytes) => this.options.progress?.('pull', done + bytes, total),
-          signal: this.options.signal,
-        }, target);
-        const actual = copied.digest;
-        if (actual !== file.digest || copied.bytes !== file.size) throw digestMismatch(`'${file.path}' of ${name} version ${version}`, file.digest, actual);
-        done += file.size;
-      }
-      await stage.commit();
-    } catch (error) {
-      await stage.abort();
-      throw error;
-    }
+    await pullFiles(files, dest, this.blobFetcher(repo), (file) => `'${file.path}' of ${name} version ${version}`, this.options.progress);
     return { name, version, digest: fetched.manifest.annotations?.[Annotation.digest] ?? fetched.digest, dest, files };
+  }
+
+  async pullEvidence(name: string, versionOrAlias: string, dest: string): Promise<PullResult> {
+    const { repo, version, fetched } = await this.resolve(name, versionOrAlias);
+    const { evidence } = readLayers(fetched.manifest);
+    await pullFiles(evidence, dest, this.blobFetcher(repo), (file) => `evidence '${file.path}' of ${name} version ${version}`, this.options.progress);
+    return { name, version, digest: fetched.manifest.annotations?.[Annotation.digest] ?? fetched.digest, dest, files: evidence };
+  }
+
+  private blobFetcher(repo: string): FetchFile {
+    return (file, target, onBytes) => downloadBlob({
+      client: this.distribution.client,
+      url: this.distribution.blobUrl(repo, file.digest),
+      what: `download blob ${file.digest} from ${repo}`,
+      raw: file.size >= RAW_MIN && !proxyInUse(),
+      pooled: () => this.distribution.openBlob(repo, file.digest),
+      onBytes,
+      signal: this.options.signal,
+    }, target);
   }
 
   async getAlias(name: string, alias: string): Promise<string | undefined> {

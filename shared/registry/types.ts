@@ -133,6 +133,8 @@ export interface Registry {
   show(name: string, version: string): Promise<VersionDetails>;
   /** Verifies every digest; writes `dest` only when all files verified. */
   pull(name: string, version: string, dest: string): Promise<PullResult>;
+  /** The evidence attached to a version (evaluate.json, evaluate-predictions.csv, ...), verified like pull. */
+  pullEvidence(name: string, version: string, dest: string): Promise<PullResult>;
   getAlias(name: string, alias: string): Promise<string | undefined>;
   setAlias(request: AliasRequest): Promise<AliasOutcome>;
   history(name: string, alias?: string): Promise<AliasEvent[]>;

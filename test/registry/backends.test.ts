@@ -87,6 +87,15 @@ describe.each(availableBackends())('%s registry', (kind) => {
     expect((await readdir(work)).filter((entry) => entry.includes('.pull-'))).toEqual([]);
   });
 
+  it('pulls the evidence attached to a version (by alias too), byte for byte', async () => {
+    await registry.setAlias({ name: 'churn', alias: 'reviewed', version: '1' });
+    const dest = join(work, 'evidence-1');
+    const pulled = await registry.pullEvidence('churn', 'reviewed', dest);
+    expect(pulled).toMatchObject({ version: '1', digest: first.digest });
+    expect(await listTree(dest)).toEqual(['evaluate.json', 'train.json']);
+    for (const name of ['evaluate.json', 'train.json']) expect(await readFile(join(dest, name), 'utf8')).toBe(await readFile(join(work, 'evidence', name), 'utf8'));
+  });
+
   it('refuses to pull into a directory that has files, and names the fix', async () => {
     const dest = join(work, 'occupied');
     await mkdir(dest);
