@@ -72,6 +72,7 @@ function boundRules(metric: MetricPolicy, challenger: number | null): RuleOutcom
 
 interface ChangeContext {
   metric: MetricPolicy;
+  alpha: number;
   champion: number | null;
   challenger: number | null;
   stats: ChangeStatistics | undefined;
@@ -87,7 +88,7 @@ function threshold(amount: Amount, sign: 1 | -1, champion: number, path: string[
 }
 
 function changeRule(context: ChangeContext, kind: 'min-improvement' | 'max-regression', amount: Amount): RuleOutcome {
-  const { metric, champion, challenger, stats } = context;
+  const { metric, champion, challenger, stats, alpha } = context;
   const rule = `${kind} ${amountText(amount)}${metric.significance ? ' (significant)' : ''}`;
   if (champion === null || challenger === null) return { rule, passed: false, detail: `${champion === null ? 'the champion' : 'the challenger'} has no value` };
   const needed = threshold(amount, kind === 'min-improvement' ? 1 : -1, champion, ['metrics', metric.name, kind]);
@@ -95,12 +96,17 @@ function changeRule(context: ChangeContext, kind: 'min-improvement' | 'max-regre
   if (metric.significance) {
     if (!stats) return { rule, passed: false, detail: 'significance needs per-row predictions of the same rows on both sides' };
     const least = worstImprovement(metric.direction, stats.ci);
-    return { rule, passed: least >= needed, detail: `the interval allows an improvement as small as ${least}, ${least >= needed ? 'at least' : 'below'} ${needed}` };
+    if (kind === 'min-improvement' && stats.pValue !== null && !(stats.pValue < alpha)) {
+      return { rule, passed: false, detail: `p = ${stats.pValue} (${stats.test}) is not below alpha ${alpha}` };
+    }
+    // A claimed improvement must be shown: the interval has to lie above the minimum, not touch it.
+    const shown = kind === 'min-improvement' ? least > needed : least >= needed;
+    return { rule, passed: shown, detail: `the interval allows an improvement as small as ${least}, ${shown ? 'clearing' : 'not clearing'} ${needed}` };
   }
   return { rule, passed: pointImprovement >= needed, detail: `improvement ${pointImprovement} ${pointImprovement >= needed ? '>=' : '<'} ${needed} (point values; no significance asked)` };
 }
 
-function compareMetric(metric: MetricPolicy, challengerSide: Side, championSide: Side | null, stats: ChangeStatistics | undefined): MetricComparison {
+function compareMetric(metric: MetricPolicy, alpha: number, challengerSide: Side, championSide: Side | null, stats: ChangeStatistics | undefined): MetricComparison {
   const challenger = challengerSide.metrics.get(metric.name) ?? null;
   const champion = championSide ? (championSide.metrics.get(metric.name) ?? null) : null;
   const delta = challenger !== null && champion !== null ? challenger - champion : null;
@@ -111,7 +117,7 @@ function compareMetric(metric: MetricPolicy, challengerSide: Side, championSide:
   if (metric.maxRegression) changes.push(['max-regression', metric.maxRegression]);
   for (const [kind, amount] of changes) {
     if (!championSide) rules.push({ rule: `${kind} ${amountText(amount)}`, passed: null, detail: 'skipped: no champion (first-model: allow)' });
-    else rules.push(changeRule({ metric, champion, challenger, stats }, kind, amount));
+    else rules.push(changeRule({ metric, alpha, champion, challenger, stats }, kind, amount));
   }
   const missing = !challengerSide.metrics.has(metric.name) || (championSide !== null && !championSide.metrics.has(metric.name));
   if (missing) rules.unshift({ rule: 'present', passed: false, detail: `missing on the ${!challengerSide.metrics.has(metric.name) ? 'challenger' : 'champion'}` });
@@ -153,7 +159,7 @@ export function decide(policy: Policy, challenger: Side, champion: Side | null, 
         : 'unpaired: the two models were scored on different rows or labels (or set paired: allow-unpaired)');
     }
   }
-  const metrics = policy.metrics.map((metric) => compareMetric(metric, challenger, champion, paired ? statistics.get(metric.name) : undefined));
+  const metrics = policy.metrics.map((metric) => compareMetric(metric, policy.alpha, challenger, champion, paired ? statistics.get(metric.name) : undefined));
   for (const metric of metrics) {
     if (!metric.passed) reasons.push(`${metric.name}: ${metric.rules.filter((rule) => rule.passed === false).map((rule) => `${rule.rule} failed (${rule.detail})`).join('; ') || 'no value'}`);
   }

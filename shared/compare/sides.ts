@@ -1,9 +1,22 @@
 import { readFile, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { evidencePath } from '../evidence/evidence.js';
 import { sha256File } from '../files/digest.js';
 import { YamlSource } from '../text/yaml-source.js';
+
+/** What it takes to score evaluate's stored predictions again, row by row. */
+export interface Scoring {
+  task: string;
+  /** Absolute path of the per-row predictions evaluate stored. */
+  file: string;
+  label: string;
+  score?: string;
+  id?: string;
+  posLabel?: string;
+  threshold: number;
+  bins: number;
+}
 
 export type SideKind = 'evaluate-evidence' | 'metrics-json' | 'dvc-diff' | 'registry';
 
@@ -18,8 +31,8 @@ export interface Side {
   evaluateStatus?: string;
   /** Digest of the (id, label) pairs evaluate scored; absent without an id column or evidence. */
   rowsDigest?: string;
-  /** The per-row predictions evaluate stored beside its evidence, when they are at hand. */
-  predictions?: string;
+  /** How evaluate scored its per-row predictions, when the side is evaluate evidence. */
+  scoring?: Scoring;
   /** For a file, its sha256; for a registry version, its content digest. */
   digest: string;
   name?: string;
@@ -67,7 +80,23 @@ function dvcSide(doc: Record<string, Record<string, Record<string, unknown>>>, r
   return metrics;
 }
 
-function evaluateSide(doc: Record<string, unknown>, source: string, where: YamlSource): Pick<Side, 'metrics' | 'evaluateStatus' | 'rowsDigest' | 'predictions'> {
+function scoringOf(result: Record<string, unknown>, parameters: Record<string, unknown>, baseDir: string): Scoring | undefined {
+  const predictions = isObject(result.predictions) ? result.predictions : {};
+  const columns = isObject(predictions.columns) ? predictions.columns : {};
+  if (typeof result.task !== 'string' || typeof predictions.file !== 'string' || typeof columns.label !== 'string') return undefined;
+  return {
+    task: result.task,
+    file: resolve(baseDir, predictions.file),
+    label: columns.label,
+    ...(typeof columns.score === 'string' ? { score: columns.score } : {}),
+    ...(typeof columns.id === 'string' ? { id: columns.id } : {}),
+    ...(typeof parameters.posLabel === 'string' ? { posLabel: parameters.posLabel } : {}),
+    threshold: typeof parameters.threshold === 'number' ? parameters.threshold : 0.5,
+    bins: typeof parameters.bins === 'number' ? parameters.bins : 10,
+  };
+}
+
+function evaluateSide(doc: Record<string, unknown>, source: string, where: YamlSource, cwd: string): Pick<Side, 'metrics' | 'evaluateStatus' | 'rowsDigest' | 'scoring'> {
   if (doc.step !== 'evaluate') {
     throw usageError(`${source} is the evidence of ${JSON.stringify(doc.step)}, not of evaluate`, { code: 'evidence-wrong-step', location: where.locateNode(where.nodeAt(['step'])), hint: 'Give the evaluate evidence (.modelci/evidence/evaluate.json) or an out-dir holding it.' });
   }
@@ -77,11 +106,12 @@ function evaluateSide(doc: Record<string, unknown>, source: string, where: YamlS
     for (const [name, metric] of Object.entries(result.metrics)) metrics.set(name, isObject(metric) ? (finiteOrNull(metric.value) ?? null) : null);
   }
   const predictions = isObject(result.predictions) ? result.predictions : {};
+  const scoring = scoringOf(result, isObject(doc.parameters) ? doc.parameters : {}, cwd);
   return {
     metrics,
     evaluateStatus: typeof doc.status === 'string' ? doc.status : 'unknown',
     ...(typeof predictions.rowsDigest === 'string' ? { rowsDigest: predictions.rowsDigest } : {}),
-    ...(typeof predictions.file === 'string' ? { predictions: predictions.file } : {}),
+    ...(scoring ? { scoring } : {}),
   };
 }
 
@@ -121,7 +151,7 @@ export async function readSide(path: string, role: 'challenger' | 'champion', cw
   if (!isObject(doc)) throw usageError(`${shown} must hold a JSON object, not ${Array.isArray(doc) ? 'a list' : typeof doc}`, { code: 'compare-side-invalid', location: { file: shown, line: 1, column: 1 } });
   const digest = `sha256:${await sha256File(file)}`;
   if (typeof doc.schemaVersion === 'number' && typeof doc.step === 'string') {
-    return { kind: 'evaluate-evidence', source: shown, digest, ...evaluateSide(doc, shown, source) };
+    return { kind: 'evaluate-evidence', source: shown, digest, ...evaluateSide(doc, shown, source, cwd) };
   }
   if (isDvcDiff(doc)) return { kind: 'dvc-diff', source: shown, digest, metrics: dvcSide(doc as Record<string, Record<string, Record<string, unknown>>>, role) };
   const metrics = new Map<string, number | null>();

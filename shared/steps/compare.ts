@@ -1,3 +1,6 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { evidencePath } from '../evidence/evidence.js';
 import { formatNumber } from '../report/markdown.js';
@@ -7,6 +10,8 @@ import { comparisonMarkdown } from '../compare/markdown.js';
 import { policyShape, PolicyProblem, type PolicyInput } from '../compare/policy.js';
 import { normalizeLocated, policyError, readPolicyFile, type LocatedPolicy } from '../compare/policy-source.js';
 import { readSide, type Side } from '../compare/sides.js';
+import { changeStatistics } from '../compare/statistics.js';
+import type { Registry } from '../registry/types.js';
 import { absolute, registryFor, registryInputs } from '../registry/step-access.js';
 import { defineStep, type StepContext, type StepResult } from '../runner/types.js';
 
@@ -49,7 +54,18 @@ async function loadPolicy(options: Inputs, ctx: StepContext): Promise<LocatedPol
   throw usageError('compare has no policy: nothing says what promote means', { code: 'compare-policy-missing', hint: 'Add rules under compare: in modelci.yaml, e.g.\n    compare:\n      metrics:\n        roc_auc: {min: 0.7, max-regression: 0.01}\nor pass --policy FILE.' });
 }
 
-async function registryChampion(options: Inputs, ctx: StepContext): Promise<Side | null> {
+/** The champion's evaluate evidence and stored predictions, pulled into `scratch`, so rows can be paired and scored again. */
+async function pulledEvaluation(registry: Registry, name: string, version: string, scratch: string, cwd: string): Promise<Side | undefined> {
+  const dest = join(scratch, 'champion-evidence');
+  await registry.pullEvidence(name, version, dest);
+  const evidence = await readSide(join(dest, 'evaluate.json'), 'champion', cwd);
+  const predictions = (await readdir(dest)).find((file) => file.startsWith('evaluate-predictions'));
+  if (evidence.scoring && predictions) evidence.scoring = { ...evidence.scoring, file: join(dest, predictions) };
+  else delete evidence.scoring;
+  return evidence;
+}
+
+async function registryChampion(options: Inputs, ctx: StepContext, scratch: string): Promise<Side | null> {
   if (!options.registry || !options.name) {
     throw usageError('--champion registry needs --registry and --name', { code: 'input-missing', hint: 'Give the registry and model name (as push-model has them), or --champion FILE, or --champion none.' });
   }
@@ -58,6 +74,7 @@ async function registryChampion(options: Inputs, ctx: StepContext): Promise<Side
   if (version === undefined) return null;
   const details = await registry.show(options.name, version);
   const evaluate = details.evidence.find((entry) => entry.step === 'evaluate');
+  const evaluation = evaluate ? await pulledEvaluation(registry, options.name, details.version, scratch, ctx.cwd) : undefined;
   return {
     kind: 'registry',
     source: `${registry.displayUri} ${options.name}@${options.championAlias}`,
@@ -67,12 +84,13 @@ async function registryChampion(options: Inputs, ctx: StepContext): Promise<Side
     metrics: new Map(Object.entries(details.metrics ?? {})),
     evaluateStatus: evaluate ? (evaluate.status ?? 'unknown') : 'missing',
     ...(details.metadata.evaluateRows ? { rowsDigest: details.metadata.evaluateRows } : {}),
+    ...(evaluation?.scoring ? { scoring: evaluation.scoring } : {}),
   };
 }
 
-async function championSide(options: Inputs, ctx: StepContext): Promise<Side | null> {
+async function championSide(options: Inputs, ctx: StepContext, scratch: string): Promise<Side | null> {
   if (options.champion === 'none') return null;
-  if (options.champion === 'registry') return registryChampion(options, ctx);
+  if (options.champion === 'registry') return registryChampion(options, ctx, scratch);
   return readSide(absolute(options.champion, ctx), 'champion', ctx.cwd);
 }
 
@@ -93,13 +111,20 @@ export const compareStep = defineStep({
   async run(options, ctx): Promise<StepResult<CompareData>> {
     const { policy, locate } = await loadPolicy(options, ctx);
     const challenger = await readSide(absolute(options.challenger ?? evidencePath(ctx.outDir, 'evaluate'), ctx), 'challenger', ctx.cwd);
-    const champion = await championSide(options, ctx);
+    const scratch = await mkdtemp(join(tmpdir(), 'modelci-compare-'));
     let decision: Decision;
+    let champion: Side | null;
     try {
-      decision = decide(policy, challenger, champion);
+      champion = await championSide(options, ctx, scratch);
+      const paired = champion !== null && challenger.rowsDigest !== undefined && challenger.rowsDigest === champion.rowsDigest;
+      const outcome = paired ? await ctx.platform.group('Paired statistics of the change', () => changeStatistics(policy, challenger, champion!, ctx.cwd, (line) => ctx.platform.info(line))) : { statistics: new Map(), notes: [] };
+      decision = decide(policy, challenger, champion, outcome.statistics);
+      decision = { ...decision, notes: [...decision.notes, ...outcome.notes] };
     } catch (error) {
       if (error instanceof PolicyProblem) throw policyError(error, locate, options.policy ?? 'compare');
       throw error;
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
     }
     // A registry version without passed evaluate evidence has nothing a comparison can stand on.
     if (champion?.kind === 'registry' && champion.evaluateStatus !== 'passed') {
