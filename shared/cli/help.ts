@@ -51,6 +51,8 @@ export function mainHelp(steps: readonly StepDefinition[], version: string): str
     '',
     'Usage: modelci <command> [flags]',
     '',
+    `  ${pad('run', width)}Runs the steps listed under 'pipeline:' in modelci.yaml, in order, stopping at the first that does not pass.`,
+    '',
     'Pipeline steps:',
     ...published.map((step) => `  ${pad(step.name, width)}${step.description}`),
   ];

@@ -19,6 +19,9 @@ describe('modelci CLI', () => {
     const main = await cli(['--help']);
     expect(main.code).toBe(0);
     expect(main.stdout).toContain('copy');
+    expect(main.stdout).toMatch(/^ {2}run +Runs the steps listed under 'pipeline:'/m);
+    const run = await cli(['run', '--help']);
+    expect([run.code, run.stdout]).toEqual([0, expect.stringContaining('Usage: modelci run')]);
     expect(main.stdout).toContain('Exit codes: 0 passed, 1 the step said no, 2 bad usage/config/input, 3 environment failure.');
     const step = await cli(['copy', '--help']);
     expect(step.stdout).toContain('--source <value>');
