@@ -18,10 +18,20 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
+const METRICS_SHOWN = 6;
+
+/** `auc=0.91, loss=0.3` for the first few metrics, then how many more there are. */
+export function metricsText(metrics: Record<string, unknown>): string {
+  const entries = Object.entries(metrics);
+  if (entries.length === 0) return 'no metrics';
+  const shown = entries.slice(0, METRICS_SHOWN).map(([name, value]) => `${name}=${typeof value === 'number' ? formatNumber(value) : JSON.stringify(value)}`);
+  return `${shown.join(', ')}${entries.length > METRICS_SHOWN ? ` and ${entries.length - METRICS_SHOWN} more` : ''}`;
+}
+
 export function summaryLine(status: string, data: TrainData): string {
-  if (data.cacheHit) return `cache hit, restored ${data.outputs.length} output(s) from the run of ${data.cachedRun?.createdAt ?? 'an earlier run'}`;
+  if (data.cacheHit) return `cache hit, restored ${data.outputs.length} output(s) from the run of ${data.cachedRun?.createdAt ?? 'an earlier run'}; ${metricsText(data.metrics)}`;
   if (data.error) return data.error;
-  return `${status} in ${formatDuration(data.durationMs)}, ${Object.keys(data.metrics).length} metric(s), ${data.outputs.length} output(s)`;
+  return `${status} in ${formatDuration(data.durationMs)}: ${metricsText(data.metrics)}; ${data.outputs.length} output(s)`;
 }
 
 function metricCell(value: unknown): string {
