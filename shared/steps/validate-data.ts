@@ -89,8 +89,13 @@ export const validateDataStep = defineStep({
     const status = failed.length === 0 && !drift?.failed ? 'passed' : 'failed';
     const failedNames = [...failed.map((check) => check.name + (check.field ? `(${check.field})` : '')), ...(drift?.failed ? ['drift'] : [])];
     const file = show(dataPath);
-    for (const error of report.errors.slice(0, input.annotations)) {
+    const annotated = report.errors.slice(0, input.annotations);
+    for (const error of annotated) {
       ctx.platform.error(`${error.code}: ${error.message}`, { file, ...(error.line !== undefined ? { line: error.line } : {}) });
+    }
+    if (annotated.length > 0 && report.errorCount > annotated.length) {
+      const counts = Object.entries(report.errorCounts).map(([code, count]) => `${count} ${code}`).join(', ');
+      ctx.platform.error(`... and ${report.errorCount - annotated.length} more error(s) (${report.errorCount} in all: ${counts}); the job summary lists the first ${Math.min(20, report.errors.length)}, --format json the first ${report.errors.length}`, { file });
     }
     if (drift?.cause) ctx.platform.error(`drift fails the step: ${drift.cause}`, { file });
     for (const check of failed) {

@@ -30,6 +30,16 @@ describe('modelci validate-data', () => {
     expect(evidence.inputs.map((input: { path: string }) => input.path)).toEqual(['data.csv', 'schema.json']);
   });
 
+  it('annotates the first errors and then says how many more there are, never cutting silently', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `${i},${i < 14 ? 'x' : '0.5'},red`).join('\n');
+    const dir = project(`id,score,color\n${rows}\n`);
+    const run = await cli(dir, ['validate-data', '--data', 'data.csv', '--schema', 'schema.json', '--annotations', '3']);
+    expect(run.code).toBe(1);
+    const log = run.stdout + run.stderr;
+    expect(log.match(/type-error: /g)?.length).toBe(3);
+    expect(log).toMatch(/\.\.\. and 11 more error\(s\) \(14 in all: 14 type-error\); the job summary lists the first 14, --format json the first 14/);
+  });
+
   it('exits 1 on invalid data with Frictionless errors, exact counts and a capped list', async () => {
     const rows = Array.from({ length: 30 }, (_, i) => `${i % 10},${i === 3 ? 'x' : '0.5'},${i === 5 ? 'blue' : 'red'}`).join('\n');
     const dir = project(`id,score,color\n${rows}\n`);
