@@ -2,6 +2,7 @@ import { ExitCode, asModelciError, formatErrorBody, usageError, type ModelciErro
 import { PLATFORM_NAMES, createPlatform, detectPlatform } from '../platform/create-platform.js';
 import type { PlatformName } from '../platform/types.js';
 import { runPipeline } from '../runner/pipeline.js';
+import { planText, type PlannedStep } from '../runner/plan.js';
 import { executeStep, statusMark, type StepOutcome } from '../runner/execute-step.js';
 import { inputFields, type InputField } from '../runner/input-fields.js';
 import { resolveInputs } from '../runner/resolve-inputs.js';
@@ -35,10 +36,12 @@ export interface CliIo {
 const PIPELINE_COMMAND = 'run';
 const PIPELINE_HELP = `modelci run: runs the steps listed under 'pipeline:' in modelci.yaml, in order, and stops at the first that does not pass.
 
-Usage: modelci run [--config modelci.yaml] [--out-dir DIR] [--format text|json] [--<input> value]...
+Usage: modelci run [--dry-run] [--config modelci.yaml] [--out-dir DIR] [--format text|json] [--<input> value]...
 
 A step input given as a flag goes to every listed step that takes it and beats modelci.yaml there;
-an input that no listed step takes is refused.`;
+an input that no listed step takes is refused. --dry-run checks every step's inputs and prints the
+plan, each value with where it came from (flag, environment, config file:line:column, default),
+and runs nothing.`;
 
 async function findCommand(words: readonly string[], catalog: StepCatalog): Promise<{ step?: StepDefinition; consumed: number }> {
   for (let length = Math.min(words.length, 2); length > 0; length--) {
@@ -83,9 +86,14 @@ async function runPipelineCommand(split: SplitArgs, io: CliIo, catalog: StepCata
     io.stdout.write(`${PIPELINE_HELP}\n`);
     return ExitCode.passed;
   }
-  const explicit = parseFlags(split.rest, await pipelineInputFields(catalog), PIPELINE_COMMAND);
+  const dryRun = split.rest.includes('--dry-run');
+  const explicit = parseFlags(split.rest.filter((token) => token !== '--dry-run'), await pipelineInputFields(catalog), PIPELINE_COMMAND);
   const workspace = await resolveWorkspace(split.globals, io.cwd, io.env, catalog);
-  const outcome = await runPipeline(workspace, io.env, io.signal, io.stderr, explicit);
+  const outcome = await runPipeline(workspace, io.env, io.signal, io.stderr, explicit, { dryRun });
+  if (dryRun) {
+    printOutcome(io, workspace.format, outcome, planText(outcome.document.plan as PlannedStep[]));
+    return outcome.exitCode;
+  }
   const last = outcome.steps.at(-1);
   const notRun = outcome.document.notRun as string[];
   const verdict = `${statusMark(outcome.document.status as StepOutcome['status'])} pipeline ${String(outcome.document.status)}: ${outcome.steps.map((step) => `${step.step} ${step.status}`).join(', ')}${notRun.length ? `; not run: ${notRun.join(', ')}` : ''}`;

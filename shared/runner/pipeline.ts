@@ -1,8 +1,10 @@
-import { ExitCode, usageError } from '../errors.js';
+import { relative } from 'node:path';
+import { ExitCode, usageError, type SourceLocation } from '../errors.js';
 import { configSource, type ProjectConfig } from './project-config.js';
 import { createStepContext, flushPlatform } from './step-context.js';
 import type { Workspace } from './workspace.js';
 import { executeStep, statusMark, type StepOutcome } from './execute-step.js';
+import { planStep } from './plan.js';
 import { resolveInputs, type ExplicitInputs } from './resolve-inputs.js';
 import { envInputs } from './env-inputs.js';
 import { inputFields } from './input-fields.js';
@@ -37,12 +39,20 @@ function withStepOutputs(ctx: StepContext, stepName: string): StepContext {
 }
 
 /** Runs the steps listed under `pipeline:` in order; stops at the first that does not pass. */
+function relativeTo(cwd: string, locate: (name: string) => SourceLocation | undefined): (name: string) => SourceLocation | undefined {
+  return (name) => {
+    const location = locate(name);
+    return location ? { ...location, file: relative(cwd, location.file) || location.file } : undefined;
+  };
+}
+
 export async function runPipeline(
   workspace: Workspace,
   env: NodeJS.ProcessEnv,
   signal: AbortSignal,
   log?: NodeJS.WritableStream,
   explicit: ExplicitInputs = new Map(),
+  options: { dryRun?: boolean } = {},
 ): Promise<PipelineOutcome> {
   const config: ProjectConfig | undefined = workspace.config;
   if (!config || config.pipeline.length === 0) {
@@ -58,13 +68,20 @@ export async function runPipeline(
   const planned = steps.map((step) => {
     const fields = inputFields(step.inputs);
     const given = envInputs(fields, env, new Map([...explicit].filter(([name]) => fields.some((field) => field.name === name))), step.name);
+    const origins = new Map<string, 'explicit' | 'config'>();
+    const source = configSource(config, step.name);
     const inputs = resolveInputs(step.inputs, {
       explicit: given,
-      ...configSource(config, step.name),
+      ...source,
+      origins,
       spell: (field) => (given.has(field.name) ? `--${field.name} (for ${step.name})` : `'${step.name}.${field.name}' in ${config.file}`),
     });
-    return { step, inputs };
+    const plan = planStep(step.name, fields, inputs as Record<string, unknown>, { flags: new Set(explicit.keys()), resolved: origins, ...(source.locateConfigValue ? { locate: relativeTo(workspace.cwd, source.locateConfigValue) } : {}) });
+    return { step, inputs, plan };
   });
+  if (options.dryRun) {
+    return { exitCode: ExitCode.passed, steps: [], document: { status: 'planned', plan: planned.map((entry) => entry.plan), notRun: planned.map((entry) => entry.step.name) } };
+  }
 
   const outcomes: StepOutcome[] = [];
   for (const { step, inputs } of planned) {

@@ -14,6 +14,8 @@ export interface InputSources {
   locateConfigValue?: (name: string) => SourceLocation | undefined;
   /** How explicit inputs are spelled to the user: `--name` (CLI) or `name` (action input). */
   spell: (field: InputField) => string;
+  /** Filled with where each given input came from (by field name), for `run --dry-run`. */
+  origins?: Map<string, 'explicit' | 'config'>;
 }
 
 const TRUE = new Set(['true', 'yes', '1', 'on']);
@@ -68,6 +70,10 @@ export function resolveInputs<Schema extends InputSchema>(schema: Schema, source
       merged[field.key] = coerceConfig(field, sources.config[field.name]);
       origin.set(field.key, 'config');
     }
+  }
+  for (const field of fields) {
+    const from = origin.get(field.key);
+    if (from) sources.origins?.set(field.name, from);
   }
   const parsed = schema.safeParse(merged);
   if (parsed.success) return parsed.data as z.infer<Schema>;
