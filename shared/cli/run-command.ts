@@ -57,7 +57,7 @@ function printOutcome(io: CliIo, format: OutputFormat, outcome: { document: Reco
 }
 
 function stepLines(outcome: StepOutcome, cwd: string): string[] {
-  const lines = [`${statusMark(outcome.status)} ${outcome.step} ${outcome.status}: ${outcome.summary}`];
+  const lines = [`${statusMark(outcome.status)} ${outcome.step} ${outcome.status}: ${outcome.summary}`, ...(outcome.result?.text ?? []).map((line) => (line ? `   ${line}` : ''))];
   if (outcome.evidencePath) lines.push(`   evidence: ${outcome.evidencePath.startsWith(cwd) ? outcome.evidencePath.slice(cwd.length + 1) : outcome.evidencePath}`);
   return lines;
 }

@@ -38,6 +38,8 @@ export interface StepResult<Data extends object = Record<string, unknown>> {
   outputs?: Record<string, string>;
   /** Markdown for the job summary and the report. */
   markdown?: string;
+  /** Lines the CLI prints after the summary in text mode (the tables of read-only commands). */
+  text?: string[];
   /** Files the step read and wrote; the evidence records the sha256 of each. Paths absolute or relative to cwd. */
   files?: { inputs?: string[]; outputs?: string[] };
   /**

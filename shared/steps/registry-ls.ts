@@ -3,6 +3,7 @@ import { escapeMarkdown, markdownTable } from '../report/markdown.js';
 import type { VersionSummary } from '../registry/types.js';
 import { registryFor, registryInputs, shortDigest } from '../registry/step-access.js';
 import { defineStep } from '../runner/types.js';
+import { textTable } from '../text/text-table.js';
 
 export const registryLsStep = defineStep({
   name: 'registry ls',
@@ -18,6 +19,7 @@ export const registryLsStep = defineStep({
       status: 'passed',
       summary: `${inputs.name}: ${versions.length} version${versions.length === 1 ? '' : 's'} in ${registry.displayUri}`,
       data: { name: inputs.name, registry: registry.displayUri, versions },
+      text: textTable(['version', 'digest', 'aliases', 'created'], versions.map((version) => [version.version, shortDigest(version.digest), version.aliases.join(', '), version.createdAt ?? ''])),
       markdown: markdownTable(
         ['version', 'digest', 'aliases', 'created'],
         versions.map((version) => [version.version, `\`${shortDigest(version.digest)}\``, escapeMarkdown(version.aliases.join(', ')), version.createdAt ?? '']),
