@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { displayValue } from '../text/display-value.js';
 import { YamlSource } from '../text/yaml-source.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import { usageError } from '../errors.js';
@@ -230,17 +231,8 @@ function checkFormat(name: string, type: FieldType, format: string, path: (strin
   fail(`field '${name}': type '${type}' takes no format (got '${format}')`, path, 'Remove `format`, or use it on string/date/time/datetime fields.');
 }
 
-/** Python's str() of a constraint value, for notes that read like frictionless-py's. */
-export function pyStr(value: unknown): string {
-  if (value === true) return 'True';
-  if (value === false) return 'False';
-  if (value === null) return 'None';
-  if (Array.isArray(value)) return `[${value.map((item) => (typeof item === 'string' ? `'${item}'` : pyStr(item))).join(', ')}]`;
-  return String(value);
-}
-
 function buildConstraint(name: string, type: FieldType, key: string, value: unknown, cast: Caster, path: (string | number)[], fail: Fail): Constraint | undefined {
-  const note = `constraint "${key}" is "${pyStr(value)}"`;
+  const note = `constraint "${key}" is "${displayValue(value)}"`;
   switch (key) {
     case 'required':
       if (typeof value !== 'boolean') fail(`field '${name}': required must be true or false`, path, 'required: true');
