@@ -308,7 +308,7 @@ function buildHot(expected: Expected[], schema: TableSchema, text: boolean, opti
   const required = fields.map((field, i) => checkable[i]! && field.required);
   const constraints = fields.map((field, i) => (checkable[i] ? field.constraints.filter((c) => c.name !== 'required') : []));
   const typeNotes = fields.map((field) => `type is "${field.type}/${field.format}"`);
-  const requiredNote = 'constraint "required" is "True"';
+  const requiredNote = 'constraint "required" is "true"';
   const mostly = fields.map((field, i) => (checkable[i] ? field.checks.mostly : undefined));
   const mostlyState = fields.map(() => ({ nonNull: 0, failed: 0, errors: [] as DataError[], counts: {} as Record<string, number> }));
   const nulls = new Float64Array(m);

@@ -18,13 +18,14 @@ describe('values in messages read like YAML, not Python', () => {
     expect(displayValue({ a: 1 })).toBe('{"a":1}');
   });
 
-  it('a failed enum constraint names its values as YAML would', async () => {
+  it('failed enum and required constraints name their values as YAML would', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'data.csv'), 'size,flag\nhuge,\n');
     writeFileSync(join(dir, 'schema.json'), JSON.stringify({ fields: [{ name: 'size', type: 'string', constraints: { enum: ['large', 'medium', 'small'] } }, { name: 'flag', type: 'string', constraints: { required: true } }] }));
     const run = await cli(dir, ['validate-data', '--data', 'data.csv', '--schema', 'schema.json', '--format', 'json']);
     const notes = (run.json!.errors as { note?: string; message: string }[]).map((error) => `${error.note ?? ''} ${error.message}`).join('\n');
     expect(notes).toContain('constraint "enum" is "[large, medium, small]"');
+    expect(notes).toContain('constraint "required" is "true"');
     expect(notes).not.toMatch(/True|\['/);
   });
 });
