@@ -17,7 +17,7 @@ import { envInputs } from '../runner/env-inputs.js';
 import { commandHelp, mainHelp } from './help.js';
 import { parseFlags, requestsJson, splitArgs, type SplitArgs } from './parse-args.js';
 import { createStepContext, flushPlatform } from '../runner/step-context.js';
-import { resolveWorkspace, type OutputFormat } from '../runner/workspace.js';
+import { resolveWorkspace, startRunSummary, type OutputFormat } from '../runner/workspace.js';
 
 export interface TextSink {
   write(text: string): unknown;
@@ -89,6 +89,7 @@ async function runPipelineCommand(split: SplitArgs, io: CliIo, catalog: StepCata
   const dryRun = split.rest.includes('--dry-run');
   const explicit = parseFlags(split.rest.filter((token) => token !== '--dry-run'), await pipelineInputFields(catalog), PIPELINE_COMMAND);
   const workspace = await resolveWorkspace(split.globals, io.cwd, io.env, catalog);
+  if (!dryRun) await startRunSummary(workspace);
   const outcome = await runPipeline(workspace, io.env, io.signal, io.stderr, explicit, { dryRun });
   if (dryRun) {
     printOutcome(io, workspace.format, outcome, planText(outcome.document.plan as PlannedStep[]));
@@ -123,6 +124,7 @@ async function runStepCommand(split: SplitArgs, io: CliIo, catalog: StepCatalog)
     ...configSource(workspace.config, step.name),
     spell: (field) => `--${field.name}`,
   });
+  if (step.writesEvidence !== false) await startRunSummary(workspace);
   const ctx = await createStepContext(workspace, step.name, io.env, io.signal, io.stderr);
   const outcome = await executeStep(step, inputs as Record<string, unknown>, ctx);
   await flushPlatform(ctx);

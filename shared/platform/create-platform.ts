@@ -26,8 +26,13 @@ export interface PlatformOptions {
   verbose?: boolean;
 }
 
+/** Where the job summary goes off GitHub (GitHub keeps its own). */
+export function summaryFilePath(outDir: string): string {
+  return join(outDir, 'summary.md');
+}
+
 export async function createPlatform(name: PlatformName, options: PlatformOptions): Promise<Platform> {
-  const summaryFile = join(options.outDir, 'summary.md');
+  const summaryFile = summaryFilePath(options.outDir);
   if (name === 'github') {
     const { GithubPlatform } = await import('./github.js');
     return GithubPlatform.create(options.env);

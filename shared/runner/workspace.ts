@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { CONFIG_FILE_NAME, loadProjectConfig, type ProjectConfig } from './project-config.js';
-import { detectPlatform, parsePlatformName } from '../platform/create-platform.js';
+import { detectPlatform, parsePlatformName, summaryFilePath } from '../platform/create-platform.js';
 import { ciDebugRequested } from '../platform/run-info.js';
 import type { PlatformName } from '../platform/types.js';
 import type { StepCatalog } from './catalog.js';
@@ -47,4 +48,13 @@ export async function resolveWorkspace(
     ...(config ? { config } : {}),
     verbose: globals.verbose === 'true' || ciDebugRequested(env),
   };
+}
+
+/**
+ * Steps append their sections to the local summary.md; a new run starts it afresh, so it never
+ * shows sections of an earlier run. GitHub's job summary is the runner's, not ours.
+ */
+export async function startRunSummary(workspace: Workspace): Promise<void> {
+  if (workspace.platform === 'github') return;
+  await rm(summaryFilePath(workspace.outDir), { force: true });
 }
