@@ -3,19 +3,17 @@ import { join, relative, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { evidencePath } from '../evidence/evidence.js';
 import { sha256File } from '../files/digest.js';
+import type { PredictionSpec, ScoringOptions } from '../metrics/prediction-file.js';
+import type { Task } from '../metrics/types.js';
 import { YamlSource } from '../text/yaml-source.js';
 
 /** What it takes to score evaluate's stored predictions again, row by row. */
 export interface Scoring {
-  task: string;
   /** Absolute path of the per-row predictions evaluate stored. */
   file: string;
-  label: string;
-  score?: string;
-  id?: string;
-  posLabel?: string;
-  threshold: number;
-  bins: number;
+  /** The columns, as evaluate read them. */
+  spec: PredictionSpec;
+  options: ScoringOptions;
 }
 
 export type SideKind = 'evaluate-evidence' | 'metrics-json' | 'dvc-diff' | 'registry';
@@ -80,19 +78,33 @@ function dvcSide(doc: Record<string, Record<string, Record<string, unknown>>>, r
   return metrics;
 }
 
+const TASKS: readonly string[] = ['binary', 'multiclass', 'regression'];
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
 function scoringOf(result: Record<string, unknown>, parameters: Record<string, unknown>, baseDir: string): Scoring | undefined {
   const predictions = isObject(result.predictions) ? result.predictions : {};
   const columns = isObject(predictions.columns) ? predictions.columns : {};
-  if (typeof result.task !== 'string' || typeof predictions.file !== 'string' || typeof columns.label !== 'string') return undefined;
-  return {
-    task: result.task,
-    file: resolve(baseDir, predictions.file),
+  if (typeof result.task !== 'string' || !TASKS.includes(result.task) || typeof predictions.file !== 'string' || typeof columns.label !== 'string') return undefined;
+  const spec: PredictionSpec = {
+    task: result.task as Task,
     label: columns.label,
-    ...(typeof columns.score === 'string' ? { score: columns.score } : {}),
-    ...(typeof columns.id === 'string' ? { id: columns.id } : {}),
-    ...(typeof parameters.posLabel === 'string' ? { posLabel: parameters.posLabel } : {}),
-    threshold: typeof parameters.threshold === 'number' ? parameters.threshold : 0.5,
-    bins: typeof parameters.bins === 'number' ? parameters.bins : 10,
+    score: text(columns.score),
+    prediction: text(columns.prediction),
+    weight: text(columns.weight),
+    id: text(columns.id),
+    probaPrefix: text(parameters['proba-prefix']),
+    probaColumns: Array.isArray(parameters['proba-columns']) ? parameters['proba-columns'].filter((column): column is string => typeof column === 'string') : [],
+    posLabel: text(parameters['pos-label']),
+    slice: [],
+  };
+  return {
+    file: resolve(baseDir, predictions.file),
+    spec,
+    options: {
+      threshold: typeof parameters.threshold === 'number' ? parameters.threshold : 0.5,
+      bins: typeof parameters.bins === 'number' ? parameters.bins : 10,
+    },
   };
 }
 

@@ -1,7 +1,8 @@
 import { relative } from 'node:path';
-import { streamColumns } from '../data/index.js';
-import { parseBinaryLabel, parseNumber, type CellValue } from '../metrics/columns.js';
-import { binaryEvaluator } from '../metrics/evaluator.js';
+import type { Evaluator } from '../metrics/evaluator.js';
+import type { PreparedBinary } from '../metrics/binary.js';
+import type { PreparedMulticlass } from '../metrics/multiclass.js';
+import { makeEvaluator, readPredictions, type Columns } from '../metrics/prediction-file.js';
 import { delongTest } from '../stats/delong.js';
 import { holmAdjust } from '../stats/holm.js';
 import { discordantPairs, mcnemar } from '../stats/mcnemar.js';
@@ -13,30 +14,38 @@ import type { Scoring, Side } from './sides.js';
 /** Below this many discordant pairs McNemar uses the exact binomial test, as statsmodels recommends. */
 const EXACT_MCNEMAR_BELOW = 25;
 
-interface ScoredRows {
-  labels: Map<string, 0 | 1>;
-  scores: Map<string, number>;
+type WithId = Scoring & { spec: { id: string } };
+
+function usable(scoring: Scoring | undefined): scoring is WithId {
+  return scoring !== undefined && scoring.spec.id !== undefined;
 }
 
-async function readScored(scoring: Scoring & { id: string; score: string }, cwd: string): Promise<ScoredRows> {
-  const shown = relative(cwd, scoring.file) || scoring.file;
-  const labels = new Map<string, 0 | 1>();
-  const scores = new Map<string, number>();
-  for await (const batch of streamColumns(scoring.file, [...new Set([scoring.id, scoring.label, scoring.score])])) {
-    const count = batch.columns[scoring.id]!.length;
-    for (let r = 0; r < count; r++) {
-      const row = batch.firstRowNumber + r;
-      const cell = (column: string) => batch.columns[column]![r] as CellValue;
-      const id = String(cell(scoring.id));
-      labels.set(id, parseBinaryLabel(cell(scoring.label), { file: shown, column: scoring.label, row }, scoring.posLabel));
-      scores.set(id, parseNumber(cell(scoring.score), { file: shown, column: scoring.score, row }, 'numeric scores'));
-    }
+/** The label of a row as a name, comparable across two files whose class lists may differ. */
+function labelName(columns: Columns, row: number): string {
+  return columns.classes ? columns.classes[columns.y[row]!]! : String(columns.y[row]);
+}
+
+/** 1 where the model's hard prediction of the row (evaluator position order undone) is right. */
+function rowsRight(evaluator: Evaluator, task: string): Uint8Array | null {
+  if (task === 'regression') return null;
+  const prepared = (evaluator as Evaluator & { prepared: PreparedBinary | PreparedMulticlass }).prepared;
+  const right = new Uint8Array(prepared.n);
+  const order = evaluator.rowOfPosition;
+  for (let position = 0; position < prepared.n; position++) right[order ? order[position]! : position] = prepared.pred[position] === prepared.y[position] ? 1 : 0;
+  return right;
+}
+
+/** Rows of each label (classification), so every resample keeps the class counts; one stratum for regression. */
+function labelStrata(columns: Columns, task: string): Uint32Array[] {
+  if (task === 'regression') return [Uint32Array.from({ length: columns.rows }, (_, row) => row)];
+  const byLabel = new Map<string, number[]>();
+  for (let row = 0; row < columns.rows; row++) {
+    const label = labelName(columns, row);
+    const rows = byLabel.get(label) ?? [];
+    rows.push(row);
+    byLabel.set(label, rows);
   }
-  return { labels, scores };
-}
-
-function usable(scoring: Scoring | undefined): scoring is Scoring & { id: string; score: string } {
-  return scoring !== undefined && scoring.task === 'binary' && scoring.id !== undefined && scoring.score !== undefined;
+  return [...byLabel.values()].map((rows) => Uint32Array.from(rows));
 }
 
 export interface StatisticsOutcome {
@@ -45,40 +54,51 @@ export interface StatisticsOutcome {
 }
 
 /**
- * Intervals and tests of the change for a paired comparison: both models' stored predictions are
- * read again and joined by id, then scored on the same bootstrap resamples. roc_auc is also tested
- * with DeLong's test and accuracy with McNemar's; the p-values of the metrics that ask for
- * significance are Holm-adjusted together. Binary tasks only for now; anything else returns no
- * statistics, so `significance: true` fails closed.
+ * Intervals and tests of the change for a paired comparison, for any task evaluate scores: both
+ * models' stored predictions are read again, joined by id, and scored on the same bootstrap
+ * resamples. Binary roc_auc is also tested with DeLong's test, and accuracy (binary or multiclass)
+ * with McNemar's; the p-values of the metrics that ask for significance are Holm-adjusted
+ * together. When no statistics can be computed the result says why, so `significance: true`
+ * fails closed.
  */
 export async function changeStatistics(policy: Policy, challenger: Side, champion: Side, cwd: string, log: (line: string) => void): Promise<StatisticsOutcome> {
   if (!usable(challenger.scoring) || !usable(champion.scoring)) {
-    return { statistics: new Map(), notes: ['no intervals: both sides need binary evaluate evidence with id and score columns and their stored predictions'] };
+    return { statistics: new Map(), notes: ['no intervals: both sides need evaluate evidence with an id column and their stored predictions'] };
   }
-  const [after, before] = await Promise.all([readScored(challenger.scoring, cwd), readScored(champion.scoring, cwd)]);
-  const ids = [...after.labels.keys()];
-  if (ids.some((id) => !before.scores.has(id) || before.labels.get(id) !== after.labels.get(id))) {
+  const task = challenger.scoring.spec.task;
+  if (champion.scoring.spec.task !== task) {
+    return { statistics: new Map(), notes: [`no intervals: the challenger was evaluated as ${task}, the champion as ${champion.scoring.spec.task}`] };
+  }
+  const read = (scoring: WithId) => readPredictions(scoring.file, relative(cwd, scoring.file) || scoring.file, scoring.spec);
+  const [after, before] = await Promise.all([read(challenger.scoring), read(champion.scoring)]);
+  const championRow = new Map(before.ids!.map((id, row) => [id, row]));
+  const rows = after.ids!.map((id) => championRow.get(id) ?? -1);
+  if (after.rows !== before.rows || rows.some((row, index) => row < 0 || labelName(before, row) !== labelName(after, index))) {
     return { statistics: new Map(), notes: ['no intervals: the stored predictions do not hold the same ids and labels on both sides'] };
   }
-  const y = Uint8Array.from(ids, (id) => after.labels.get(id)!);
-  const challengerScore = Float64Array.from(ids, (id) => after.scores.get(id)!);
-  const championScore = Float64Array.from(ids, (id) => before.scores.get(id)!);
-  const model = (score: Float64Array, scoring: Scoring) => {
-    const evaluator = binaryEvaluator({ y, score, pred: undefined, weight: null, threshold: scoring.threshold, bins: scoring.bins });
-    return { evaluator, rowOfPosition: evaluator.prepared.order };
-  };
-  const strata = [0, 1].map((label) => Uint32Array.from(ids.keys()).filter((row) => y[row] === label));
+  const challengerModel = makeEvaluator(task, after, challenger.scoring.options, undefined);
+  // The champion's rows in the challenger's order, so row r is the same evaluation row on both sides.
+  const championModel = makeEvaluator(task, before, champion.scoring.options, undefined, rows);
   const names = policy.metrics.map((metric) => metric.name);
-  log(`paired bootstrap of the change: ${policy.resamples} resamples of ${ids.length} rows, seed ${policy.seed}`);
-  const intervals = pairedBootstrap(model(championScore, champion.scoring), model(challengerScore, challenger.scoring), names, { resamples: policy.resamples, seed: policy.seed, confidence: 1 - policy.alpha, strata, rows: ids.length });
+  log(`paired bootstrap of the change: ${policy.resamples} resamples of ${after.rows} rows, seed ${policy.seed}`);
+  const strata = labelStrata(after, task);
+  const intervals = pairedBootstrap(
+    { evaluator: championModel, rowOfPosition: championModel.rowOfPosition ?? null },
+    { evaluator: challengerModel, rowOfPosition: challengerModel.rowOfPosition ?? null },
+    names,
+    { resamples: policy.resamples, seed: policy.seed, confidence: 1 - policy.alpha, strata, rows: after.rows },
+  );
 
   const tests = new Map<string, { pValue: number | null; test: string }>();
-  if (names.includes('roc_auc') && strata.every((stratum) => stratum.length >= 2)) {
-    tests.set('roc_auc', { pValue: delongTest(y, championScore, challengerScore).pValue, test: 'delong' });
+  if (task === 'binary' && names.includes('roc_auc') && strata.length === 2 && strata.every((stratum) => stratum.length >= 2)) {
+    const y = Uint8Array.from(after.y);
+    const championScore = Float64Array.from(rows, (row) => before.score![row]!);
+    tests.set('roc_auc', { pValue: delongTest(y, championScore, after.score!).pValue, test: 'delong' });
   }
-  if (names.includes('accuracy')) {
-    const hard = (score: Float64Array, threshold: number) => Uint8Array.from(score, (value) => (value >= threshold ? 1 : 0));
-    const { b, c } = discordantPairs(y, hard(championScore, champion.scoring.threshold), hard(challengerScore, challenger.scoring.threshold));
+  const championRight = rowsRight(championModel, task);
+  const challengerRight = rowsRight(challengerModel, task);
+  if (names.includes('accuracy') && championRight && challengerRight) {
+    const { b, c } = discordantPairs(new Uint8Array(after.rows).fill(1), championRight, challengerRight);
     const result = mcnemar(b, c, { exact: b + c < EXACT_MCNEMAR_BELOW });
     tests.set('accuracy', { pValue: result.pValue, test: result.test });
   }

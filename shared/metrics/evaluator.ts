@@ -14,6 +14,8 @@ export interface Evaluator {
   size: number;
   strata: Uint32Array[];
   evaluate(mult: Multiplicity): MetricValues;
+  /** The row of each position, when positions are not rows (binary). */
+  rowOfPosition?: Uint32Array;
   /** A faster bootstrap giving the same numbers as bootstrap() (binary ranking metrics, on worker threads). */
   fastBootstrap?(options: { resamples: number; seed: number; confidence: number }): Promise<Record<string, Interval>>;
 }
@@ -31,6 +33,7 @@ export function binaryEvaluator(input: BinaryInput, options: EvaluatorOptions = 
   return {
     prepared,
     size: prepared.n,
+    rowOfPosition: prepared.order,
     strata: prepared.strata.filter((s) => s.length > 0),
     evaluate: rankingOnly
       ? (mult) => rankingMetrics(prepared, mult)

@@ -20,7 +20,7 @@ function model(labels: Uint8Array, skill: number, random: () => number): string 
 }
 
 function side(file: string, metrics: Map<string, number | null>): Side {
-  return { kind: 'evaluate-evidence', source: file, digest: 'sha256:x', metrics, evaluateStatus: 'passed', rowsDigest: 'sha256:same-rows', scoring: { task: 'binary', file, label: 'label', score: 'score', id: 'id', threshold: 0.5, bins: 10 } };
+  return { kind: 'evaluate-evidence', source: file, digest: 'sha256:x', metrics, evaluateStatus: 'passed', rowsDigest: 'sha256:same-rows', scoring: { file, spec: { task: 'binary', label: 'label', score: 'score', id: 'id', probaColumns: [], slice: [] }, options: { threshold: 0.5, bins: 10 } } };
 }
 
 /** The share of simulations compare promotes, with the real statistics and decision. */
