@@ -82,9 +82,14 @@ export async function changeStatistics(policy: Policy, challenger: Side, champio
   const names = policy.metrics.map((metric) => metric.name);
   log(`paired bootstrap of the change: ${policy.resamples} resamples of ${after.rows} rows, seed ${policy.seed}`);
   const strata = labelStrata(after, task);
-  const intervals = pairedBootstrap(
-    { evaluator: championModel, rowOfPosition: championModel.rowOfPosition ?? null },
-    { evaluator: challengerModel, rowOfPosition: challengerModel.rowOfPosition ?? null },
+  const paired = (evaluator: Evaluator) => ({
+    evaluator,
+    rowOfPosition: evaluator.rowOfPosition ?? null,
+    ...(task === 'binary' ? { binary: (evaluator as Evaluator & { prepared: PreparedBinary }).prepared } : {}),
+  });
+  const intervals = await pairedBootstrap(
+    paired(championModel),
+    paired(challengerModel),
     names,
     { resamples: policy.resamples, seed: policy.seed, confidence: 1 - policy.alpha, strata, rows: after.rows },
   );

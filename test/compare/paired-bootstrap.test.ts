@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { pairedBootstrap, type PairedModel } from '../../shared/compare/paired-bootstrap.js';
-import { drawMultiplicities } from '../../shared/metrics/bootstrap.js';
+import { BOOTSTRAP_CHUNK, drawMultiplicities } from '../../shared/metrics/bootstrap.js';
 import { binaryEvaluator } from '../../shared/metrics/evaluator.js';
-import { Rng } from '../../shared/metrics/rng.js';
+import { chunkSeed, Rng } from '../../shared/metrics/rng.js';
 import { hasPythonModule, runPythonJson } from '../helpers/python.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
@@ -24,9 +24,10 @@ function data() {
   return { y, a, b };
 }
 
-function model(y: Uint8Array, score: Float64Array): PairedModel {
+/** A binary model; `kernel: false` leaves out the prepared rows, so the generic in-thread path runs. */
+function model(y: Uint8Array, score: Float64Array, kernel = true): PairedModel {
   const evaluator = binaryEvaluator({ y, score, pred: undefined, weight: null, threshold: 0.5, bins: 10 });
-  return { evaluator, rowOfPosition: evaluator.prepared.order };
+  return { evaluator, rowOfPosition: evaluator.prepared.order, ...(kernel ? { binary: evaluator.prepared } : {}) };
 }
 
 function strataOf(y: Uint8Array): Uint32Array[] {
@@ -38,19 +39,29 @@ const { y, a, b } = data();
 const options = { resamples: RESAMPLES, seed: SEED, confidence: 0.95, strata: strataOf(y), rows: ROWS };
 
 describe('paired bootstrap of the change', () => {
-  it('gives [0, 0] for a model against itself, and the same interval for the same seed', () => {
-    const same = pairedBootstrap(model(y, a), model(y, a), ['roc_auc', 'log_loss'], options);
+  it('gives [0, 0] for a model against itself, and the same interval for the same seed', async () => {
+    const same = await pairedBootstrap(model(y, a), model(y, a), ['roc_auc', 'log_loss'], options);
     expect(same.get('roc_auc')).toEqual({ ci: [0, 0], resamples: RESAMPLES });
-    const once = pairedBootstrap(model(y, a), model(y, b), ['roc_auc'], options);
-    expect(pairedBootstrap(model(y, a), model(y, b), ['roc_auc'], options)).toEqual(once);
-    expect(pairedBootstrap(model(y, a), model(y, b), ['roc_auc'], { ...options, seed: 7 }).get('roc_auc')!.ci).not.toEqual(once.get('roc_auc')!.ci);
+    const once = await pairedBootstrap(model(y, a), model(y, b), ['roc_auc'], options);
+    expect(await pairedBootstrap(model(y, a), model(y, b), ['roc_auc'], options)).toEqual(once);
+    expect((await pairedBootstrap(model(y, a), model(y, b), ['roc_auc'], { ...options, seed: 7 })).get('roc_auc')!.ci).not.toEqual(once.get('roc_auc')!.ci);
   });
 
-  it.skipIf(!hasPythonModule('sklearn'))('equals scikit-learn on the same resampled rows (weights = multiplicities) and numpy quantiles to 1e-9', () => {
-    const rng = new Rng(SEED);
+  it('gives the same numbers on worker threads, in this thread, and through the generic evaluators', async () => {
+    const names = ['roc_auc', 'average_precision', 'accuracy', 'log_loss', 'brier_score', 'f1', 'ece'];
+    const generic = await pairedBootstrap(model(y, a, false), model(y, b, false), names, options);
+    const here = await pairedBootstrap(model(y, a), model(y, b), names, { ...options, threads: 1 });
+    const workers = await pairedBootstrap(model(y, a), model(y, b), names, { ...options, threads: 2, minParallelWork: 0 });
+    expect(here).toEqual(generic);
+    expect(workers).toEqual(generic);
+  });
+
+  it.skipIf(!hasPythonModule('sklearn'))('equals scikit-learn on the same resampled rows (weights = multiplicities) and numpy quantiles to 1e-9', async () => {
+    let rng = new Rng(chunkSeed(SEED, 0));
     const mult = new Uint32Array(ROWS);
     const draws: number[][] = [];
     for (let r = 0; r < RESAMPLES; r++) {
+      if (r % BOOTSTRAP_CHUNK === 0) rng = new Rng(chunkSeed(SEED, r));
       drawMultiplicities(rng, options.strata, mult);
       draws.push([...mult]);
     }
@@ -69,7 +80,7 @@ print(json.dumps(out))
 `,
       { y: [...y], a: [...a], b: [...b], draws },
     );
-    const ours = pairedBootstrap(model(y, a), model(y, b), ['roc_auc', 'log_loss', 'accuracy'], options);
+    const ours = await pairedBootstrap(model(y, a), model(y, b), ['roc_auc', 'log_loss', 'accuracy'], options);
     for (const name of ['roc_auc', 'log_loss', 'accuracy']) {
       const [lo, hi] = ours.get(name)!.ci!;
       expect(Math.abs(lo - reference[name]![0]), name).toBeLessThan(1e-9);

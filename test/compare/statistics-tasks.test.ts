@@ -2,8 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { drawMultiplicities } from '../../shared/metrics/bootstrap.js';
-import { Rng } from '../../shared/metrics/rng.js';
+import { BOOTSTRAP_CHUNK, drawMultiplicities } from '../../shared/metrics/bootstrap.js';
+import { chunkSeed, Rng } from '../../shared/metrics/rng.js';
 import { hasPythonModule, runPythonJson } from '../helpers/python.js';
 import { runCliCaptured } from '../helpers/run-cli.js';
 import { seededRandom } from '../helpers/seeded-random.js';
@@ -38,7 +38,7 @@ function csv(data: Row[], side: 'a' | 'b', task: string): string {
   return `${[header, ...data.map((row) => [row.id, row.label, ...row[side]].join(','))].join('\n')}\n`;
 }
 
-/** The multiplicities compare draws: strata are the challenger's rows of each label, in order of first appearance. */
+/** The multiplicities compare draws (seeded chunks of resamples): strata are the challenger's rows of each label, in order of first appearance. */
 function draws(labels: (string | number)[], stratified: boolean): number[][] {
   const byLabel = new Map<string | number, number[]>();
   labels.forEach((label, row) => {
@@ -46,9 +46,10 @@ function draws(labels: (string | number)[], stratified: boolean): number[][] {
     byLabel.set(key, [...(byLabel.get(key) ?? []), row]);
   });
   const strata = [...byLabel.values()].map((group) => Uint32Array.from(group));
-  const rng = new Rng(SEED);
+  let rng = new Rng(chunkSeed(SEED, 0));
   const mult = new Uint32Array(labels.length);
-  return Array.from({ length: RESAMPLES }, () => {
+  return Array.from({ length: RESAMPLES }, (_, resample) => {
+    if (resample % BOOTSTRAP_CHUNK === 0) rng = new Rng(chunkSeed(SEED, resample));
     drawMultiplicities(rng, strata, mult);
     return [...mult];
   });
