@@ -18,7 +18,7 @@ function resultCell(rule: RuleOutcome): string {
 }
 
 /** One row per rule, so every number that decided is on the page; the metric's values are on its first row. */
-export function comparisonTable(decision: Decision): string {
+export function comparisonTable(decision: Decision, confidence: number): string {
   const rows: string[][] = [];
   for (const metric of decision.metrics) {
     metric.rules.forEach((rule, index) => {
@@ -34,7 +34,7 @@ export function comparisonTable(decision: Decision): string {
       ]);
     });
   }
-  return markdownTable(['metric', 'champion', 'challenger', 'change', '95% CI of the change', 'rule', 'result'], rows, { align: ['left', 'right', 'right', 'right', 'right', 'left', 'left'] });
+  return markdownTable(['metric', 'champion', 'challenger', 'change', `${formatNumber(confidence * 100, 3)}% CI of the change`, 'rule', 'result'], rows, { align: ['left', 'right', 'right', 'right', 'right', 'left', 'left'] });
 }
 
 /** Relative changes in percent, with the interval ends as lines when intervals were computed. */
@@ -49,12 +49,13 @@ function changeChart(decision: Decision): string | null {
   return xyChart({ title: 'Change against the champion (%)', x: { labels: shown.map((metric) => metric.name) }, y: { title: '% of champion' }, series });
 }
 
-export function comparisonMarkdown(decision: Decision, championText: string): string {
+/** The decision for people; intervals are at `confidence` (1 - alpha of the policy). */
+export function comparisonMarkdown(decision: Decision, championText: string, confidence: number): string {
   const verdict = decision.decision === 'promote' ? '**promote**' : '**reject**';
   const parts = [`${verdict} · against ${escapeMarkdown(championText)} · ${decision.paired === null ? 'no champion' : decision.paired ? 'paired on the same rows' : 'unpaired'}`];
   if (decision.reasons.length) parts.push(decision.reasons.map((reason) => `- ${escapeMarkdown(reason)}`).join('\n'));
   if (decision.notes.length) parts.push(decision.notes.map((note) => `- ${escapeMarkdown(note)}`).join('\n'));
-  if (decision.metrics.length) parts.push(comparisonTable(decision));
+  if (decision.metrics.length) parts.push(comparisonTable(decision, confidence));
   const chart = changeChart(decision);
   if (chart) parts.push(chart);
   return parts.join('\n\n');

@@ -143,7 +143,7 @@ export const compareStep = defineStep({
         policy: { firstModel: policy.firstModel, paired: policy.paired, alpha: policy.alpha, resamples: policy.resamples, seed: policy.seed },
       },
       outputs: { decision: decision.decision, promote: String(promote), 'champion-version': champion?.version ?? '' },
-      markdown: comparisonMarkdown(decision, championText),
+      markdown: comparisonMarkdown(decision, championText, 1 - policy.alpha),
       files: { inputs: [challenger.source, ...(champion && champion.kind !== 'registry' ? [champion.source] : [])] },
     };
   },
