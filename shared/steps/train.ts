@@ -1,9 +1,10 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { z } from 'zod';
-import { environmentError, ModelciError, usageError, type SourceLocation } from '../errors.js';
+import { environmentError, ModelciError, type SourceLocation } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
-import { CacheCorruptError, cacheKey, discardEntry, readCacheEntry, restoreEntry, storeEntry } from '../train/cache.js';
-import { codeState } from '../train/code-state.js';
+import { CacheCorruptError, discardEntry, readCacheEntry, restoreEntry, storeEntry } from '../train/cache.js';
+import { explainMiss } from '../train/miss-reasons.js';
+import { resolveTrainPaths, trainKey, type TrainPaths } from '../train/key.js';
 import { runCommand, type CommandResult } from '../train/command.js';
 import { isSecretName, parseEnv } from '../train/env.js';
 import { Redactor } from '../text/redact.js';
@@ -14,7 +15,7 @@ import { digestPath, displayPath, publicDigest, type DigestedPath } from '../fil
 import { runtimeInfo } from '../train/runtime.js';
 import { summaryLine, trainMarkdown } from '../train/summary.js';
 import type { TrainData } from '../train/types.js';
-import { defineStep, type StepContext, type StepResult } from '../runner/types.js';
+import { defineStep, type StepResult } from '../runner/types.js';
 
 export type { TrainData } from '../train/types.js';
 
@@ -34,6 +35,7 @@ const inputs = z.object({
   metricsFiles: z.array(z.string()).default([]).describe('Metrics files the command writes: JSON, YAML, CSV or TSV (header + one row, or `name,value` rows); nested keys are flattened with dots.'),
   outputs: z.array(z.string()).default([]).describe('Files or directories the command produces (list the model first); digested, cached and uploaded.'),
   deps: z.array(z.string()).default([]).describe('Data files or directories the command reads; their digests are recorded and key the run cache.'),
+  code: z.array(z.string()).default([]).describe('Code the command runs: paths or globs relative to the working directory (a directory means every file under it). When given, only these files key the code part of the run cache, git or not; default: the whole git tree of the working directory.'),
   cache: z.boolean().default(true).describe('Reuse the outputs of an earlier successful run with the same command, params, code and data instead of running the command again.'),
   cacheDir: z.string().optional().describe('Run-cache directory (default `<out-dir>/cache/train`); restore it between CI runs with actions/cache or GitLab `cache:`.'),
   upload: z.boolean().optional().describe('Upload the outputs, metrics and run record as a CI artifact (default: true on GitHub, false elsewhere).'),
@@ -56,55 +58,6 @@ const outputs = {
   record: 'Path of the run record JSON (`<out-dir>/train/record.json`).',
 };
 
-interface Resolved {
-  workdir: string;
-  cacheDir: string;
-  recordPath: string;
-  paramsFile?: { path: string; display: string };
-  metrics: { absolute: string; display: string }[];
-  outputs: { absolute: string; display: string }[];
-  deps: { absolute: string; display: string }[];
-}
-
-function resolvePaths(input: TrainInputs, ctx: StepContext): Resolved {
-  // The command runs where modelci runs: --cwd, the action's working-directory, or the config file's folder.
-  const workdir = ctx.cwd;
-  const at = (path: string) => {
-    const absolute = resolve(workdir, path);
-    return { absolute, display: displayPath(workdir, absolute) };
-  };
-  const paramsFile = input.params ? { path: at(input.params).absolute, display: at(input.params).display } : undefined;
-  return {
-    workdir,
-    cacheDir: input.cacheDir ? resolve(ctx.cwd, input.cacheDir) : join(ctx.outDir, 'cache', 'train'),
-    recordPath: join(ctx.outDir, 'train', 'record.json'),
-    ...(paramsFile ? { paramsFile } : {}),
-    metrics: unique(input.metricsFiles).map(at),
-    outputs: unique(input.outputs).map(at),
-    deps: unique(input.deps).map(at),
-  };
-}
-
-function unique(paths: string[]): string[] {
-  return [...new Set(paths.map((p) => p.trim()).filter(Boolean))];
-}
-
-async function digestDeps(deps: Resolved['deps']): Promise<DigestedPath[]> {
-  return Promise.all(
-    deps.map(async ({ absolute, display }) => {
-      const digest = await digestPath(absolute, display);
-      if (!digest) {
-        throw usageError(`Data path '${display}' does not exist.`, {
-          code: 'train-dep-missing',
-          hint: 'deps are relative to the working directory; create the data before training, or fix the path.',
-          location: { file: display },
-        });
-      }
-      return digest;
-    }),
-  );
-}
-
 /** A run that did not produce what it promised is the step saying no (exit 1), with an annotation. */
 class RunFailure extends Error {
   constructor(
@@ -115,7 +68,7 @@ class RunFailure extends Error {
   }
 }
 
-async function collectResults(paths: Resolved): Promise<{ outputs: DigestedPath[]; metricsFiles: DigestedPath[]; metrics: Record<string, Scalar> }> {
+async function collectResults(paths: TrainPaths): Promise<{ outputs: DigestedPath[]; metricsFiles: DigestedPath[]; metrics: Record<string, Scalar> }> {
   const outputs = await Promise.all(
     paths.outputs.map(async ({ absolute, display }) => {
       const digest = await digestPath(absolute, display);
@@ -170,7 +123,7 @@ export const trainStep = defineStep({
   inputs,
   outputs,
   async run(input, ctx): Promise<StepResult<TrainData>> {
-    const paths = resolvePaths(input, ctx);
+    const paths = resolveTrainPaths(input, ctx);
     const envEntries = parseEnv(input.env);
     const secrets = envEntries.filter(([name]) => isSecretName(name)).map(([, value]) => value);
     for (const secret of secrets) if (secret.length >= 4) ctx.platform.mask(secret);
@@ -182,22 +135,8 @@ export const trainStep = defineStep({
     const childEnv: NodeJS.ProcessEnv = { ...ctx.env, ...Object.fromEntries(envEntries) };
     if (Object.keys(params).length > 0) childEnv.MODELCI_PARAMS = JSON.stringify(unflatten(params));
 
-    // Paths the run writes must not count as code changes, or every run would change the key.
-    const written = [...paths.outputs, ...paths.metrics].map((p) => p.absolute).concat(ctx.outDir, paths.cacheDir, ...paths.deps.map((p) => p.absolute));
-    const [deps, code, runtime] = await Promise.all([digestDeps(paths.deps), codeState(paths.workdir, written, childEnv), runtimeInfo({ workdir: paths.workdir }, childEnv)]);
-    if (!code.git) ctx.platform.warning(`'${paths.workdir}' is not in a git repository: code changes cannot be detected, so list your code files in deps for the run cache to notice them.`);
-
-    const key = cacheKey({
-      command: input.command,
-      shell: input.shell,
-      // Secret values never enter the key material; changing a token does not change a model.
-      env: envEntries.map(([name, value]) => [name, isSecretName(name) ? null : value]).sort(),
-      params,
-      code: code.git ? { tree: code.treeSha, diff: code.diffSha256, untracked: code.untrackedSha256 } : 'no git',
-      deps: deps.map((d) => ({ path: d.path, sha256: d.sha256 })),
-      outputs: paths.outputs.map((p) => p.display),
-      metrics: paths.metrics.map((p) => p.display),
-    });
+    const [{ key, material, deps, code, codeFiles }, runtime] = await Promise.all([trainKey(input, paths, envEntries, params, childEnv, ctx.outDir), runtimeInfo({ workdir: paths.workdir }, childEnv)]);
+    if (!code.git && input.code.length === 0) ctx.platform.warning(`'${paths.workdir}' is not in a git repository: code changes cannot be detected, so name your code files with the code input for the run cache to notice them.`);
 
     const base = {
       command: input.command,
@@ -205,7 +144,7 @@ export const trainStep = defineStep({
       cacheKey: key,
       params,
       data: deps.map(publicDigest),
-      code,
+      code: codeFiles ? { ...code, files: codeFiles } : code,
       runtime,
       env: envEntries.map(([name]) => name),
     };
@@ -260,6 +199,8 @@ export const trainStep = defineStep({
           ctx.platform.warning(`train: run cache entry ${key.slice(0, 12)} is damaged (${error.message}); running the command instead.`);
           await discardEntry(paths.cacheDir, key);
         }
+      } else {
+        ctx.platform.info(`train: cache miss ${key.slice(0, 12)} (${await explainMiss(paths.cacheDir, material)}); running the command.`);
       }
     }
 
@@ -308,7 +249,7 @@ export const trainStep = defineStep({
 
     if (input.cache) {
       try {
-        await storeEntry(paths.cacheDir, { key, createdAt: new Date().toISOString(), durationMs: run.durationMs, metrics: results.metrics }, results.outputs, results.metricsFiles);
+        await storeEntry(paths.cacheDir, { key, createdAt: new Date().toISOString(), durationMs: run.durationMs, metrics: results.metrics, material: material as unknown as Record<string, unknown> }, results.outputs, results.metricsFiles);
       } catch (error) {
         ctx.platform.warning(`train: could not store the run in the cache at '${displayPath(ctx.cwd, paths.cacheDir)}': ${error instanceof Error ? error.message : String(error)}`);
       }

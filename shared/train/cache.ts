@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { sha256File, sha256Text } from '../files/digest.js';
@@ -8,7 +8,7 @@ import { canonicalJson } from './flatten.js';
 import { digestPath, type DigestedPath, type PathDigest } from '../files/paths.js';
 
 /** Bumped when the entry layout or the key material changes, so old entries simply miss. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 export function cacheKey(material: Record<string, unknown>): string {
   return sha256Text(canonicalJson({ format: CACHE_FORMAT, ...material }));
@@ -34,6 +34,8 @@ export interface CacheRecord {
   createdAt: string;
   durationMs: number;
   metrics: Record<string, unknown>;
+  /** What the key is the digest of (see key.ts), so a later miss can say what changed. */
+  material?: Record<string, unknown>;
   outputs: CachedPath[];
   metricsFiles: CachedPath[];
 }
@@ -53,6 +55,13 @@ export async function readCacheEntry(cacheDir: string, key: string): Promise<Cac
   } catch {
     return undefined;
   }
+}
+
+/** Every readable entry of the current format, in no particular order. */
+export async function listEntries(cacheDir: string): Promise<CacheRecord[]> {
+  const names = await readdir(cacheDir).catch(() => [] as string[]);
+  const records = await Promise.all(names.filter((name) => /^[0-9a-f]{64}$/.test(name)).map((name) => readCacheEntry(cacheDir, name)));
+  return records.filter((record): record is CacheRecord => record !== undefined);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { CodeFile } from './code-files.js';
 import type { CodeState } from './code-state.js';
 import type { Shell } from './command.js';
 import type { Scalar } from './flatten.js';
@@ -28,7 +29,8 @@ export interface TrainData {
   metricsFiles: PathDigest[];
   /** The `deps` inputs (data files and directories) with their digests. */
   data: PathDigest[];
-  code: CodeState;
+  /** With a `code` input, the files that keyed the run. */
+  code: CodeState & { files?: CodeFile[] };
   runtime: RuntimeInfo;
   /** Names of the `env` entries given to the command; values are never recorded. */
   env: string[];
