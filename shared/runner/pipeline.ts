@@ -80,6 +80,11 @@ export async function runPipeline(
     return { step, inputs, plan };
   });
   if (options.dryRun) {
+    for (const entry of planned) {
+      if (!entry.step.preview) continue;
+      const ctx = await createStepContext(workspace, entry.step.name, env, signal, log);
+      entry.plan.notes = await entry.step.preview(entry.inputs, ctx);
+    }
     return { exitCode: ExitCode.passed, steps: [], document: { status: 'planned', plan: planned.map((entry) => entry.plan), notRun: planned.map((entry) => entry.step.name) } };
   }
 

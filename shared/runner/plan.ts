@@ -15,6 +15,8 @@ export interface PlannedInput {
 export interface PlannedStep {
   step: string;
   inputs: PlannedInput[];
+  /** What the step predicts about its run (see StepDefinition.preview). */
+  notes?: string[];
 }
 
 export interface OriginSources {
@@ -40,10 +42,11 @@ export function planStep(step: string, fields: readonly InputField[], inputs: Re
 /** The plan as text: one block per step, one line per input with its origin. */
 export function planText(plan: readonly PlannedStep[]): string[] {
   const lines = [`dry run: ${plan.length} step(s) would run, none was run`];
-  for (const { step, inputs } of plan) {
+  for (const { step, inputs, notes } of plan) {
     lines.push('', `${step}`);
     const width = Math.max(0, ...inputs.map((input) => input.name.length));
     for (const input of inputs) lines.push(`  ${input.name.padEnd(width)} = ${JSON.stringify(input.value)}  (${input.origin}${input.at ? ` ${input.at}` : ''})`);
+    for (const note of notes ?? []) lines.push(`  -> ${note}`);
   }
   return lines;
 }

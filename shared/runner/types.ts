@@ -76,6 +76,8 @@ export interface StepDefinition<Schema extends InputSchema = InputSchema, Data e
   /** Published as a GitHub action / GitLab component. Default true. */
   published?: boolean;
   run(inputs: z.infer<Schema>, ctx: StepContext): Promise<StepResult<Data>>;
+  /** Lines `modelci run --dry-run` shows under the step (train: would its run cache hit); reads only, writes nothing. */
+  preview?(inputs: z.infer<Schema>, ctx: StepContext): Promise<string[]>;
 }
 
 /** Helps TypeScript infer the schema type at the definition site. */

@@ -4,11 +4,11 @@ import { environmentError, ModelciError, type SourceLocation } from '../errors.j
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { CacheCorruptError, discardEntry, readCacheEntry, restoreEntry, storeEntry } from '../train/cache.js';
 import { explainMiss } from '../train/miss-reasons.js';
-import { resolveTrainPaths, trainKey, type TrainPaths } from '../train/key.js';
+import { commandEnvironment, resolveTrainPaths, trainKey, type TrainPaths } from '../train/key.js';
 import { runCommand, type CommandResult } from '../train/command.js';
 import { isSecretName, parseEnv } from '../train/env.js';
 import { Redactor } from '../text/redact.js';
-import { unflatten, type Scalar } from '../train/flatten.js';
+import type { Scalar } from '../train/flatten.js';
 import { readMetricsFile } from '../train/metrics.js';
 import { loadParams } from '../train/params.js';
 import { digestPath, displayPath, publicDigest, type DigestedPath } from '../files/paths.js';
@@ -122,6 +122,22 @@ export const trainStep = defineStep({
   description: 'Run the training command; record params, metrics, outputs, code, data and runtime digests; skip it when nothing changed (run cache).',
   inputs,
   outputs,
+  async preview(input, ctx): Promise<string[]> {
+    if (!input.cache) return ['run cache off (cache: false): the command would run'];
+    try {
+      const paths = resolveTrainPaths(input, ctx);
+      const envEntries = parseEnv(input.env);
+      const params = await loadParams(paths.paramsFile, input.param);
+      const { key, material } = await trainKey(input, paths, envEntries, params, commandEnvironment(ctx.env, envEntries, params), ctx.outDir);
+      const record = await readCacheEntry(paths.cacheDir, key);
+      if (record) return [`run cache would hit ${key.slice(0, 12)} (the run of ${record.createdAt}): the command would not run`];
+      return [`run cache would miss ${key.slice(0, 12)} (${await explainMiss(paths.cacheDir, material)}): the command would run`];
+    } catch (error) {
+      // Data an earlier step writes may not exist yet; the plan says so instead of failing.
+      if (error instanceof ModelciError) return [`run cache cannot be predicted: ${error.message}`];
+      throw error;
+    }
+  },
   async run(input, ctx): Promise<StepResult<TrainData>> {
     const paths = resolveTrainPaths(input, ctx);
     const envEntries = parseEnv(input.env);
@@ -132,8 +148,7 @@ export const trainStep = defineStep({
     const redact = (text: string) => redactor.redact(text);
     const params = await loadParams(paths.paramsFile, input.param);
 
-    const childEnv: NodeJS.ProcessEnv = { ...ctx.env, ...Object.fromEntries(envEntries) };
-    if (Object.keys(params).length > 0) childEnv.MODELCI_PARAMS = JSON.stringify(unflatten(params));
+    const childEnv = commandEnvironment(ctx.env, envEntries, params);
 
     const [{ key, material, deps, code, codeFiles }, runtime] = await Promise.all([trainKey(input, paths, envEntries, params, childEnv, ctx.outDir), runtimeInfo({ workdir: paths.workdir }, childEnv)]);
     if (!code.git && input.code.length === 0) ctx.platform.warning(`'${paths.workdir}' is not in a git repository: code changes cannot be detected, so name your code files with the code input for the run cache to notice them.`);

@@ -6,6 +6,7 @@ import { cacheKey } from './cache.js';
 import { codeFiles, type CodeFile } from './code-files.js';
 import { codeState, type CodeState } from './code-state.js';
 import { isSecretName } from './env.js';
+import { unflatten } from './flatten.js';
 import type { Params } from './params.js';
 
 /** The train inputs that decide the run-cache key. */
@@ -67,6 +68,13 @@ async function digestDeps(deps: TrainPaths['deps']): Promise<DigestedPath[]> {
       return digest;
     }),
   );
+}
+
+/** The command's environment: modelci's, the env entries, and the merged params as JSON. */
+export function commandEnvironment(env: NodeJS.ProcessEnv, envEntries: [string, string][], params: Params): NodeJS.ProcessEnv {
+  const childEnv: NodeJS.ProcessEnv = { ...env, ...Object.fromEntries(envEntries) };
+  if (Object.keys(params).length > 0) childEnv.MODELCI_PARAMS = JSON.stringify(unflatten(params));
+  return childEnv;
 }
 
 /** The code part of the key: the files of the `code` input, else git's view of the working directory. */
