@@ -10,10 +10,11 @@
 //
 // BENCH_ROWS (default 1000000), BENCH_RESAMPLES (1000), BENCH_RUNS (3) override the sizes.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { peerPython } from '../lib/peer-python.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -52,12 +53,6 @@ if (process.argv[2] === '--child') {
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
   }));
   process.exit(0);
-}
-
-function python() {
-  if (process.env.MODELCI_PYTHON) return process.env.MODELCI_PYTHON;
-  const venv = join(root, '.venv', 'bin', 'python');
-  return existsSync(venv) ? venv : 'python3';
 }
 
 // Seeded data: 30% positives, logistic scores rounded to 6 decimals (so there are ties, as real
@@ -102,7 +97,7 @@ try {
   const args = [labelsPath, scoresPath, String(RESAMPLES), String(SEED)];
   const sides = {
     'modelci (TypeScript)': () => run(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', ...args]),
-    'numpy + scikit-learn': () => run(python(), [join(root, 'scripts/bench/peers/evaluate_sklearn.py'), ...args]),
+    'numpy + scikit-learn': () => run(peerPython(), [join(root, 'scripts/bench/peers/evaluate_sklearn.py'), ...args]),
   };
   const results = Object.fromEntries(Object.keys(sides).map((name) => [name, []]));
   for (let i = 0; i < RUNS; i++) for (const [name, side] of Object.entries(sides)) results[name].push(side());
