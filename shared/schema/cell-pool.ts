@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CsvChunk } from '../data/csv-bytes.js';
-import type { CellResult } from './validate.js';
+import type { CellResult } from './cell-result.js';
 
 /** What a cell worker needs to rebuild the checks: the header and the schema's own text. */
 export interface CellWorkerData {

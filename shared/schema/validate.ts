@@ -1,4 +1,4 @@
-import { environmentError, ModelciError, usageError, type ErrorKind, type ModelciErrorOptions } from '../errors.js';
+import { environmentError, ModelciError, usageError } from '../errors.js';
 import { checkDuplicateHeader, openTable, type Cell, type ReadOptions, type RowBatch, type Table } from '../data/index.js';
 import { KeyTracker } from './keys.js';
 import { RunningStats } from './stats.js';
@@ -8,24 +8,11 @@ import { bytePattern, passesBytes, rangeOf } from './cell-rules.js';
 import { INVALID, createCaster, type CastOptions, type Value } from './types.js';
 import { schemaSource, type Constraint, type FieldSpec, type TableSchema } from './load.js';
 import { CellPool, cellThreads } from './cell-pool.js';
+import type { CellResult, DataError, MostlyState } from './cell-result.js';
+
+export type { CellResult, DataError } from './cell-result.js';
 import type { BytePattern, NumericRange } from './cell-rules.js';
 import { planKernels, screenChunk } from './column-kernels.js';
-
-/** One data error, shaped like a flattened frictionless-py error. */
-export interface DataError {
-  code: string;
-  message: string;
-  /** Frictionless row number: the header is row 1. Absent for header (label) errors. */
-  rowNumber?: number;
-  fieldName?: string;
-  /** 1-based position of the cell in the row. */
-  fieldNumber?: number;
-  /** The cell as written, cut at 200 characters. */
-  cell?: string;
-  note?: string;
-  /** Physical line in the data file where the row starts (text formats). */
-  line?: number;
-}
 
 export interface CheckResult {
   /** e.g. `table-schema`, `row-count`, `duplicate-rows`, `null-fraction`, `mostly`, `mean`, `quantile`. */
@@ -526,18 +513,6 @@ function processBatch(hot: Hot, batch: RowBatch, only?: Uint8Array): number {
 }
 
 /** One chunk's cell checks (a worker's answer): errors in row order, blank rows, nulls and `mostly` tallies. */
-export interface CellResult {
-  errors: DataError[];
-  /** 1 where the row is completely blank. */
-  blank: Uint8Array;
-  nulls: Float64Array;
-  mostly: MostlyState[];
-  /** The chunk, parsed if it came deferred; a worker sends it back (transferred both ways). */
-  chunk?: CsvChunk;
-  /** A worker's bad-input error (an unparsable chunk), rethrown on the main thread. */
-  failure?: { kind: ErrorKind; message: string; options: ModelciErrorOptions };
-}
-
 function useParsed(batch: RowBatch, chunk: CsvChunk): void {
   batch.chunk = chunk;
   batch.lines = chunk.lines;
@@ -647,13 +622,6 @@ function keysBatch(hot: Hot, batch: RowBatch, blankRows: Uint8Array, valueFields
     }
   }
   return duplicateRows;
-}
-
-interface MostlyState {
-  failed: number;
-  nonNull: number;
-  errors: DataError[];
-  counts: Record<string, number>;
 }
 
 /** Unique fields, the primary key and unique keys for one row; both the single-thread and the worker path use it. */

@@ -19,13 +19,6 @@ const LAYERS: { name: string; members: string[] }[] = [
   { name: 'foundations', members: ['files/', 'text/', 'errors.ts', 'version.ts'] },
 ];
 
-/**
- * File cycles that exist on main and are being removed, each with the issue that removes it.
- * Issue 11: schema/validate.ts splits along its seams, and the cell checker's result type moves
- * out of validate.ts, which ends the cell-pool <-> validate cycle.
- */
-const KNOWN_CYCLES: string[][] = [['schema/cell-pool.ts', 'schema/validate.ts']];
-
 function layerOf(file: string): number {
   const index = LAYERS.findIndex((layer) => layer.members.some((member) => (member.endsWith('/') ? file.startsWith(member) : file === member)));
   if (index < 0) throw new Error(`shared/${file} is in no layer: add its folder to LAYERS here and to docs/development.md`);
@@ -110,9 +103,8 @@ describe('layers of shared/', () => {
     expect(upward).toEqual([]);
   });
 
-  it('has no file cycle beyond the known one being removed', () => {
-    const known = new Set(KNOWN_CYCLES.map((cycle) => cycle.join(' <-> ')));
-    expect(cycles(graph).map((cycle) => cycle.join(' <-> ')).filter((cycle) => !known.has(cycle))).toEqual([]);
+  it('has no file cycle', () => {
+    expect(cycles(graph).map((cycle) => cycle.join(' <-> '))).toEqual([]);
   });
 
   it('finds a cycle and an upward import when there is one', () => {
