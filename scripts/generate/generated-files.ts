@@ -1,9 +1,11 @@
 import type { StepDefinition } from '../../shared/runner/types.js';
 import { ROOT_ACTION_ENTRY, rootActionYml, stepActionEntry, stepActionYml } from './action-yml.js';
 import { gitlabTemplate } from './gitlab-template.js';
+import { ERROR_CATALOG } from '../../shared/errors/catalog.js';
+import { errorsDoc } from './errors-doc.js';
 import { inputsDoc } from './inputs-doc.js';
 
-/** Every file derived from the step schemas, by repository path. */
+/** Every file derived from the step schemas (and the error catalog), by repository path. */
 export function generatedFiles(steps: readonly StepDefinition[]): Map<string, string> {
   const published = steps.filter((step) => step.published !== false);
   const files = new Map<string, string>();
@@ -15,5 +17,6 @@ export function generatedFiles(steps: readonly StepDefinition[]): Map<string, st
     files.set(`gitlab/templates/${step.name}.yml`, gitlabTemplate(step));
   }
   files.set('docs/inputs.md', inputsDoc(steps));
+  files.set('docs/errors.md', errorsDoc(ERROR_CATALOG));
   return files;
 }
