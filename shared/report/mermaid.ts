@@ -1,3 +1,5 @@
+import { shorten } from '../text/shorten.js';
+
 /**
  * Mermaid `xychart-beta` blocks render inside GitHub and GitLab comments without hosting
  * images. Labels are quoted and stripped of characters that break the mermaid grammar.
@@ -16,7 +18,7 @@ export interface XyChart {
 }
 
 function mermaidLabel(text: string): string {
-  return `"${text.replace(/["`\\\n\r[\]]/g, ' ').slice(0, 40)}"`;
+  return `"${shorten(text.replace(/["`\\\n\r[\]]/g, ' '), 40)}"`;
 }
 
 function mermaidNumber(value: number): string {

@@ -1,3 +1,5 @@
+import { shorten } from '../../text/shorten.js';
+
 /**
  * Standalone SVG charts (no scripts, no external fonts or styles), readable as files, inside
  * the HTML report and in a browser. Every text node is XML-escaped: titles and labels can come
@@ -85,7 +87,7 @@ function header(width: number, height: number, title: string, subtitle?: string)
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(title)}">`,
     `<title>${escapeXml(title)}</title>`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${width / 2}" y="26" text-anchor="middle" ${FONT} font-size="16" font-weight="600" fill="#111827">${escapeXml(title)}</text>`,
+    `<text x="${width / 2}" y="26" text-anchor="middle" ${FONT} font-size="16" font-weight="600" fill="#111827">${escapeXml(shorten(title, Math.floor(width / 9)))}</text>`,
   ];
   if (subtitle) out.push(`<text x="${width / 2}" y="46" text-anchor="middle" ${FONT} font-size="12" fill="#4b5563">${escapeXml(subtitle)}</text>`);
   return out;
@@ -202,10 +204,10 @@ export function heatmap(spec: HeatmapSpec): string {
       const fontSize = Math.max(9, Math.min(14, cell / 4));
       out.push(`<text x="${x + cell / 2}" y="${y + cell / 2 + fontSize / 3}" text-anchor="middle" ${FONT} font-size="${fontSize}" fill="${share > 0.55 ? '#ffffff' : '#111827'}">${escapeXml(text(value, i, j))}</text>`);
     });
-    out.push(`<text x="${left - 8}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end" ${FONT} font-size="12" fill="#374151">${escapeXml(truncate(spec.rowLabels[i]!, 18))}</text>`);
+    out.push(`<text x="${left - 8}" y="${top + i * cell + cell / 2 + 4}" text-anchor="end" ${FONT} font-size="12" fill="#374151">${escapeXml(shorten(spec.rowLabels[i]!, 18))}</text>`);
   });
   spec.columnLabels.forEach((label, j) => {
-    out.push(`<text x="${left + j * cell + cell / 2}" y="${top - 8}" text-anchor="middle" ${FONT} font-size="12" fill="#374151">${escapeXml(truncate(label, Math.max(4, Math.floor(cell / 7))))}</text>`);
+    out.push(`<text x="${left + j * cell + cell / 2}" y="${top - 8}" text-anchor="middle" ${FONT} font-size="12" fill="#374151">${escapeXml(shorten(label, Math.max(4, Math.floor(cell / 7))))}</text>`);
   });
   out.push(`<text x="${left + (columns * cell) / 2}" y="${top + rows * cell + 30}" text-anchor="middle" ${FONT} font-size="13" fill="#111827">${escapeXml(spec.xLabel)}</text>`);
   const cy = top + (rows * cell) / 2;
@@ -220,10 +222,6 @@ function hashId(text: string): string {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   return (h >>> 0).toString(36);
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** White to blue. */
