@@ -2,7 +2,8 @@ import { defaultText } from '../../shared/cli/help.js';
 import { envInputName } from '../../shared/runner/env-inputs.js';
 import { inputFields } from '../../shared/runner/input-fields.js';
 import type { StepDefinition } from '../../shared/runner/types.js';
-import { escapeMarkdown, markdownTable } from '../../shared/report/markdown.js';
+import { escapeMarkdownMarkup } from '../../shared/report/escape.js';
+import { markdownTable } from '../../shared/report/markdown.js';
 
 /** docs/inputs.md: one table per step, from the same schemas as the CLI and the actions. */
 export function inputsDoc(steps: readonly StepDefinition[]): string {
@@ -12,13 +13,13 @@ export function inputsDoc(steps: readonly StepDefinition[]): string {
       field.kind === 'enum' ? field.choices!.map((choice) => `\`${choice}\``).join(' \\| ') : field.kind,
       field.required ? 'yes' : '',
       defaultText(field) ? `\`${defaultText(field)}\`` : '',
-      escapeMarkdown(field.description) + (field.secret ? ' (secret: masked in logs)' : ''),
+      escapeMarkdownMarkup(field.description) + (field.secret ? ' (secret: masked in logs)' : ''),
     ]);
-    const outputs = Object.entries(step.outputs).map(([name, description]) => `- \`${name}\`: ${escapeMarkdown(description)}`);
+    const outputs = Object.entries(step.outputs).map(([name, description]) => `- \`${name}\`: ${escapeMarkdownMarkup(description)}`);
     return [
       `## ${step.name}`,
       '',
-      escapeMarkdown(step.description),
+      escapeMarkdownMarkup(step.description),
       '',
       `CLI: \`modelci ${step.name} --flag value\`; modelci.yaml: under \`${step.name}:\`; GitHub: \`with:\` inputs; environment: \`${envInputName({ name: 'flag-name' } as never)}\`.`,
       '',

@@ -1,14 +1,5 @@
-/**
- * Text from data files and PR authors goes into comments and summaries; escape it so a cell
- * cannot open a link, an image, HTML or break out of a table row.
- */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/[`*_{}[\]()#+!|~>]/g, (ch) => `\\${ch}`)
-    .replace(/</g, '&lt;')
-    .replace(/\r?\n/g, ' ');
-}
+// Untrusted text is escaped by report/escape.ts; re-exported for the renderers that build markdown here.
+export { escapeMarkdown } from './escape.js';
 
 export type Align = 'left' | 'right' | 'center';
 

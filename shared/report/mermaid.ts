@@ -1,4 +1,5 @@
 import { shorten } from '../text/shorten.js';
+import { mermaidText } from './escape.js';
 
 /**
  * Mermaid `xychart-beta` blocks render inside GitHub and GitLab comments without hosting
@@ -18,7 +19,7 @@ export interface XyChart {
 }
 
 function mermaidLabel(text: string): string {
-  return `"${shorten(text.replace(/["`\\\n\r[\]]/g, ' '), 40)}"`;
+  return `"${shorten(mermaidText(text), 40)}"`;
 }
 
 function mermaidNumber(value: number): string {

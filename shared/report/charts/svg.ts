@@ -1,4 +1,5 @@
 import { shorten } from '../../text/shorten.js';
+import { escapeXml } from '../escape.js';
 
 /**
  * Standalone SVG charts (no scripts, no external fonts or styles), readable as files, inside
@@ -6,9 +7,7 @@ import { shorten } from '../../text/shorten.js';
  * from data (class names, column names).
  */
 
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
-}
+export { escapeXml } from '../escape.js';
 
 export const PALETTE = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
 
