@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { environmentError, ModelciError, type SourceLocation } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { CacheCorruptError, discardEntry, readCacheEntry, restoreEntry, storeEntry } from '../train/cache.js';
-import { explainMiss } from '../train/miss-reasons.js';
+import { explainMiss, gitTreeDiff } from '../train/miss-reasons.js';
 import { commandEnvironment, resolveTrainPaths, trainKey, type TrainPaths } from '../train/key.js';
 import { runCommand, type CommandResult } from '../train/command.js';
 import { isSecretName, parseEnv } from '../train/env.js';
@@ -131,7 +131,7 @@ export const trainStep = defineStep({
       const { key, material } = await trainKey(input, paths, envEntries, params, commandEnvironment(ctx.env, envEntries, params), ctx.outDir);
       const record = await readCacheEntry(paths.cacheDir, key);
       if (record) return [`run cache would hit ${key.slice(0, 12)} (the run of ${record.createdAt}): the command would not run`];
-      return [`run cache would miss ${key.slice(0, 12)} (${await explainMiss(paths.cacheDir, material)}): the command would run`];
+      return [`run cache would miss ${key.slice(0, 12)} (${await explainMiss(paths.cacheDir, material, gitTreeDiff(paths.workdir, ctx.env))}): the command would run`];
     } catch (error) {
       // Data an earlier step writes may not exist yet; the plan says so instead of failing.
       if (error instanceof ModelciError) return [`run cache cannot be predicted: ${error.message}`];
@@ -215,7 +215,7 @@ export const trainStep = defineStep({
           await discardEntry(paths.cacheDir, key);
         }
       } else {
-        ctx.platform.info(`train: cache miss ${key.slice(0, 12)} (${await explainMiss(paths.cacheDir, material)}); running the command.`);
+        ctx.platform.info(`train: cache miss ${key.slice(0, 12)} (${await explainMiss(paths.cacheDir, material, gitTreeDiff(paths.workdir, ctx.env))}); running the command.`);
       }
     }
 

@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ModelciError } from '../../shared/errors.js';
-import { gitInit, makeContext, runTrain, tempDir, trainProject, writeFiles } from './helpers.js';
+import { git, gitInit, makeContext, runTrain, tempDir, trainProject, writeFiles } from './helpers.js';
 
 let dir: { path: string; cleanup(): Promise<void> };
 let counterDir: { path: string; cleanup(): Promise<void> };
@@ -93,5 +93,14 @@ describe('train: a cache miss says what changed since the last run of the same t
     expect(record).not.toContain('plain-value-1234');
     expect(record).not.toContain('secret-value-5678');
     expect(JSON.parse(record).material.env).toEqual([['API_TOKEN', null], ['SEED', expect.stringMatching(/^[0-9a-f]{64}$/)]]);
+  });
+
+  it('names the committed files that changed, in git, from the two trees', async () => {
+    gitInit(dir.path);
+    await train();
+    await writeFile(join(dir.path, 'src/model.py'), 'DEPTH = 5\n');
+    git(dir.path, 'commit', '-qam', 'deeper');
+    const { missLine } = await train();
+    expect(missLine).toContain('code: committed changes in src/model.py');
   });
 });
