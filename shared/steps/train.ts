@@ -4,13 +4,12 @@ import { environmentError, ModelciError, type SourceLocation } from '../errors.j
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { CacheCorruptError, discardEntry, readCacheEntry, restoreEntry, storeEntry } from '../train/cache.js';
 import { explainMiss, gitTreeDiff } from '../train/miss-reasons.js';
-import { commandEnvironment, resolveTrainPaths, trainKey, type TrainPaths } from '../train/key.js';
+import { trainKey, trainSetup, type TrainPaths } from '../train/key.js';
 import { runCommand, type CommandResult } from '../train/command.js';
-import { isSecretName, parseEnv } from '../train/env.js';
+import { isSecretName } from '../train/env.js';
 import { Redactor } from '../text/redact.js';
 import type { Scalar } from '../train/flatten.js';
 import { readMetricsFile } from '../train/metrics.js';
-import { loadParams } from '../train/params.js';
 import { digestPath, displayPath, publicDigest, type DigestedPath } from '../files/paths.js';
 import { runtimeInfo } from '../train/runtime.js';
 import { summaryLine, trainMarkdown } from '../train/summary.js';
@@ -125,10 +124,9 @@ export const trainStep = defineStep({
   async preview(input, ctx): Promise<string[]> {
     if (!input.cache) return ['run cache off (cache: false): the command would run'];
     try {
-      const paths = resolveTrainPaths(input, ctx);
-      const envEntries = parseEnv(input.env);
-      const params = await loadParams(paths.paramsFile, input.param);
-      const { key, material } = await trainKey(input, paths, envEntries, params, commandEnvironment(ctx.env, envEntries, params), ctx.outDir);
+      const setup = await trainSetup(input, ctx);
+      const { paths } = setup;
+      const { key, material } = await trainKey(input, setup, ctx.outDir);
       const record = await readCacheEntry(paths.cacheDir, key);
       if (record) return [`run cache would hit ${key.slice(0, 12)} (the run of ${record.createdAt}): the command would not run`];
       return [`run cache would miss ${key.slice(0, 12)} (${await explainMiss(paths.cacheDir, material, gitTreeDiff(paths.workdir, ctx.env))}): the command would run`];
@@ -139,18 +137,15 @@ export const trainStep = defineStep({
     }
   },
   async run(input, ctx): Promise<StepResult<TrainData>> {
-    const paths = resolveTrainPaths(input, ctx);
-    const envEntries = parseEnv(input.env);
+    const setup = await trainSetup(input, ctx);
+    const { paths, envEntries, params, childEnv } = setup;
     const secrets = envEntries.filter(([name]) => isSecretName(name)).map(([, value]) => value);
     for (const secret of secrets) if (secret.length >= 4) ctx.platform.mask(secret);
     const redactor = new Redactor();
     for (const secret of secrets) redactor.add(secret);
     const redact = (text: string) => redactor.redact(text);
-    const params = await loadParams(paths.paramsFile, input.param);
 
-    const childEnv = commandEnvironment(ctx.env, envEntries, params);
-
-    const [{ key, material, deps, code, codeFiles }, runtime] = await Promise.all([trainKey(input, paths, envEntries, params, childEnv, ctx.outDir), runtimeInfo({ workdir: paths.workdir }, childEnv)]);
+    const [{ key, material, deps, code, codeFiles }, runtime] = await Promise.all([trainKey(input, setup, ctx.outDir), runtimeInfo({ workdir: paths.workdir }, childEnv)]);
     if (!code.git && input.code.length === 0) ctx.platform.warning(`'${paths.workdir}' is not in a git repository: code changes cannot be detected, so name your code files with the code input for the run cache to notice them.`);
 
     const base = {

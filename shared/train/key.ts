@@ -5,9 +5,9 @@ import { digestPath, displayPath, type DigestedPath } from '../files/paths.js';
 import { cacheKey } from './cache.js';
 import { codeFiles, type CodeFile } from './code-files.js';
 import { codeState, type CodeState } from './code-state.js';
-import { isSecretName } from './env.js';
+import { isSecretName, parseEnv } from './env.js';
 import { unflatten } from './flatten.js';
-import type { Params } from './params.js';
+import { loadParams, type Params } from './params.js';
 
 /** The train inputs that decide the run-cache key. */
 export interface TrainKeyInputs {
@@ -95,6 +95,22 @@ export interface KeyMaterial {
   metrics: string[];
 }
 
+/** What a train run is set up from: its paths, env entries, merged params and the command's environment. */
+export interface TrainSetup {
+  paths: TrainPaths;
+  envEntries: [string, string][];
+  params: Params;
+  childEnv: NodeJS.ProcessEnv;
+}
+
+/** The step and the dry-run plan set a run up the same way. */
+export async function trainSetup(input: TrainKeyInputs & { env: string[]; param: string[] }, where: { cwd: string; outDir: string; env: NodeJS.ProcessEnv }): Promise<TrainSetup> {
+  const paths = resolveTrainPaths(input, where);
+  const envEntries = parseEnv(input.env);
+  const params = await loadParams(paths.paramsFile, input.param);
+  return { paths, envEntries, params, childEnv: commandEnvironment(where.env, envEntries, params) };
+}
+
 export interface TrainKey {
   key: string;
   material: KeyMaterial;
@@ -105,7 +121,7 @@ export interface TrainKey {
 }
 
 /** The run-cache key of a train, computed the same way by the step and by `modelci run --dry-run`. */
-export async function trainKey(input: TrainKeyInputs, paths: TrainPaths, envEntries: [string, string][], params: Params, childEnv: NodeJS.ProcessEnv, outDir: string): Promise<TrainKey> {
+export async function trainKey(input: TrainKeyInputs, { paths, envEntries, params, childEnv }: TrainSetup, outDir: string): Promise<TrainKey> {
   // Paths the run writes must not count as code changes, or every run would change the key.
   const written = [...paths.outputs, ...paths.metrics].map((p) => p.absolute).concat(outDir, paths.cacheDir, ...paths.deps.map((p) => p.absolute));
   const [deps, code, files] = await Promise.all([
