@@ -43,6 +43,16 @@ export interface DriftReport {
   driftedColumns: number;
   comparedColumns: number;
   columns: DriftColumn[];
+  /** Bins of the worst columns (at most the `charts` option), in percent of rows, for the report's charts. */
+  histograms: DriftHistogram[];
+}
+
+/** One column's distribution over the drift method's bins: reference and current, in percent of rows. */
+export interface DriftHistogram {
+  column: string;
+  labels: string[];
+  reference: number[];
+  current: number[];
 }
 
 export interface ColumnPair {
@@ -135,8 +145,9 @@ export function computeDrift(pairs: ColumnPair[], options: DriftOptions): DriftC
     driftedColumns: drifted,
     comparedColumns: compared.length,
     columns,
+    histograms: computed.filter((c) => c.column.statistic !== null).slice(0, options.charts).map(histogramOf),
   };
-  return { report, markdown: renderMarkdown(report, computed, options) };
+  return { report, markdown: renderMarkdown(report) };
 }
 
 const DIRECTION_TEXT: Record<Direction, string> = {
@@ -146,7 +157,7 @@ const DIRECTION_TEXT: Record<Direction, string> = {
   'stat>': '>',
 };
 
-function renderMarkdown(report: DriftReport, computed: Computed[], options: DriftOptions): string {
+function renderMarkdown(report: DriftReport): string {
   const lines: string[] = ['### Data drift', ''];
   const verdict = report.datasetDrift ? '**Dataset drift detected**' : 'No dataset drift';
   lines.push(
@@ -171,7 +182,7 @@ function renderMarkdown(report: DriftReport, computed: Computed[], options: Drif
       align: ['left', 'left', 'left', 'right', 'right', 'left', 'left'],
     }),
   );
-  const charts = computed.filter((c) => c.column.statistic !== null).slice(0, options.charts);
+  const charts = report.histograms;
   if (charts.length) {
     const blocks = charts.map((c) => histogramChart(c));
     lines.push('', details(`Histograms of the ${charts.length === 1 ? 'worst column' : `${charts.length} worst columns`}`, blocks.join('\n\n')));
@@ -181,8 +192,8 @@ function renderMarkdown(report: DriftReport, computed: Computed[], options: Drif
 
 const MAX_CHART_BINS = 24;
 
-/** Reference bars and a current line, in percent of rows, over the method's bins. */
-export function histogramChart(c: Computed): string {
+/** Reference and current in percent of rows over the method's bins; many categories are cut to the most frequent. */
+function histogramOf(c: Computed): DriftHistogram {
   const binned = c.binned ?? evidentlyBins(c.reference, c.current);
   let order = [...binned.labels.keys()];
   if (!binned.edges && order.length > MAX_CHART_BINS) {
@@ -191,17 +202,25 @@ export function histogramChart(c: Computed): string {
     const top = new Set([...order].sort((a, b) => weight(b) - weight(a)).slice(0, MAX_CHART_BINS));
     order = order.filter((i) => top.has(i));
   }
-  const ref = order.map((i) => (100 * binned.ref[i]!) / binned.nRef);
-  const cur = order.map((i) => (100 * binned.cur[i]!) / binned.nCur);
-  const max = Math.max(...ref, ...cur, 1);
+  return {
+    column: c.column.name,
+    labels: order.map((i) => binned.labels[i]!),
+    reference: order.map((i) => (100 * binned.ref[i]!) / binned.nRef),
+    current: order.map((i) => (100 * binned.cur[i]!) / binned.nCur),
+  };
+}
+
+/** Reference bars and a current line, in percent of rows. */
+export function histogramChart(h: DriftHistogram): string {
+  const max = Math.max(...h.reference, ...h.current, 1);
   return xyChart({
     // Mermaid renders labels as HTML in some hosts: keep tags out of data-derived text.
-    title: `${c.column.name.replace(/[<>&]/g, ' ')}: reference (bars) vs current (line)`,
-    x: { labels: order.map((i) => binned.labels[i]!.replace(/[<>&]/g, ' ')) },
+    title: `${h.column.replace(/[<>&]/g, ' ')}: reference (bars) vs current (line)`,
+    x: { labels: h.labels.map((label) => label.replace(/[<>&]/g, ' ')) },
     y: { title: '% of rows', min: 0, max: Math.ceil(max * 1.1) },
     series: [
-      { kind: 'bar', values: ref },
-      { kind: 'line', values: cur },
+      { kind: 'bar', values: h.reference },
+      { kind: 'line', values: h.current },
     ],
   });
 }

@@ -229,7 +229,7 @@ export const evaluateStep = defineStep({
       if (curves && auc !== null) {
         const roc = thinCurve(curves.roc.fpr, curves.roc.tpr);
         const pr = thinCurve(curves.pr.recall, curves.pr.precision);
-        extra.curves = { roc: { fpr: roc.x, tpr: roc.y }, pr: { recall: pr.x, precision: pr.y } };
+        extra.curves = { roc: { fpr: roc.x, tpr: roc.y, auc }, pr: { recall: pr.x, precision: pr.y } };
         charts.push(rocChart(roc, auc, metrics.roc_auc?.ci ?? null));
         const ap = metrics.average_precision;
         charts.push(precisionRecallChart(pr, ap?.value ?? null, (extra.prevalence as number | null) ?? 0, ap?.ci ?? null));
@@ -265,6 +265,7 @@ export const evaluateStep = defineStep({
       ...extra,
       slices,
       thresholds: thresholdResults,
+      confidence: options.confidence,
       bootstrap: options.bootstrap > 0
         ? { resamples: options.bootstrap, seed: options.seed, confidence: options.confidence, method: 'percentile', stratified: task !== 'regression' }
         : null,

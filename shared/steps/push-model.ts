@@ -20,6 +20,10 @@ export interface PushModelData {
   skipped: { file: string; reason: string }[];
   /** Steps whose failed evidence was attached under allow-failed-evidence. */
   allowedFailedEvidence: string[];
+  /** Steps whose failed evidence refused the push. */
+  failedEvidence?: string[];
+  /** The registry, as shown to people (no credentials). */
+  registry: string;
 }
 
 const inputs = z.object({
@@ -52,7 +56,7 @@ export const pushModelStep = defineStep({
       return {
         status: 'failed',
         summary: `refused: the ${evidence.failed.join(', ')} evidence of this model failed`,
-        data: { name: inputs.name, version: '', digest: '', uri: '', created: false, attached: evidence.attach.map((file) => file.name), skipped: evidence.skipped, allowedFailedEvidence: [] } as PushModelData,
+        data: { name: inputs.name, version: '', digest: '', uri: '', created: false, attached: evidence.attach.map((file) => file.name), skipped: evidence.skipped, allowedFailedEvidence: [], failedEvidence: evidence.failed, registry: registry.displayUri } as PushModelData,
         markdown: `Not pushed: the ${evidence.failed.map((step) => `\`${step}\``).join(', ')} evidence of this model failed. Fix it, or set \`allow-failed-evidence: true\` to push anyway (recorded on the version).`,
       };
     }
@@ -82,6 +86,7 @@ export const pushModelStep = defineStep({
       attached: evidence.attach.map((file) => file.name),
       skipped: evidence.skipped,
       allowedFailedEvidence,
+      registry: registry.displayUri,
     };
     const verb = pushed.created ? 'pushed' : 'already in the registry as';
     return {

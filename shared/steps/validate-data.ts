@@ -30,8 +30,8 @@ export type ValidateDataData = {
   errorCounts: Record<string, number>;
   errors: DataError[];
   checks: CheckResult[];
-  /** Present when a reference was given. */
-  drift?: DriftReport;
+  /** Present when a reference was given; `failed` and `cause` say whether and why drift fails the step. */
+  drift?: DriftReport & { failed: boolean; cause?: string };
 };
 
 export const validateDataStep = defineStep({
@@ -113,8 +113,8 @@ export const validateDataStep = defineStep({
       errorCount: report.errorCount,
       errorCounts: report.errorCounts,
       errors: report.errors,
-      checks: report.checks.map(({ examples: _examples, ...check }) => check),
-      ...(drift ? { drift: drift.drift } : {}),
+      checks: report.checks,
+      ...(drift ? { drift: { ...drift.drift, failed: drift.failed, ...(drift.cause ? { cause: drift.cause } : {}) } } : {}),
     };
     const markdown = validationMarkdown(file, show(schemaPath), report.rowCount, report.errorCount, report.checks, report.errors);
     return {
