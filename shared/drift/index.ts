@@ -9,7 +9,8 @@ import { usageError } from '../errors.js';
 import { ColumnAccumulator, type ColumnType } from './accumulate.js';
 import { driftOptionsSchema, type DriftOptions, type DriftOptionsInput } from './options.js';
 import { computeDrift, type ColumnPair, type DriftReport } from './report.js';
-import { escapeMarkdown } from '../report/markdown.js';
+import { renderMarkdown } from '../report/render-markdown.js';
+import { driftSection } from '../report/sections/drift.js';
 
 export { checkDriftSection, driftOptionsSchema, driftOptionsFromInputs, driftStepInputs, type DriftOptions, type DriftOptionsInput } from './options.js';
 export { computeDrift, histogramChart, severity, type ColumnPair, type DriftColumn, type DriftReport } from './report.js';
@@ -147,14 +148,15 @@ export async function runDrift(args: RunDriftArgs): Promise<DriftRun> {
     reference: refAcc.get(name)!.distribution(),
     current: curAcc.get(name)!.distribution(),
   }));
-  const { report, markdown } = computeDrift(pairs, options);
+  const report = computeDrift(pairs, options);
   const failed = decideFailure(report, options);
   const cause = failed ? failureCause(report, options) : undefined;
   const counted = report.comparedColumns
     ? `drift: ${report.driftedColumns}/${report.comparedColumns} columns drifted${report.datasetDrift ? ' (dataset drift)' : ''}`
     : 'drift: no columns to compare';
   const summary = cause ? `${counted}; fails the step: ${cause}` : counted;
-  return { drift: report, markdown: cause ? withFailureLine(markdown, cause) : markdown, failed, ...(cause ? { cause } : {}), summary, files: [reference, current] };
+  const markdown = renderMarkdown(driftSection({ ...report, failed, ...(cause ? { cause } : {}) }));
+  return { drift: report, markdown, failed, ...(cause ? { cause } : {}), summary, files: [reference, current] };
 }
 
 /** Why drift fails the step, in words, for the text line, the summary and the annotation. */
@@ -162,14 +164,6 @@ export function failureCause(report: DriftReport, options: Pick<DriftOptions, 'f
   const drifted = report.columns.filter((c) => c.drifted && (options.failOn !== 'columns' || options.failColumns.includes(c.name))).map((c) => c.name);
   if (options.failOn === 'dataset') return `dataset drift (${report.driftedColumns} of ${report.comparedColumns} columns drifted, at least ${report.shareThreshold * 100}% makes dataset drift)`;
   return `${options.failOn === 'columns' ? 'watched ' : ''}column${drifted.length === 1 ? '' : 's'} drifted: ${drifted.join(', ')} (drift fail-on: ${options.failOn})`;
-}
-
-function withFailureLine(markdown: string, cause: string): string {
-  const heading = '### Data drift\n\n';
-  const line = `**Drift fails this step**: ${escapeMarkdown(cause)}.\n\n`;
-  // "No dataset drift" above a failed step reads as all clear; say what the share was instead.
-  const body = (markdown.startsWith(heading) ? markdown.slice(heading.length) : markdown).replace(/^No dataset drift:/, 'Below the dataset-drift share:');
-  return `${heading}${line}${body}`;
 }
 
 export function decideFailure(report: DriftReport, options: Pick<DriftOptions, 'failOn' | 'failColumns'>): boolean {

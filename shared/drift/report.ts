@@ -1,9 +1,8 @@
 /**
  * From per-column distributions to the drift report: method choice, thresholds, dataset drift,
- * severity order, the markdown table and Mermaid histogram comparisons of the worst columns.
+ * severity order, and the histograms of the worst columns (report/sections/drift.ts renders them).
  */
-import { details, escapeMarkdown, formatNumber, markdownTable } from '../report/markdown.js';
-import { xyChart } from '../report/mermaid.js';
+import type { XyChart } from '../report/mermaid.js';
 import { evidentlyBins, type Binned } from '../stats/binning.js';
 import type { Distribution } from '../stats/distribution.js';
 import { autoMethod, isDrifted, METHOD_INFO, runMethod, type Direction, type DriftMethod } from '../stats/methods.js';
@@ -125,20 +124,14 @@ function computeColumn(pair: ColumnPair, options: DriftOptions): Computed {
   return { column, ...(result.binned ? { binned: result.binned } : {}), reference, current };
 }
 
-export interface DriftComputation {
-  report: DriftReport;
-  /** Markdown: the summary line, the table, and the charts. */
-  markdown: string;
-}
-
-export function computeDrift(pairs: ColumnPair[], options: DriftOptions): DriftComputation {
+export function computeDrift(pairs: ColumnPair[], options: DriftOptions): DriftReport {
   const computed = pairs.map((pair) => computeColumn(pair, options));
   computed.sort((a, b) => compareSeverity(a.column, b.column));
   const columns = computed.map((c) => c.column);
   const compared = columns.filter((c) => c.method !== null && c.statistic !== null);
   const drifted = compared.filter((c) => c.drifted).length;
   const share = compared.length ? drifted / compared.length : 0;
-  const report: DriftReport = {
+  return {
     datasetDrift: compared.length > 0 && share >= options.share,
     share,
     shareThreshold: options.share,
@@ -147,47 +140,6 @@ export function computeDrift(pairs: ColumnPair[], options: DriftOptions): DriftC
     columns,
     histograms: computed.filter((c) => c.column.statistic !== null).slice(0, options.charts).map(histogramOf),
   };
-  return { report, markdown: renderMarkdown(report) };
-}
-
-const DIRECTION_TEXT: Record<Direction, string> = {
-  'p<=': 'p ≤',
-  'p<': 'p <',
-  'stat>=': '≥',
-  'stat>': '>',
-};
-
-function renderMarkdown(report: DriftReport): string {
-  const lines: string[] = ['### Data drift', ''];
-  const verdict = report.datasetDrift ? '**Dataset drift detected**' : 'No dataset drift';
-  lines.push(
-    `${verdict}: ${report.driftedColumns} of ${report.comparedColumns} columns drifted (${formatNumber(report.share * 100, 3)}%; dataset drift at ≥ ${formatNumber(report.shareThreshold * 100, 3)}%).`,
-  );
-  if (report.columns.some((c) => c.approximate)) {
-    const bound = Math.max(...report.columns.map((c) => c.rankErrorBound ?? 0));
-    lines.push('', `Some columns are **approximate** (KLL sketch, rank error ≤ ${formatNumber(bound, 2)} per sample).`);
-  }
-  lines.push('');
-  const rows = report.columns.map((c) => [
-    escapeMarkdown(c.name),
-    c.type,
-    c.method ? `${c.method}${c.approximate ? ' (approximate)' : ''}` : '—',
-    c.statistic === null ? '—' : formatNumber(c.statistic),
-    c.pValue === null ? '—' : formatNumber(c.pValue),
-    c.threshold === null || c.direction === null ? '—' : `${DIRECTION_TEXT[c.direction]} ${formatNumber(c.threshold)}`,
-    c.note ? escapeMarkdown(c.note) : c.drifted ? '**drift**' : 'ok',
-  ]);
-  lines.push(
-    markdownTable(['Column', 'Type', 'Method', 'Statistic', 'p-value', 'Drift when', 'Result'], rows, {
-      align: ['left', 'left', 'left', 'right', 'right', 'left', 'left'],
-    }),
-  );
-  const charts = report.histograms;
-  if (charts.length) {
-    const blocks = charts.map((c) => histogramChart(c));
-    lines.push('', details(`Histograms of the ${charts.length === 1 ? 'worst column' : `${charts.length} worst columns`}`, blocks.join('\n\n')));
-  }
-  return lines.join('\n');
 }
 
 const MAX_CHART_BINS = 24;
@@ -211,9 +163,9 @@ function histogramOf(c: Computed): DriftHistogram {
 }
 
 /** Reference bars and a current line, in percent of rows. */
-export function histogramChart(h: DriftHistogram): string {
+export function histogramChart(h: DriftHistogram): XyChart {
   const max = Math.max(...h.reference, ...h.current, 1);
-  return xyChart({
+  return {
     // Mermaid renders labels as HTML in some hosts: keep tags out of data-derived text.
     title: `${h.column.replace(/[<>&]/g, ' ')}: reference (bars) vs current (line)`,
     x: { labels: h.labels.map((label) => label.replace(/[<>&]/g, ' ')) },
@@ -222,5 +174,5 @@ export function histogramChart(h: DriftHistogram): string {
       { kind: 'bar', values: h.reference },
       { kind: 'line', values: h.current },
     ],
-  });
+  };
 }

@@ -56,6 +56,4 @@ export function absolute(path: string, ctx: { cwd: string }): string {
   return isAbsolute(path) ? path : resolve(ctx.cwd, path);
 }
 
-export function shortDigest(digest: string): string {
-  return digest.replace(/^sha256:/, '').slice(0, 12);
-}
+export { shortDigest } from './push-result.js';

@@ -6,7 +6,9 @@ import { evidencePath } from '../evidence/evidence.js';
 import { formatNumber } from '../report/markdown.js';
 import { usageError } from '../errors.js';
 import { decide, type Decision, type MetricComparison } from '../compare/decide.js';
-import { comparisonMarkdown } from '../compare/markdown.js';
+import { championText as nameOfChampion, type CompareData } from '../compare/result.js';
+import { renderMarkdown } from '../report/render-markdown.js';
+import { compareSection } from '../report/sections/compare.js';
 import { policyShape, PolicyProblem, type PolicyInput } from '../compare/policy.js';
 import { normalizeLocated, policyError, readPolicyFile, type LocatedPolicy } from '../compare/policy-source.js';
 import { readSide, type Side } from '../compare/sides.js';
@@ -14,13 +16,6 @@ import { changeStatistics } from '../compare/statistics.js';
 import type { Registry } from '../registry/types.js';
 import { absolute, registryFor, registryInputs } from '../registry/step-access.js';
 import { defineStep, type StepContext, type StepResult } from '../runner/types.js';
-
-export interface CompareData extends Omit<Decision, 'notes'> {
-  notes: string[];
-  challenger: { source: string; kind: string; digest: string };
-  champion: { name: string; version: string | null; digest: string; source: string } | null;
-  policy: { firstModel: string; paired: string; alpha: number; resamples: number; seed: number };
-}
 
 const inputs = z.object({
   challenger: z.string().optional().describe("The challenger: evaluate evidence, an out-dir or evidence folder holding it, a flat metrics JSON file or `dvc metrics diff --json` output (default this run's `<out-dir>/evidence/evaluate.json`)."),
@@ -130,20 +125,20 @@ export const compareStep = defineStep({
     if (champion?.kind === 'registry' && champion.evaluateStatus !== 'passed') {
       decision = { ...decision, decision: 'reject', reasons: [...decision.reasons, champion.evaluateStatus === 'missing' ? `the champion ${champion.version} has no evaluate evidence attached` : `the champion's evaluate evidence is ${champion.evaluateStatus}`] };
     }
-    const championText = champion ? (champion.version ? `${champion.name} version ${champion.version}` : champion.source) : 'no champion';
+    const data: CompareData = {
+      ...decision,
+      challenger: { source: challenger.source, kind: challenger.kind, digest: challenger.digest },
+      champion: champion ? { name: champion.name ?? champion.source, version: champion.version ?? null, digest: champion.digest, source: champion.source } : null,
+      policy: { firstModel: policy.firstModel, paired: policy.paired, alpha: policy.alpha, resamples: policy.resamples, seed: policy.seed },
+    };
     const promote = decision.decision === 'promote';
     for (const reason of decision.reasons) ctx.platform.info(`reject: ${reason}`);
     return {
       status: promote ? 'passed' : 'failed',
-      summary: `${decision.decision} against ${championText}: ${decision.metrics.map(metricLine).join(', ') || 'no metrics'}`,
-      data: {
-        ...decision,
-        challenger: { source: challenger.source, kind: challenger.kind, digest: challenger.digest },
-        champion: champion ? { name: champion.name ?? champion.source, version: champion.version ?? null, digest: champion.digest, source: champion.source } : null,
-        policy: { firstModel: policy.firstModel, paired: policy.paired, alpha: policy.alpha, resamples: policy.resamples, seed: policy.seed },
-      },
+      summary: `${decision.decision} against ${nameOfChampion(data.champion)}: ${decision.metrics.map(metricLine).join(', ') || 'no metrics'}`,
+      data,
       outputs: { decision: decision.decision, promote: String(promote), 'champion-version': champion?.version ?? '' },
-      markdown: comparisonMarkdown(decision, championText, 1 - policy.alpha),
+      markdown: renderMarkdown(compareSection(data)),
       files: { inputs: [challenger.source, ...(champion && champion.kind !== 'registry' ? [champion.source] : [])] },
     };
   },

@@ -10,11 +10,14 @@ import { binaryConfusion, binaryCurves, binaryStats, expectedCalibrationError, r
 import type { binaryEvaluator, multiclassEvaluator } from '../metrics/evaluator.js';
 import { multiclassConfusion } from '../metrics/multiclass.js';
 import { makeEvaluator, readPredictions } from '../metrics/prediction-file.js';
-import { summarize, type MetricResult } from '../metrics/summary.js';
-import { checkThresholds, parseThresholds, type ThresholdResult } from '../metrics/thresholds.js';
+import { summarize } from '../metrics/summary.js';
+import { headlineMetrics, type EvaluateData, type SliceResult } from '../metrics/evaluation.js';
+import { checkThresholds, parseThresholds } from '../metrics/thresholds.js';
 import { LOWER_IS_BETTER, METRICS, type Task } from '../metrics/types.js';
-import { calibrationChart, confusionChart, precisionRecallChart, rocChart, type Chart } from '../report/charts/metric-charts.js';
-import { details, escapeMarkdown, formatNumber, markdownTable } from '../report/markdown.js';
+import { evaluationCharts } from '../report/charts/evaluation-charts.js';
+import { formatNumber } from '../report/markdown.js';
+import { renderMarkdown } from '../report/render-markdown.js';
+import { evaluateSection } from '../report/sections/evaluate.js';
 import { defineStep } from '../runner/types.js';
 
 const inputs = z.object({
@@ -43,15 +46,6 @@ const inputs = z.object({
 /** A slice column with more values than this (an id, a timestamp) is cut to its largest values. */
 const MAX_SLICE_VALUES = 100;
 
-interface SliceResult {
-  column: string;
-  value: string;
-  n: number;
-  status: 'ok' | 'too-small';
-  reason?: string;
-  metrics?: Record<string, MetricResult>;
-}
-
 function selectedMetrics(task: Task, requested: string[], thresholdMetrics: string[]): Set<string> | undefined {
   const names = requested.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   if (names.length === 0) return undefined;
@@ -63,65 +57,6 @@ function selectedMetrics(task: Task, requested: string[], thresholdMetrics: stri
     }
   }
   return new Set([...names, ...thresholdMetrics]);
-}
-
-function valueText(m: MetricResult): string {
-  return m.value === null ? '**undefined**' : formatNumber(m.value);
-}
-
-function ciText(m: MetricResult): string {
-  return m.ci ? `[${formatNumber(m.ci[0])}, ${formatNumber(m.ci[1])}]` : '—';
-}
-
-function metricsTable(metrics: Record<string, MetricResult>, confidence: number): string {
-  const rows = Object.entries(metrics).map(([name, m]) => [
-    `\`${name}\``,
-    valueText(m),
-    ciText(m),
-    String(m.n),
-    escapeMarkdown(m.reason ?? m.note ?? ''),
-  ]);
-  return markdownTable(['metric', 'value', `${Math.round(confidence * 100)}% CI`, 'n', 'note'], rows, { align: ['left', 'right', 'right', 'right', 'left'] });
-}
-
-function thresholdTable(results: ThresholdResult[]): string {
-  return markdownTable(
-    ['', 'metric', 'bound', 'value', 'why'],
-    results.map((t) => [t.passed ? '✅' : '❌', `\`${t.metric}\``, `${t.op} ${formatNumber(t.threshold)}`, t.value === null ? '**undefined**' : formatNumber(t.value), escapeMarkdown(t.reason ?? '')]),
-  );
-}
-
-function confusionTable(labels: string[], matrix: number[][]): string {
-  return markdownTable(
-    ['true \\ predicted', ...labels.map((l) => escapeMarkdown(l))],
-    matrix.map((row, i) => [escapeMarkdown(labels[i]!), ...row.map((v) => formatNumber(v, 6))]),
-    { align: ['left', ...labels.map(() => 'right' as const)] },
-  );
-}
-
-function headline(task: Task): string[] {
-  if (task === 'binary') return ['roc_auc', 'average_precision', 'f1', 'log_loss'];
-  if (task === 'multiclass') return ['accuracy', 'f1_macro', 'roc_auc_ovr', 'log_loss'];
-  return ['rmse', 'mae', 'r2'];
-}
-
-function slicesTable(task: Task, slices: SliceResult[]): string {
-  const names = headline(task);
-  return markdownTable(
-    ['slice', 'value', 'n', ...names.map((n) => `\`${n}\``)],
-    slices.map((s) => [
-      escapeMarkdown(s.column),
-      escapeMarkdown(s.value),
-      String(s.n),
-      ...names.map((n) => {
-        if (s.status === 'too-small') return 'too small';
-        const m = s.metrics?.[n];
-        if (!m) return '—';
-        return m.ci ? `${valueText(m)} ${ciText(m)}` : valueText(m);
-      }),
-    ]),
-    { align: ['left', 'left', 'right', ...names.map(() => 'right' as const)] },
-  );
 }
 
 /** Thin a curve to at most `max` points for charts and evidence, keeping the ends. */
@@ -208,60 +143,42 @@ export const evaluateStep = defineStep({
     const thresholdResults = checkThresholds(thresholds, metrics);
     const failed = thresholdResults.filter((t) => !t.passed);
 
-    // Charts and the confusion matrix.
     const dir = join(ctx.outDir, 'evaluate');
-    const charts: Chart[] = [];
-    const extra: Record<string, unknown> = {};
-    let confusion: { labels: string[]; matrix: number[][] };
+    const extra: Partial<EvaluateData> = {};
+    let confusion: { labels: string[]; matrix: number[][] } | undefined;
     if (task === 'binary') {
       const b = evaluator as ReturnType<typeof binaryEvaluator>;
       const stats = binaryStats(b.prepared, null);
       const negative = options.posLabel ? `not ${options.posLabel}` : '0';
       const positive = options.posLabel ?? '1';
       confusion = { labels: [negative, positive], matrix: binaryConfusion(stats) };
-      const reliability = reliabilityCurve(stats);
       extra.threshold = options.threshold;
       extra.prevalence = stats.total > 0 ? (stats.tp + stats.fn) / stats.total : null;
       const ece = b.prepared.probabilities && stats.total > 0 ? expectedCalibrationError(stats.binWeight, stats.binScore, stats.binPositive, stats.total) : null;
-      extra.calibration = { bins: options.bins, ece, curve: reliability };
+      extra.calibration = { bins: options.bins, ece, curve: reliabilityCurve(stats) };
       const curves = binaryCurves(b.prepared);
       const auc = metrics.roc_auc?.value ?? evaluator.evaluate(null).roc_auc!.value;
       if (curves && auc !== null) {
         const roc = thinCurve(curves.roc.fpr, curves.roc.tpr);
         const pr = thinCurve(curves.pr.recall, curves.pr.precision);
         extra.curves = { roc: { fpr: roc.x, tpr: roc.y, auc }, pr: { recall: pr.x, precision: pr.y } };
-        charts.push(rocChart(roc, auc, metrics.roc_auc?.ci ?? null));
-        const ap = metrics.average_precision;
-        charts.push(precisionRecallChart(pr, ap?.value ?? null, (extra.prevalence as number | null) ?? 0, ap?.ci ?? null));
       }
-      if (b.prepared.probabilities && reliability.length > 0) charts.push(calibrationChart(reliability, ece, metrics.ece?.ci ?? null));
     } else if (task === 'multiclass') {
       const m = evaluator as ReturnType<typeof multiclassEvaluator>;
       confusion = { labels: m.prepared.classes, matrix: multiclassConfusion(m.prepared) };
       extra.classes = m.prepared.classes;
-    } else {
-      confusion = { labels: [], matrix: [] };
     }
-    if (task !== 'regression') charts.push(confusionChart(confusion.labels, confusion.matrix));
 
     // Keep the per-row predictions next to the evidence, by digest, so compare can pair rows.
     const stored = join(dir, `predictions${extensionOf(path)}`);
     await copyAtomic(path, stored);
-    const chartFiles: Record<string, string> = {};
-    for (const chart of charts) {
-      const file = join(dir, `${chart.name}.svg`);
-      await writeFileAtomic(file, chart.svg);
-      chartFiles[chart.name] = relative(ctx.cwd, file) || file;
-    }
-    await removeAllBut(dir, [stored, path, ...charts.map((chart) => join(dir, `${chart.name}.svg`))]);
-
     const storedDisplay = relative(ctx.cwd, stored) || stored;
-    const data = {
+    const data: EvaluateData = {
       task,
       n: columns.rows,
       weighted: Boolean(options.weight),
       metrics,
-      ...(task !== 'regression' ? { confusionMatrix: confusion } : {}),
+      ...(confusion ? { confusionMatrix: confusion } : {}),
       ...extra,
       slices,
       thresholds: thresholdResults,
@@ -277,22 +194,21 @@ export const evaluateStep = defineStep({
         ...(columns.rowsDigest ? { rowsDigest: columns.rowsDigest } : {}),
         columns: { label: options.label, ...(options.score ? { score: options.score } : {}), ...(options.prediction ? { prediction: options.prediction } : {}), ...(options.weight ? { weight: options.weight } : {}), ...(options.id ? { id: options.id } : {}) },
       },
-      charts: chartFiles,
+      charts: {},
     };
+    const charts = evaluationCharts(data);
+    const chartPaths = charts.map((chart) => join(dir, `${chart.name}.svg`));
+    for (const [i, chart] of charts.entries()) {
+      await writeFileAtomic(chartPaths[i]!, chart.svg);
+      data.charts[chart.name] = relative(ctx.cwd, chartPaths[i]!) || chartPaths[i]!;
+    }
+    await removeAllBut(dir, [stored, path, ...chartPaths]);
 
-    const shown = headline(task).filter((name) => metrics[name]).map((name) => {
+    const shown = headlineMetrics(task).filter((name) => metrics[name]).map((name) => {
       const m = metrics[name]!;
       return `${name} ${m.value === null ? 'undefined' : formatNumber(m.value)}${m.ci ? ` [${formatNumber(m.ci[0])}, ${formatNumber(m.ci[1])}]` : ''}`;
     });
     const summary = `${task} on ${columns.rows} rows: ${shown.join(', ')}${thresholds.length ? `; ${thresholds.length - failed.length}/${thresholds.length} thresholds passed` : ''}`;
-
-    const md: string[] = [];
-    md.push(`**${escapeMarkdown(display)}** · ${task} · ${columns.rows} rows${options.weight ? ' (weighted)' : ''}${options.bootstrap ? ` · ${Math.round(options.confidence * 100)}% percentile bootstrap, ${options.bootstrap} resamples${task !== 'regression' ? ' stratified by class' : ''}, seed ${options.seed}` : ''}`);
-    if (thresholdResults.length) md.push(thresholdTable(thresholdResults));
-    md.push(metricsTable(metrics, options.confidence));
-    if (task !== 'regression') md.push(`Confusion matrix${task === 'binary' ? ` at threshold ${options.threshold}` : ''}:\n\n${confusionTable(confusion.labels, confusion.matrix)}`);
-    if (slices.length) md.push(details(`Slices (${slices.length})`, slicesTable(task, slices)));
-    for (const chart of charts) md.push(chart.mermaid);
 
     for (const t of failed) ctx.platform.error(`threshold failed: ${t.metric} ${t.op} ${t.threshold}: ${t.value === null ? (t.reason ?? 'undefined') : `got ${t.value}`}`);
 
@@ -305,8 +221,8 @@ export const evaluateStep = defineStep({
         'failed-thresholds': String(failed.length),
         predictions: storedDisplay,
       },
-      markdown: md.join('\n\n'),
-      files: { inputs: [path], outputs: [stored, ...charts.map((c) => join(dir, `${c.name}.svg`))] },
+      markdown: renderMarkdown(evaluateSection(data)),
+      files: { inputs: [path], outputs: [stored, ...chartPaths] },
     };
   },
 });

@@ -1,7 +1,8 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../files/atomic-write.js';
-import { escapeMarkdown, markdownTable } from '../report/markdown.js';
+import { renderMarkdown } from '../report/render-markdown.js';
+import { inferSchemaSection } from '../report/sections/infer-schema.js';
 import { inferSchema, schemaYaml, type InferredField } from '../schema/infer.js';
 import { defineStep } from '../runner/types.js';
 
@@ -44,16 +45,13 @@ export const inferSchemaStep = defineStep({
     });
     // Temp file then rename: a failed run never leaves a half-written schema behind.
     await writeFileAtomic(outputPath, schemaYaml(inferred, show(dataPath)));
-    const markdown = markdownTable(
-      ['field', 'type', 'required', 'enum', 'missing'],
-      inferred.fields.map((field) => [escapeMarkdown(field.name), field.type, field.required ? 'yes' : '', field.enum ? String(field.enum.length) : '', String(field.nulls)]),
-    );
+    const data: InferSchemaData = { data: show(dataPath), output: show(outputPath), rowCount: inferred.rowCount, fields: inferred.fields };
     return {
       status: 'passed',
       summary: `${show(outputPath)}: ${inferred.fields.length} fields from ${inferred.rowCount} rows of ${show(dataPath)}`,
-      data: { data: show(dataPath), output: show(outputPath), rowCount: inferred.rowCount, fields: inferred.fields } satisfies InferSchemaData,
+      data,
       outputs: { schema: show(outputPath) },
-      markdown: `Schema **${escapeMarkdown(show(outputPath))}** inferred from **${escapeMarkdown(show(dataPath))}** (${inferred.rowCount} rows):\n\n${markdown}`,
+      markdown: renderMarkdown(inferSchemaSection(data)),
       files: { inputs: [dataPath], outputs: [outputPath] },
     };
   },

@@ -1,30 +1,13 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { escapeMarkdown, markdownTable } from '../report/markdown.js';
-import { absolute, registryFor, registryInputs, shortDigest } from '../registry/step-access.js';
+import { shortDigest, type PushModelData } from '../registry/push-result.js';
+import { absolute, registryFor, registryInputs } from '../registry/step-access.js';
+import { renderMarkdown } from '../report/render-markdown.js';
+import { pushModelSection } from '../report/sections/push-model.js';
 import { defineStep } from '../runner/types.js';
 import { bindEvidence } from '../evidence/bind.js';
 import { digestPath } from '../files/paths.js';
 import { usageError } from '../errors.js';
-
-export interface PushModelData {
-  name: string;
-  version: string;
-  digest: string;
-  uri: string;
-  /** False when the same content was already pushed and that version is returned. */
-  created: boolean;
-  alias?: string;
-  /** Evidence attached (file names) and left out (with the reason). */
-  attached: string[];
-  skipped: { file: string; reason: string }[];
-  /** Steps whose failed evidence was attached under allow-failed-evidence. */
-  allowedFailedEvidence: string[];
-  /** Steps whose failed evidence refused the push. */
-  failedEvidence?: string[];
-  /** The registry, as shown to people (no credentials). */
-  registry: string;
-}
 
 const inputs = z.object({
   ...registryInputs,
@@ -53,11 +36,12 @@ export const pushModelStep = defineStep({
     const evidence = await bindEvidence(inputs.evidence ? absolute(inputs.evidence, ctx) : join(ctx.outDir, 'evidence'), content, ctx.cwd);
     for (const { file, reason } of evidence.skipped) ctx.platform.warning(`Not attaching ${file} to ${inputs.name}: ${reason}.`);
     if (evidence.failed.length && !inputs.allowFailedEvidence) {
+      const refused: PushModelData = { name: inputs.name, version: '', digest: '', uri: '', created: false, attached: evidence.attach.map((file) => file.name), skipped: evidence.skipped, allowedFailedEvidence: [], failedEvidence: evidence.failed, registry: registry.displayUri };
       return {
         status: 'failed',
         summary: `refused: the ${evidence.failed.join(', ')} evidence of this model failed`,
-        data: { name: inputs.name, version: '', digest: '', uri: '', created: false, attached: evidence.attach.map((file) => file.name), skipped: evidence.skipped, allowedFailedEvidence: [], failedEvidence: evidence.failed, registry: registry.displayUri } as PushModelData,
-        markdown: `Not pushed: the ${evidence.failed.map((step) => `\`${step}\``).join(', ')} evidence of this model failed. Fix it, or set \`allow-failed-evidence: true\` to push anyway (recorded on the version).`,
+        data: refused,
+        markdown: renderMarkdown(pushModelSection('failed', refused)),
       };
     }
     const allowedFailedEvidence = inputs.allowFailedEvidence ? evidence.failed : [];
@@ -94,10 +78,7 @@ export const pushModelStep = defineStep({
       summary: `${pushed.name} ${verb} version ${pushed.version} (${shortDigest(pushed.digest)})${inputs.alias ? `, alias ${inputs.alias}` : ''}`,
       data,
       outputs: { 'model-version': pushed.version, 'model-digest': pushed.digest, 'model-uri': pushed.uri, created: String(pushed.created) },
-      markdown: markdownTable(
-        ['model', 'version', 'digest', 'registry', 'new'],
-        [[escapeMarkdown(pushed.name), pushed.version, `\`${shortDigest(pushed.digest)}\``, escapeMarkdown(registry.displayUri), pushed.created ? 'yes' : 'no (same content)']],
-      ),
+      markdown: renderMarkdown(pushModelSection('passed', data)),
       // No files.inputs: the evidence would hash a multi-GB model a second time; `data.digest`
       // is the content digest and the registry keeps every file's digest.
     };

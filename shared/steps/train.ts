@@ -12,7 +12,9 @@ import type { Scalar } from '../train/flatten.js';
 import { readMetricsFile } from '../train/metrics.js';
 import { digestPath, displayPath, publicDigest, type DigestedPath } from '../files/paths.js';
 import { runtimeInfo } from '../train/runtime.js';
-import { summaryLine, trainMarkdown } from '../train/summary.js';
+import { summaryLine } from '../train/summary.js';
+import { renderMarkdown } from '../report/render-markdown.js';
+import { trainSection } from '../report/sections/train.js';
 import type { TrainData } from '../train/types.js';
 import { defineStep, type StepResult } from '../runner/types.js';
 
@@ -179,7 +181,7 @@ export const trainStep = defineStep({
         summary: summaryLine(status, data),
         data,
         outputs: ciOutputs(data, paths.recordPath, ctx.cwd),
-        markdown: trainMarkdown(status, data),
+        markdown: renderMarkdown(trainSection(status, data)),
         files: { inputs: inputFiles, outputs: status === 'passed' ? [...outputFiles, paths.recordPath] : [paths.recordPath] },
         ...(artifact ? { artifact } : {}),
       };

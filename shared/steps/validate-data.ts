@@ -1,7 +1,8 @@
 import { relative, resolve, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { usageError } from '../errors.js';
-import { escapeMarkdown, markdownTable } from '../report/markdown.js';
+import { renderMarkdown } from '../report/render-markdown.js';
+import { validateDataSection } from '../report/sections/validate-data.js';
 import { loadSchema } from '../schema/load.js';
 import { validateTable, type CheckResult, type DataError } from '../schema/validate.js';
 import { DRIFT_OUTPUTS, driftOptionsFromInputs, driftOutputs, driftStepInputs, runDrift, type DriftReport } from '../drift/index.js';
@@ -116,7 +117,6 @@ export const validateDataStep = defineStep({
       checks: report.checks,
       ...(drift ? { drift: { ...drift.drift, failed: drift.failed, ...(drift.cause ? { cause: drift.cause } : {}) } } : {}),
     };
-    const markdown = validationMarkdown(file, show(schemaPath), report.rowCount, report.errorCount, report.checks, report.errors);
     return {
       status,
       summary: fullSummary,
@@ -127,7 +127,7 @@ export const validateDataStep = defineStep({
         'failed-checks': [...failed.map((check) => check.name + (check.field ? `:${check.field}` : '')), ...(drift?.failed ? ['drift'] : [])].join(','),
         ...(drift ? driftOutputs(drift.drift, drift.failed) : {}),
       },
-      markdown: drift ? `${markdown}\n\n${drift.markdown}` : markdown,
+      markdown: renderMarkdown(validateDataSection(data)),
       files: { inputs: [dataPath, schemaPath, ...(drift ? [resolve(ctx.cwd, input.reference!)] : [])] },
     };
   },
@@ -141,44 +141,4 @@ function relocate(error: unknown, absolute: string, shown: string): unknown {
     if (error instanceof Error) error.message = error.message.split(absolute).join(shown);
   }
   return error;
-}
-
-export function validationMarkdown(file: string, schema: string, rowCount: number, errorCount: number, checks: CheckResult[], errors: DataError[]): string {
-  const lines: string[] = [];
-  lines.push(`**${escapeMarkdown(file)}** against **${escapeMarkdown(schema)}**: ${rowCount} rows, ${errorCount} error${errorCount === 1 ? '' : 's'}.`);
-  lines.push('');
-  const rows = checks.map((check) => [
-    check.status === 'passed' ? '✅ passed' : '❌ failed',
-    escapeMarkdown(check.name),
-    check.field ? `\`${escapeMarkdown(check.field).replace(/`/g, '')}\`` : '',
-    check.observed === undefined || check.observed === null ? (check.count !== undefined ? String(check.count) : '') : String(check.observed),
-    check.expected ? escapeMarkdown(check.expected) : '',
-    escapeMarkdown(
-      check.examples && check.examples.length > 0 && check.status === 'failed'
-        ? check.examples.map((example) => `row ${example.rowNumber ?? 'header'}${example.fieldName ? ` ${example.fieldName}` : ''}: ${example.code}${example.cell ? ` "${example.cell.slice(0, 40)}"` : ''}`).join('; ')
-        : check.message,
-    ),
-  ]);
-  lines.push(markdownTable(['status', 'check', 'field', 'observed', 'expected', 'details'], rows));
-  if (errors.length > 0) {
-    const shown = errors.slice(0, 20);
-    lines.push('');
-    lines.push(`First ${shown.length} of ${errorCount} errors:`);
-    lines.push('');
-    lines.push(
-      markdownTable(
-        ['row', 'line', 'field', 'code', 'cell', 'message'],
-        shown.map((error) => [
-          error.rowNumber === undefined ? 'header' : String(error.rowNumber),
-          error.line === undefined ? '' : String(error.line),
-          escapeMarkdown(error.fieldName ?? ''),
-          escapeMarkdown(error.code),
-          escapeMarkdown((error.cell ?? '').slice(0, 60)),
-          escapeMarkdown(error.note ?? error.message),
-        ]),
-        { align: ['right', 'right', 'left', 'left', 'left', 'left'] },
-      ),
-    );
-  }
-  return lines.join('\n');
 }

@@ -1,4 +1,4 @@
-import { escapeMarkdown, formatNumber, markdownTable } from '../report/markdown.js';
+import { formatNumber } from '../report/markdown.js';
 import type { TrainData } from './types.js';
 
 export function formatBytes(bytes: number): string {
@@ -32,36 +32,4 @@ export function summaryLine(status: string, data: TrainData): string {
   if (data.cacheHit) return `cache hit, restored ${data.outputs.length} output(s) from the run of ${data.cachedRun?.createdAt ?? 'an earlier run'}; ${metricsText(data.metrics)}`;
   if (data.error) return data.error;
   return `${status} in ${formatDuration(data.durationMs)}: ${metricsText(data.metrics)}; ${data.outputs.length} output(s)`;
-}
-
-function metricCell(value: unknown): string {
-  if (typeof value === 'number') return formatNumber(value);
-  if (value === null) return '—';
-  return escapeMarkdown(String(value));
-}
-
-/** The job summary: a header line, then small tables of metrics and outputs. */
-export function trainMarkdown(status: string, data: TrainData): string {
-  const parts: string[] = [];
-  const how = data.cacheHit
-    ? `cache hit: outputs restored from the run of ${escapeMarkdown(data.cachedRun?.createdAt ?? 'an earlier run')} (took ${formatDuration(data.cachedRun?.durationMs ?? 0)}), command not run`
-    : `exit code ${data.exitCode ?? '—'}, ${formatDuration(data.durationMs)}`;
-  parts.push(`**${status}** · ${escapeMarkdown(data.command)} · ${how}`);
-  if (data.error) parts.push(`> ${escapeMarkdown(data.error)}`);
-  const metrics = Object.entries(data.metrics);
-  if (metrics.length > 0) {
-    parts.push(markdownTable(['metric', 'value'], metrics.map(([name, value]) => [escapeMarkdown(name), metricCell(value)]), { align: ['left', 'right'] }));
-  }
-  if (data.outputs.length > 0) {
-    parts.push(
-      markdownTable(
-        ['output', 'sha256', 'size'],
-        data.outputs.map((o) => [escapeMarkdown(o.kind === 'directory' ? `${o.path}/` : o.path), `\`${o.sha256.slice(0, 12)}\``, formatBytes(o.bytes)]),
-        { align: ['left', 'left', 'right'] },
-      ),
-    );
-  }
-  const code = data.code.git ? `code ${data.code.gitSha ? `\`${data.code.gitSha.slice(0, 12)}\`` : '(no commit)'}${data.code.dirty ? ' + uncommitted changes' : ''}` : 'code: no git';
-  parts.push(`<sub>${code} · cache key \`${data.cacheKey.slice(0, 12)}\`</sub>`);
-  return parts.join('\n\n');
 }

@@ -1,4 +1,4 @@
-import { xyChart } from '../mermaid.js';
+import { xyChart, type XyChart } from '../mermaid.js';
 import { heatmap, lineChart, PALETTE } from './svg.js';
 
 /**
@@ -8,7 +8,13 @@ import { heatmap, lineChart, PALETTE } from './svg.js';
 export interface Chart {
   name: string;
   svg: string;
+  /** The chart's data for Mermaid (and the table beside it in HTML). */
+  xy: XyChart;
   mermaid: string;
+}
+
+function chart(name: string, svg: string, xy: XyChart): Chart {
+  return { name, svg, xy, mermaid: xyChart(xy) };
 }
 
 export interface CurveInput {
@@ -61,7 +67,7 @@ export function rocChart(roc: CurveInput, auc: number | null, ci?: [number, numb
       { name: 'chance', points: [[0, 0], [1, 1]], dashed: true, color: '#9ca3af' },
     ],
   });
-  const mermaid = xyChart({
+  const xy: XyChart = {
     title: shortTitle('ROC', 'AUC', auc, ci),
     x: { min: 0, max: 1, title: 'False positive rate' },
     y: { title: 'True positive rate', min: 0, max: 1 },
@@ -69,8 +75,8 @@ export function rocChart(roc: CurveInput, auc: number | null, ci?: [number, numb
       { kind: 'line', values: interpolate(roc, GRID) },
       { kind: 'line', values: GRID },
     ],
-  });
-  return { name: 'roc', svg, mermaid };
+  };
+  return chart('roc', svg, xy);
 }
 
 export function precisionRecallChart(pr: CurveInput, ap: number | null, prevalence: number, ci?: [number, number] | null, title = 'Precision-recall curve'): Chart {
@@ -95,7 +101,7 @@ export function precisionRecallChart(pr: CurveInput, ap: number | null, prevalen
     for (const [recall, precision] of ordered) if (recall >= g - 1e-12 && precision > best) best = precision;
     return best;
   });
-  const mermaid = xyChart({
+  const xy: XyChart = {
     title: shortTitle('PR', 'AP', ap, ci),
     x: { min: 0, max: 1, title: 'Recall' },
     y: { title: 'Precision', min: 0, max: 1 },
@@ -103,8 +109,8 @@ export function precisionRecallChart(pr: CurveInput, ap: number | null, prevalen
       { kind: 'line', values },
       { kind: 'line', values: GRID.map(() => prevalence) },
     ],
-  });
-  return { name: 'precision-recall', svg, mermaid };
+  };
+  return chart('precision-recall', svg, xy);
 }
 
 export interface ReliabilityBin {
@@ -129,7 +135,7 @@ export function calibrationChart(bins: ReliabilityBin[], ece: number | null, ci?
       { name: 'perfectly calibrated', points: [[0, 0], [1, 1]], dashed: true, color: '#9ca3af' },
     ],
   });
-  const mermaid = xyChart({
+  const xy: XyChart = {
     title: shortTitle('Calibration', 'ECE', ece, ci),
     x: { labels: bins.map((b) => `${b.lo.toFixed(1)}-${b.hi.toFixed(1)}`) },
     y: { title: 'Fraction of positives', min: 0, max: 1 },
@@ -137,8 +143,8 @@ export function calibrationChart(bins: ReliabilityBin[], ece: number | null, ci?
       { kind: 'bar', values: bins.map((b) => b.fractionPositive) },
       { kind: 'line', values: bins.map((b) => b.meanPredicted) },
     ],
-  });
-  return { name: 'calibration', svg, mermaid };
+  };
+  return chart('calibration', svg, xy);
 }
 
 export function confusionChart(labels: string[], matrix: number[][], title = 'Confusion matrix'): Chart {
@@ -154,17 +160,17 @@ export function confusionChart(labels: string[], matrix: number[][], title = 'Co
     normalizeRows: true,
     cellText: (v) => (integral ? String(v) : Number(v.toPrecision(4)).toString()),
   });
-  let mermaid: string;
+  let xy: XyChart;
   if (labels.length === 2) {
     const [[tn, fp], [fn, tp]] = matrix as [[number, number], [number, number]];
-    mermaid = xyChart({
+    xy = {
       title,
       x: { labels: [`TN (true ${labels[0]})`, `FP (true ${labels[0]})`, `FN (true ${labels[1]})`, `TP (true ${labels[1]})`] },
       y: { title: 'Rows' },
       series: [{ kind: 'bar', values: [tn, fp, fn, tp] }],
-    });
+    };
   } else {
-    mermaid = xyChart({
+    xy = {
       title: 'Rows and correct per true class',
       x: { labels },
       y: { title: 'Rows' },
@@ -172,7 +178,7 @@ export function confusionChart(labels: string[], matrix: number[][], title = 'Co
         { kind: 'bar', values: matrix.map((row) => row.reduce((a, b) => a + b, 0)) },
         { kind: 'bar', values: matrix.map((row, i) => row[i]!) },
       ],
-    });
+    };
   }
-  return { name: 'confusion-matrix', svg, mermaid };
+  return chart('confusion-matrix', svg, xy);
 }
