@@ -4,6 +4,7 @@ import { gitlabTemplate } from './gitlab-template.js';
 import { ERROR_CATALOG } from '../../shared/errors/catalog.js';
 import { errorsDoc } from './errors-doc.js';
 import { inputsDoc } from './inputs-doc.js';
+import { evidenceSchemaDoc } from './evidence-schema.js';
 
 /** Every file derived from the step schemas (and the error catalog), by repository path. */
 export function generatedFiles(steps: readonly StepDefinition[]): Map<string, string> {
@@ -18,5 +19,6 @@ export function generatedFiles(steps: readonly StepDefinition[]): Map<string, st
   }
   files.set('docs/inputs.md', inputsDoc(steps));
   files.set('docs/errors.md', errorsDoc(ERROR_CATALOG));
+  files.set('docs/evidence.schema.json', evidenceSchemaDoc(steps));
   return files;
 }

@@ -3,8 +3,10 @@ import { join, relative, resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { evidencePath } from '../evidence/evidence.js';
 import { sha256File } from '../files/digest.js';
+import { evaluateResult, type EvaluateData } from '../metrics/evaluation.js';
 import type { PredictionSpec, ScoringOptions } from '../metrics/prediction-file.js';
-import type { Task } from '../metrics/types.js';
+import { parseEvidence } from '../evidence/read.js';
+import type { Evidence } from '../evidence/record.js';
 import { YamlSource } from '../text/yaml-source.js';
 
 /** What it takes to score evaluate's stored predictions again, row by row. */
@@ -78,28 +80,24 @@ function dvcSide(doc: Record<string, Record<string, Record<string, unknown>>>, r
   return metrics;
 }
 
-const TASKS: readonly string[] = ['binary', 'multiclass', 'regression'];
-
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-function scoringOf(result: Record<string, unknown>, parameters: Record<string, unknown>, baseDir: string): Scoring | undefined {
-  const predictions = isObject(result.predictions) ? result.predictions : {};
-  const columns = isObject(predictions.columns) ? predictions.columns : {};
-  if (typeof result.task !== 'string' || !TASKS.includes(result.task) || typeof predictions.file !== 'string' || typeof columns.label !== 'string') return undefined;
+function scoringOf(result: EvaluateData, parameters: Record<string, unknown>, baseDir: string): Scoring {
+  const { columns } = result.predictions;
   const spec: PredictionSpec = {
-    task: result.task as Task,
+    task: result.task,
     label: columns.label,
-    score: text(columns.score),
-    prediction: text(columns.prediction),
-    weight: text(columns.weight),
-    id: text(columns.id),
+    score: columns.score,
+    prediction: columns.prediction,
+    weight: columns.weight,
+    id: columns.id,
     probaPrefix: text(parameters['proba-prefix']),
     probaColumns: Array.isArray(parameters['proba-columns']) ? parameters['proba-columns'].filter((column): column is string => typeof column === 'string') : [],
     posLabel: text(parameters['pos-label']),
     slice: [],
   };
   return {
-    file: resolve(baseDir, predictions.file),
+    file: resolve(baseDir, result.predictions.file),
     spec,
     options: {
       threshold: typeof parameters.threshold === 'number' ? parameters.threshold : 0.5,
@@ -108,22 +106,15 @@ function scoringOf(result: Record<string, unknown>, parameters: Record<string, u
   };
 }
 
-function evaluateSide(doc: Record<string, unknown>, source: string, where: YamlSource, cwd: string): Pick<Side, 'metrics' | 'evaluateStatus' | 'rowsDigest' | 'scoring'> {
-  if (doc.step !== 'evaluate') {
-    throw usageError(`${source} is the evidence of ${JSON.stringify(doc.step)}, not of evaluate`, { code: 'evidence-wrong-step', location: where.locateNode(where.nodeAt(['step'])), hint: 'Give the evaluate evidence (.modelci/evidence/evaluate.json) or an out-dir holding it.' });
-  }
-  const result = isObject(doc.result) ? doc.result : {};
+function evaluateSide(evidence: Evidence, cwd: string): Pick<Side, 'metrics' | 'evaluateStatus' | 'rowsDigest' | 'scoring'> {
+  const result = evidence.result as EvaluateData;
   const metrics = new Map<string, number | null>();
-  if (isObject(result.metrics)) {
-    for (const [name, metric] of Object.entries(result.metrics)) metrics.set(name, isObject(metric) ? (finiteOrNull(metric.value) ?? null) : null);
-  }
-  const predictions = isObject(result.predictions) ? result.predictions : {};
-  const scoring = scoringOf(result, isObject(doc.parameters) ? doc.parameters : {}, cwd);
+  for (const [name, metric] of Object.entries(result.metrics)) metrics.set(name, finiteOrNull(metric.value) ?? null);
   return {
     metrics,
-    evaluateStatus: typeof doc.status === 'string' ? doc.status : 'unknown',
-    ...(typeof predictions.rowsDigest === 'string' ? { rowsDigest: predictions.rowsDigest } : {}),
-    ...(scoring ? { scoring } : {}),
+    evaluateStatus: evidence.status,
+    ...(result.predictions.rowsDigest !== undefined ? { rowsDigest: result.predictions.rowsDigest } : {}),
+    scoring: scoringOf(result, evidence.parameters, cwd),
   };
 }
 
@@ -162,8 +153,9 @@ export async function readSide(path: string, role: 'challenger' | 'champion', cw
   const doc = parseJson(text, shown, source);
   if (!isObject(doc)) throw usageError(`${shown} must hold a JSON object, not ${Array.isArray(doc) ? 'a list' : typeof doc}`, { code: 'compare-side-invalid', location: { file: shown, line: 1, column: 1 } });
   const digest = `sha256:${await sha256File(file)}`;
-  if (typeof doc.schemaVersion === 'number' && typeof doc.step === 'string') {
-    return { kind: 'evaluate-evidence', source: shown, digest, ...evaluateSide(doc, shown, source, cwd) };
+  if ('schemaVersion' in doc && 'step' in doc) {
+    const evidence = parseEvidence(text, { shown, step: 'evaluate', results: { evaluate: evaluateResult } });
+    return { kind: 'evaluate-evidence', source: shown, digest, ...evaluateSide(evidence, cwd) };
   }
   if (isDvcDiff(doc)) return { kind: 'dvc-diff', source: shown, digest, metrics: dvcSide(doc as Record<string, Record<string, Record<string, unknown>>>, role) };
   const metrics = new Map<string, number | null>();

@@ -1,6 +1,6 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { sha256File } from '../files/digest.js';
+import { readEvidenceFolder, type ResultSchemas } from './read.js';
 
 /** The content about to be pushed: a file's sha256, or a directory's tree digest. */
 export interface PushedContent {
@@ -22,44 +22,19 @@ export interface BoundEvidence {
 }
 
 interface Digested {
-  path: string;
   sha256: string;
   kind?: string;
 }
 
-interface EvidenceRecord {
-  file: string;
-  absolute: string;
-  step: string;
-  status: string;
-  inputs: Digested[];
-  outputs: Digested[];
-  result: { outputs?: Digested[]; data?: Digested[]; metrics?: Record<string, { value?: unknown }>; predictions?: { rowsDigest?: unknown } };
+/** What binding reads of a record's result: train's outputs and data, evaluate's metrics and rows. */
+interface BindableResult {
+  outputs?: Digested[];
+  data?: Digested[];
+  metrics?: Record<string, { value: number | null }>;
+  predictions?: { rowsDigest?: string };
 }
 
 const OWN_RECORD = 'push-model.json';
-
-async function records(dir: string): Promise<{ records: EvidenceRecord[]; unreadable: string[] }> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((name) => name.endsWith('.json') && name !== OWN_RECORD).sort();
-  } catch {
-    return { records: [], unreadable: [] };
-  }
-  const found: EvidenceRecord[] = [];
-  const unreadable: string[] = [];
-  for (const file of names) {
-    const absolute = join(dir, file);
-    try {
-      const doc = JSON.parse(await readFile(absolute, 'utf8')) as Partial<EvidenceRecord>;
-      if (typeof doc.step !== 'string' || typeof doc.status !== 'string') throw new Error('not an evidence record');
-      found.push({ file, absolute, step: doc.step, status: doc.status, inputs: doc.inputs ?? [], outputs: doc.outputs ?? [], result: doc.result ?? {} });
-    } catch {
-      unreadable.push(file);
-    }
-  }
-  return { records: found, unreadable };
-}
 
 function digestsOf(items: readonly Digested[] | undefined): Set<string> {
   return new Set((items ?? []).map((item) => item.sha256));
@@ -71,9 +46,10 @@ function digestsOf(items: readonly Digested[] | undefined): Set<string> {
  * records of steps that checked the data that run read. Everything else in the folder is about
  * something else (another model, an older run) and is left out with its reason.
  */
-export async function bindEvidence(evidenceDir: string, content: PushedContent, cwd: string): Promise<BoundEvidence> {
-  const { records: found, unreadable } = await records(evidenceDir);
-  const bound: BoundEvidence = { attach: [], skipped: unreadable.map((file) => ({ file, reason: 'not an evidence record modelci can read' })), failed: [] };
+export async function bindEvidence(evidenceDir: string, content: PushedContent, cwd: string, results: ResultSchemas): Promise<BoundEvidence> {
+  const folder = await readEvidenceFolder(evidenceDir, { shown: relative(cwd, evidenceDir) || evidenceDir, results, skip: [OWN_RECORD] });
+  const found = folder.records.map((record) => ({ ...record, result: (record.result ?? {}) as BindableResult }));
+  const bound: BoundEvidence = { attach: [], skipped: folder.unreadable.map(({ file, reason }) => ({ file, reason: `not an evidence record modelci can read (${reason})` })), failed: [] };
   const train = found.find((record) => record.step === 'train' && (record.result.outputs ?? []).some((output) => output.sha256 === content.sha256 && (output.kind ?? 'file') === content.kind));
   const trained = train ? new Set([...digestsOf(train.result.outputs), ...digestsOf(train.outputs)]) : new Set<string>();
   const readByTrain = train ? new Set([...digestsOf(train.result.data), ...digestsOf(train.inputs)]) : new Set<string>();
@@ -113,7 +89,7 @@ function extension(path: string): string {
   return match ? match[0] : '';
 }
 
-function metricValues(metrics: Record<string, { value?: unknown }> | undefined): Record<string, number> {
+function metricValues(metrics: BindableResult['metrics']): Record<string, number> {
   const values: Record<string, number> = {};
   for (const [name, metric] of Object.entries(metrics ?? {})) {
     if (typeof metric?.value === 'number' && Number.isFinite(metric.value)) values[name] = metric.value;

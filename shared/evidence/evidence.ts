@@ -6,31 +6,9 @@ import { usageError } from '../errors.js';
 import type { PlatformName, RunInfo } from '../platform/types.js';
 import type { GitState } from './git-state.js';
 import { TOOL_VERSION } from '../version.js';
+import { EVIDENCE_SCHEMA_VERSION, type Evidence, type StepStatus } from './record.js';
 
-export const EVIDENCE_SCHEMA_VERSION = 1;
-
-/** The verdict of a step, as its evidence records it. */
-export type StepStatus = 'passed' | 'failed' | 'skipped';
-
-/** The record a step leaves behind; docs/evidence.schema.json describes it. */
-export interface Evidence {
-  schemaVersion: typeof EVIDENCE_SCHEMA_VERSION;
-  step: string;
-  status: StepStatus;
-  summary: string;
-  startedAt: string;
-  finishedAt: string;
-  durationMs: number;
-  tool: { name: 'modelci'; version: string; node: string };
-  platform: PlatformName;
-  run: RunInfo;
-  git: GitState;
-  /** The resolved step inputs; secrets are replaced by "***". */
-  parameters: Record<string, unknown>;
-  inputs: FileDigest[];
-  outputs: FileDigest[];
-  result: unknown;
-}
+export { EVIDENCE_SCHEMA_VERSION, type Evidence, type StepStatus } from './record.js';
 
 export function evidencePath(outDir: string, step: string): string {
   return join(outDir, 'evidence', `${step.replace(/\s+/g, '-')}.json`);

@@ -1,3 +1,4 @@
+import { parseEvidence } from '../evidence/read.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
@@ -139,22 +140,15 @@ export async function readEvidence(entries: readonly { name: string; absolute: s
     const entry: ScannedFile & EvidenceEntry = { path: name, absolute, digest: await digestOfFile(absolute), size: info.size };
     if (name.endsWith('.json')) {
       try {
-        Object.assign(entry, describeEvidence(JSON.parse(await readFile(absolute, 'utf8')) as Record<string, unknown>));
+        const record = parseEvidence(await readFile(absolute, 'utf8'), { shown: name });
+        Object.assign(entry, { step: record.step, status: record.status, summary: record.summary });
       } catch {
-        // Not JSON we understand: attach it anyway, it is still evidence.
+        // Not a record this modelci reads (predictions, a newer schema): attach it anyway, undescribed.
       }
     }
     files.push(entry);
   }
   return { files };
-}
-
-function describeEvidence(doc: Record<string, unknown>): Partial<EvidenceEntry> {
-  const out: Partial<EvidenceEntry> = {};
-  if (typeof doc.step === 'string') out.step = doc.step;
-  if (typeof doc.status === 'string') out.status = doc.status;
-  if (typeof doc.summary === 'string') out.summary = doc.summary;
-  return out;
 }
 
 /** Metrics travel as one JSON text where a backend stores only strings (OCI annotations, MLflow tags); `show` turns it back into an object. */

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /** The push-model step's result, as its evidence records it; see docs/registry.md. */
 export interface PushModelData {
   name: string;
@@ -21,3 +23,18 @@ export interface PushModelData {
 export function shortDigest(digest: string): string {
   return digest.replace(/^sha256:/, '').slice(0, 12);
 }
+
+/** The push-model step's result schema. */
+export const pushModelResult = z.strictObject({
+  name: z.string(),
+  version: z.string().describe('Empty when the push was refused.'),
+  digest: z.string(),
+  uri: z.string(),
+  created: z.boolean(),
+  alias: z.string().optional(),
+  attached: z.array(z.string()),
+  skipped: z.array(z.strictObject({ file: z.string(), reason: z.string() })),
+  allowedFailedEvidence: z.array(z.string()),
+  failedEvidence: z.array(z.string()).optional(),
+  registry: z.string(),
+}) satisfies z.ZodType<PushModelData>;

@@ -69,6 +69,11 @@ export interface StepDefinition<Schema extends InputSchema = InputSchema, Data e
    * file:line errors. They are not CLI flags or action inputs; run() gets them as `ctx.settings`.
    */
   settings?: Record<string, z.ZodType>;
+  /**
+   * The schema of `data` as evidence records it (strict: no undeclared keys). It generates
+   * docs/evidence.schema.json, and readers of evidence (report, gate) validate against it.
+   */
+  result?: z.ZodType;
   /** Output name (kebab-case) -> description, for action.yml. */
   outputs: Record<string, string>;
   /** Read-only commands (registry ls, ...) write no evidence. Default true. */

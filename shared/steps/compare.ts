@@ -6,7 +6,7 @@ import { evidencePath } from '../evidence/evidence.js';
 import { formatNumber } from '../report/markdown.js';
 import { usageError } from '../errors.js';
 import { decide, type Decision, type MetricComparison } from '../compare/decide.js';
-import { championText as nameOfChampion, type CompareData } from '../compare/result.js';
+import { championText as nameOfChampion, compareResult, type CompareData } from '../compare/result.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { compareSection } from '../report/sections/compare.js';
 import { policyShape, PolicyProblem, type PolicyInput } from '../compare/policy.js';
@@ -97,6 +97,7 @@ export const compareStep = defineStep({
   name: 'compare',
   description: 'Compares the challenger with the champion under a policy of bounds, improvement and non-inferiority rules, and decides promote or reject; anything not shown fails closed.',
   inputs,
+  result: compareResult,
   settings: policyShape,
   outputs: {
     decision: '`promote` or `reject`.',

@@ -11,7 +11,7 @@ import type { binaryEvaluator, multiclassEvaluator } from '../metrics/evaluator.
 import { multiclassConfusion } from '../metrics/multiclass.js';
 import { makeEvaluator, readPredictions } from '../metrics/prediction-file.js';
 import { summarize } from '../metrics/summary.js';
-import { headlineMetrics, type EvaluateData, type SliceResult } from '../metrics/evaluation.js';
+import { evaluateResult, headlineMetrics, type EvaluateData, type SliceResult } from '../metrics/evaluation.js';
 import { checkThresholds, parseThresholds } from '../metrics/thresholds.js';
 import { LOWER_IS_BETTER, METRICS, type Task } from '../metrics/types.js';
 import { evaluationCharts } from '../report/charts/evaluation-charts.js';
@@ -95,6 +95,7 @@ export const evaluateStep = defineStep({
   name: 'evaluate',
   description: 'Scores per-row predictions with scikit-learn metrics, bootstrap confidence intervals, slices, calibration and charts, and fails below the thresholds.',
   inputs,
+  result: evaluateResult,
   outputs: {
     metrics: 'JSON object: metric name -> value (null when undefined).',
     'failed-thresholds': 'How many thresholds failed.',

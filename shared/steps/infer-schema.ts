@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../files/atomic-write.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { inferSchemaSection } from '../report/sections/infer-schema.js';
 import { inferSchema, schemaYaml, type InferredField } from '../schema/infer.js';
+import { inferSchemaResult } from '../schema/result-schema.js';
 import { defineStep } from '../runner/types.js';
 
 const inputs = z.object({
@@ -25,6 +26,7 @@ export const inferSchemaStep = defineStep({
   name: 'infer-schema',
   description: 'Reads a data file and writes a Frictionless Table Schema (YAML) with types, required fields and enums, ready to review and commit.',
   inputs,
+  result: inferSchemaResult,
   outputs: { schema: 'Path of the schema written.' },
   async run(input, ctx) {
     const show = (path: string) => {

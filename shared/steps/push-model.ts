@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { shortDigest, type PushModelData } from '../registry/push-result.js';
+import { pushModelResult, shortDigest, type PushModelData } from '../registry/push-result.js';
 import { absolute, registryFor, registryInputs } from '../registry/step-access.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { pushModelSection } from '../report/sections/push-model.js';
+import { trainResult } from '../train/result-schema.js';
+import { evaluateResult } from '../metrics/evaluation.js';
+import { compareResult } from '../compare/result.js';
 import { defineStep } from '../runner/types.js';
 import { bindEvidence } from '../evidence/bind.js';
 import { digestPath } from '../files/paths.js';
@@ -21,6 +24,7 @@ export const pushModelStep = defineStep({
   name: 'push-model',
   description: 'Pushes a model to a registry, content-addressed and atomic, with the evidence of the earlier steps attached; identical content returns the existing version.',
   inputs,
+  result: pushModelResult,
   outputs: {
     'model-version': 'The version number the model has in the registry.',
     'model-digest': 'Content digest of the model files (sha256 over the sorted `sha256sum` lines).',
@@ -33,7 +37,7 @@ export const pushModelStep = defineStep({
     const run = ctx.platform.run();
     const content = await digestPath(path, inputs.path);
     if (!content) throw usageError(`Model path '${inputs.path}' does not exist.`, { code: 'registry-no-model', hint: 'Pass --path the directory (or file) your train step wrote.' });
-    const evidence = await bindEvidence(inputs.evidence ? absolute(inputs.evidence, ctx) : join(ctx.outDir, 'evidence'), content, ctx.cwd);
+    const evidence = await bindEvidence(inputs.evidence ? absolute(inputs.evidence, ctx) : join(ctx.outDir, 'evidence'), content, ctx.cwd, { train: trainResult, evaluate: evaluateResult, compare: compareResult });
     for (const { file, reason } of evidence.skipped) ctx.platform.warning(`Not attaching ${file} to ${inputs.name}: ${reason}.`);
     if (evidence.failed.length && !inputs.allowFailedEvidence) {
       const refused: PushModelData = { name: inputs.name, version: '', digest: '', uri: '', created: false, attached: evidence.attach.map((file) => file.name), skipped: evidence.skipped, allowedFailedEvidence: [], failedEvidence: evidence.failed, registry: registry.displayUri };

@@ -16,6 +16,7 @@ import { summaryLine } from '../train/summary.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { trainSection } from '../report/sections/train.js';
 import type { TrainData } from '../train/types.js';
+import { trainResult } from '../train/result-schema.js';
 import { defineStep, type StepResult } from '../runner/types.js';
 
 export type { TrainData } from '../train/types.js';
@@ -122,6 +123,7 @@ export const trainStep = defineStep({
   name: 'train',
   description: 'Run the training command; record params, metrics, outputs, code, data and runtime digests; skip it when nothing changed (run cache).',
   inputs,
+  result: trainResult,
   outputs,
   async preview(input, ctx): Promise<string[]> {
     if (!input.cache) return ['run cache off (cache: false): the command would run'];

@@ -7,6 +7,7 @@ import { loadSchema } from '../schema/load.js';
 import { validateTable, type CheckResult, type DataError } from '../schema/validate.js';
 import { DRIFT_OUTPUTS, driftOptionsFromInputs, driftOutputs, driftStepInputs, runDrift, type DriftReport } from '../drift/index.js';
 import { checkDriftSection, driftSettingSchema, type DriftOptionsInput } from '../drift/options.js';
+import { validateDataResult } from '../schema/result-schema.js';
 import { defineStep } from '../runner/types.js';
 
 const inputs = z.object({
@@ -39,6 +40,7 @@ export const validateDataStep = defineStep({
   name: 'validate-data',
   description: 'Checks a CSV, JSON Lines or Parquet file against a Frictionless Table Schema plus dataset checks (row count, duplicates, nulls, statistics).',
   inputs,
+  result: validateDataResult,
   settings: { drift: driftSettingSchema },
   outputs: {
     'row-count': 'Number of data rows read (blank rows included, as Frictionless counts).',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers/python.js';
 import { runCliCaptured } from '../helpers/run-cli.js';
+import { expectValidEvidence } from '../helpers/evidence.js';
 
 const example = join(repoRoot, 'examples', 'churn');
 
@@ -62,5 +63,6 @@ describe('examples/churn', () => {
     expect(comparedAgain.result.metrics.map((metric: { delta: number }) => metric.delta)).toEqual([0, 0]);
     const pushedAgain = JSON.parse(await readFile(join(dir, '.modelci/evidence/push-model.json'), 'utf8'));
     expect(pushedAgain.result).toMatchObject({ version: '1', created: false });
+    await expectValidEvidence(join(dir, '.modelci'), ['validate-data', 'train', 'evaluate', 'compare', 'push-model']);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { sha256File } from '../../shared/files/digest.js';
@@ -8,6 +8,7 @@ import { openRegistry } from '../../shared/registry/index.js';
 import type { Registry, RegistryOptions } from '../../shared/registry/types.js';
 import { dockerRegistryBinary, startDockerRegistry, type DockerRegistryServer } from '../servers/docker-registry.js';
 import { mlflowBinary, startMlflow, type MlflowServer } from '../servers/mlflow.js';
+import { repoRoot } from '../helpers/python.js';
 
 export type BackendKind = 'file' | 'oci' | 'mlflow';
 
@@ -49,10 +50,16 @@ export async function makeModel(root: string, seed: string, weightBytes = 4096):
   return root;
 }
 
+/** A real record a step wrote (test/fixtures/report), with the given fields replaced. */
+async function recordLike(step: 'train' | 'evaluate', fields: Record<string, unknown>, result: Record<string, unknown> = {}): Promise<string> {
+  const base = JSON.parse(await readFile(join(repoRoot, 'test/fixtures/report/churn-second', `${step}.json`), 'utf8'));
+  return JSON.stringify({ ...base, ...fields, result: { ...base.result, ...result } });
+}
+
 export async function makeEvidence(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'evaluate.json'), JSON.stringify({ schemaVersion: 1, step: 'evaluate', status: 'passed', summary: 'accuracy 0.91', result: { metrics: { accuracy: 0.91, roc_auc: 0.95 } } }));
-  await writeFile(join(dir, 'train.json'), JSON.stringify({ schemaVersion: 1, step: 'train', status: 'passed', summary: 'trained', result: {} }));
+  await writeFile(join(dir, 'evaluate.json'), await recordLike('evaluate', { status: 'passed', summary: 'accuracy 0.91' }, { metrics: { accuracy: 0.91, roc_auc: 0.95 } }));
+  await writeFile(join(dir, 'train.json'), await recordLike('train', { status: 'passed', summary: 'trained' }));
   return dir;
 }
 
@@ -104,6 +111,6 @@ export async function makeBoundEvidence(cwd: string, modelDir: string, evaluate:
   await writeFile(predictions, 'label,score\n0,0.2\n1,0.7\n');
   const predictionsDigest = { path: 'predictions.csv', sha256: await sha256File(predictions), bytes: 0 };
   const model = { path: relative(cwd, modelDir), kind: 'directory', sha256: treeDigest(await digestTree(modelDir)) };
-  await writeFile(join(evidence, 'train.json'), JSON.stringify({ schemaVersion: 1, step: 'train', status: 'passed', summary: 'trained', inputs: [], outputs: [predictionsDigest], result: { outputs: [model, { ...predictionsDigest, kind: 'file' }] } }));
-  await writeFile(join(evidence, 'evaluate.json'), JSON.stringify({ schemaVersion: 1, step: 'evaluate', status: evaluate.status ?? 'passed', summary: 'ok', inputs: [predictionsDigest], result: { metrics: { accuracy: { value: evaluate.accuracy ?? 0.8 } } } }));
+  await writeFile(join(evidence, 'train.json'), await recordLike('train', { status: 'passed', summary: 'trained', inputs: [], outputs: [predictionsDigest] }, { outputs: [{ ...model, bytes: 0 }, { ...predictionsDigest, kind: 'file' }], data: [] }));
+  await writeFile(join(evidence, 'evaluate.json'), await recordLike('evaluate', { status: evaluate.status ?? 'passed', summary: 'ok', inputs: [predictionsDigest] }, { metrics: { accuracy: { value: evaluate.accuracy ?? 0.8, ci: null, n: 2 } } }));
 }
