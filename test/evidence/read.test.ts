@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSteps } from '../../shared/cli/step-catalog.js';
 import { ModelciError } from '../../shared/errors.js';
-import { parseEvidence, readEvidenceFile, readEvidenceFolder } from '../../shared/evidence/read.js';
+import { parseEvidence, readEvidenceFile, readEvidenceFolder, readRegistryEvidence } from '../../shared/evidence/read.js';
+import { openRegistry } from '../../shared/registry/index.js';
+import { makeEvidence, makeModel } from '../registry/fixtures.js';
 import { repoRoot } from '../helpers/python.js';
 import { resultSchemas } from '../helpers/evidence.js';
 
@@ -72,5 +74,16 @@ describe('the evidence contract', () => {
     expect(folder.unreadable).toEqual([{ file: 'notes.json', reason: expect.stringMatching(/^ev\/notes\.json is not a modelci evidence record/) }]);
     expect((await readEvidenceFolder(join(dir, 'absent'), { shown: 'x' })).records).toEqual([]);
     await expect(readEvidenceFile(join(dir, 'gone.json'), { shown: 'gone.json' })).rejects.toMatchObject({ code: 'evidence-missing' });
+  });
+
+  it('reads the evidence attached to a registry version, digests verified on the way', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'modelci-evidence-registry-'));
+    await makeModel(join(work, 'model'), 'one');
+    await makeEvidence(join(work, 'evidence'));
+    const registry = openRegistry(`file://${join(work, 'registry')}`, { cwd: work, env: {} });
+    const pushed = await registry.push({ name: 'churn', path: join(work, 'model'), evidence: ['evaluate.json', 'train.json'].map((name) => ({ name, absolute: join(work, 'evidence', name) })) });
+    const folder = await readRegistryEvidence(registry, 'churn', pushed.version, join(work, 'pulled'));
+    expect(folder.records.map((record) => [record.step, record.status])).toEqual([['evaluate', 'passed'], ['train', 'passed']]);
+    expect(folder.unreadable).toEqual([]);
   });
 });
