@@ -38,6 +38,7 @@ for (const { file, evidence } of records) {
     for (const metric of result.metrics ?? []) console.log(`  ${metric.name.padEnd(17)} ${format(metric.champion) ?? '—'} -> ${format(metric.challenger)}  ${metric.rules.map((rule) => `${rule.rule}: ${rule.passed === null ? 'skipped' : rule.passed ? 'pass' : 'FAIL'}`).join(', ')}`);
     for (const reason of result.reasons ?? []) console.log(`  reject: ${reason}`);
   }
+  if (evidence.step === 'report') console.log(`  report: ${relative(process.cwd(), join(project, result.markdown))} and ${relative(process.cwd(), join(project, result.html))}`);
   if (evidence.step === 'push-model') console.log(`  registry: ${result.uri} (${result.created ? 'new version' : 'same content as an existing version'}), digest ${String(result.digest).slice(0, 19)}…`);
   const metrics = result.metrics;
   if (evidence.step === 'train' && metrics) {

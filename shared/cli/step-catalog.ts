@@ -11,6 +11,7 @@ export const STEP_CATALOG = lazyCatalog([
   ['evaluate', async () => (await import('../steps/evaluate.js')).evaluateStep],
   ['compare', async () => (await import('../steps/compare.js')).compareStep],
   ['push-model', async () => (await import('../steps/push-model.js')).pushModelStep],
+  ['report', async () => (await import('../steps/report.js')).reportStep],
   ['registry ls', async () => (await import('../steps/registry-ls.js')).registryLsStep],
   ['registry show', async () => (await import('../steps/registry-show.js')).registryShowStep],
   ['registry pull', async () => (await import('../steps/registry-pull.js')).registryPullStep],

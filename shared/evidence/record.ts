@@ -29,6 +29,7 @@ const runInfoSchema = z
     sha: z.string().optional(),
     actor: z.string().optional(),
     changeRequest: z.number().int().optional().describe('Pull or merge request number.'),
+    job: z.string().optional().describe('workflow/job on GitHub, the job name on GitLab.'),
   })
   .describe('The CI run, when known.') satisfies z.ZodType<RunInfo>;
 

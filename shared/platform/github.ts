@@ -1,7 +1,8 @@
 import type * as Core from '@actions/core';
 import type { SourceLocation } from '../errors.js';
 import { githubRunInfo } from './run-info.js';
-import type { Platform, RunInfo } from './types.js';
+import { githubThread } from './github-thread.js';
+import type { CommentThread, Platform, RunInfo } from './types.js';
 
 function annotation(location: SourceLocation | undefined): Core.AnnotationProperties {
   if (!location) return {};
@@ -62,5 +63,9 @@ export class GithubPlatform implements Platform {
 
   run(): RunInfo {
     return githubRunInfo(this.env);
+  }
+
+  commentThread(token: string | undefined): Promise<CommentThread | { unavailable: string }> {
+    return githubThread(this.env, token, (secret) => this.mask(secret), (line) => this.warning(line));
   }
 }

@@ -4,7 +4,8 @@ import { formatLocation, type SourceLocation } from '../errors.js';
 import { Redactor } from '../text/redact.js';
 import { appendSummaryFile } from './summary-file.js';
 import { gitlabRunInfo } from './run-info.js';
-import type { Platform, RunInfo } from './types.js';
+import { gitlabThread } from './gitlab-thread.js';
+import type { CommentThread, Platform, RunInfo } from './types.js';
 
 export interface GitlabPlatformOptions {
   env: NodeJS.ProcessEnv;
@@ -90,5 +91,9 @@ export class GitlabPlatform implements Platform {
 
   run(): RunInfo {
     return gitlabRunInfo(this.options.env);
+  }
+
+  async commentThread(token: string | undefined): Promise<CommentThread | { unavailable: string }> {
+    return gitlabThread(this.options.env, token, (secret) => this.mask(secret));
   }
 }

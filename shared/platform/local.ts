@@ -82,4 +82,8 @@ export class LocalPlatform implements Platform {
   run(): RunInfo {
     return {};
   }
+
+  async commentThread(): Promise<{ unavailable: string }> {
+    return { unavailable: 'a local run has no pull or merge request to comment on' };
+  }
 }

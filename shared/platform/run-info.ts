@@ -15,6 +15,7 @@ export function githubRunInfo(env: NodeJS.ProcessEnv): RunInfo {
     sha: env.GITHUB_SHA,
     actor: env.GITHUB_ACTOR,
     changeRequest: pull ? Number(pull[1]) : undefined,
+    job: env.GITHUB_WORKFLOW && env.GITHUB_JOB ? `${env.GITHUB_WORKFLOW}/${env.GITHUB_JOB}` : env.GITHUB_JOB,
   });
 }
 
@@ -27,6 +28,7 @@ export function gitlabRunInfo(env: NodeJS.ProcessEnv): RunInfo {
     sha: env.CI_COMMIT_SHA,
     actor: env.GITLAB_USER_LOGIN,
     changeRequest: env.CI_MERGE_REQUEST_IID ? Number(env.CI_MERGE_REQUEST_IID) : undefined,
+    job: env.CI_JOB_NAME,
   });
 }
 

@@ -19,6 +19,39 @@ export interface Platform {
   mask(secret: string): void;
   /** Facts about the current CI run, for evidence and reports. */
   run(): RunInfo;
+  /**
+   * The comments of the pull or merge request this run belongs to, written with `token` (or the
+   * CI's own); `unavailable` says why there is none (no PR, a local run, a token that cannot write).
+   */
+  commentThread(token: string | undefined): Promise<CommentThread | { unavailable: string }>;
+}
+
+export interface ThreadComment {
+  id: number;
+  body: string;
+  author: string | undefined;
+  url?: string;
+  /** GitHub's GraphQL id, to minimize the comment. */
+  nodeId?: string;
+}
+
+/** One pull or merge request's comments, as the report's sticky comment needs them. */
+export interface CommentThread {
+  /** For messages: `pull request #7`, `merge request !7`. */
+  readonly label: string;
+  /** The longest body the platform accepts, in characters. */
+  readonly maxBody: number;
+  /** Who the token writes as: only its own comments are ever edited. */
+  identity(): Promise<string>;
+  /** Every comment, oldest first, all pages. */
+  list(): Promise<ThreadComment[]>;
+  create(body: string): Promise<ThreadComment>;
+  update(id: number, body: string): Promise<void>;
+  remove(id: number): Promise<void>;
+  /** Fold a comment away as outdated, where the platform can (GitHub). */
+  hide?(comment: ThreadComment): Promise<void>;
+  /** The run's place in time, `run.attempt`: a comment from a later run is never overwritten. */
+  readonly order: [number, number];
 }
 
 export interface RunInfo {
@@ -31,6 +64,8 @@ export interface RunInfo {
   actor?: string;
   /** The pull/merge request number, when the run belongs to one. */
   changeRequest?: number;
+  /** The job: `workflow/job` on GitHub, the job name on GitLab (a report's default key). */
+  job?: string;
 }
 
 /** Stores files as CI artifacts (GitHub: @actions/artifact; GitLab: declared in YAML, so a no-op). */

@@ -1,4 +1,6 @@
+import { rm } from 'node:fs/promises';
 import { relative } from 'node:path';
+import { evidencePath } from '../evidence/evidence.js';
 import { ExitCode, usageError, type SourceLocation } from '../errors.js';
 import { configSource, type ProjectConfig } from './project-config.js';
 import { createStepContext, flushPlatform } from './step-context.js';
@@ -38,7 +40,7 @@ function withStepOutputs(ctx: StepContext, stepName: string): StepContext {
   return { ...ctx, platform };
 }
 
-/** Runs the steps listed under `pipeline:` in order; stops at the first that does not pass. */
+/** Runs the steps listed under `pipeline:` in order; after one that does not pass, only steps that report on the others (runsAfterFailure) run. */
 function relativeTo(cwd: string, locate: (name: string) => SourceLocation | undefined): (name: string) => SourceLocation | undefined {
   return (name) => {
     const location = locate(name);
@@ -88,16 +90,22 @@ export async function runPipeline(
     return { exitCode: ExitCode.passed, steps: [], document: { status: 'planned', plan: planned.map((entry) => entry.plan), notRun: planned.map((entry) => entry.step.name) } };
   }
 
+  // Records of an earlier run would read as this run's (in a report, or bound to a push).
+  await Promise.all(planned.map(({ step }) => rm(evidencePath(workspace.outDir, step.name), { force: true })));
   const outcomes: StepOutcome[] = [];
-  for (const { step, inputs } of planned) {
+  let stopped = false;
+  const ran = new Set<number>();
+  for (const [index, { step, inputs }] of planned.entries()) {
     if (signal.aborted) break;
+    if (stopped && !step.runsAfterFailure) continue;
+    ran.add(index);
     const ctx = withStepOutputs(await createStepContext(workspace, step.name, env, signal, log), step.name);
     ctx.platform.info(`\n── ${step.name} ──`);
     const outcome = await executeStep(step, inputs as Record<string, unknown>, ctx);
     await flushPlatform(ctx);
     ctx.platform.info(`${statusMark(outcome.status)} ${step.name}: ${outcome.summary}`);
     outcomes.push(outcome);
-    if (outcome.exitCode !== ExitCode.passed) break;
+    if (outcome.exitCode !== ExitCode.passed) stopped = true;
   }
   const failed = outcomes.find((outcome) => outcome.exitCode !== ExitCode.passed);
   const status = signal.aborted ? 'error' : failed ? failed.status : 'passed';
@@ -113,7 +121,7 @@ export async function runPipeline(
         ...(outcome.evidencePath ? { evidence: outcome.evidencePath } : {}),
         ...(outcome.error ? { error: outcome.error.toJSON() } : {}),
       })),
-      notRun: config.pipeline.slice(outcomes.length).map((entry) => entry.step),
+      notRun: config.pipeline.filter((_, index) => !ran.has(index)).map((entry) => entry.step),
     },
   };
 }

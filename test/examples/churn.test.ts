@@ -63,6 +63,9 @@ describe('examples/churn', () => {
     expect(comparedAgain.result.metrics.map((metric: { delta: number }) => metric.delta)).toEqual([0, 0]);
     const pushedAgain = JSON.parse(await readFile(join(dir, '.modelci/evidence/push-model.json'), 'utf8'));
     expect(pushedAgain.result).toMatchObject({ version: '1', created: false });
-    await expectValidEvidence(join(dir, '.modelci'), ['validate-data', 'train', 'evaluate', 'compare', 'push-model']);
+    await expectValidEvidence(join(dir, '.modelci'), ['validate-data', 'train', 'evaluate', 'compare', 'push-model', 'report']);
+    const report = await readFile(join(dir, '.modelci/report.md'), 'utf8');
+    expect(report).toMatch(/^## modelci report\n\n✅ \*\*passed\*\* · compare: \*\*promote\*\*/);
+    for (const step of ['validate-data', 'train', 'evaluate', 'compare', 'push-model']) expect(report).toContain(`### ✅ ${step}`);
   });
 });

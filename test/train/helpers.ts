@@ -64,6 +64,9 @@ export class FakePlatform implements Platform {
   run(): RunInfo {
     return {};
   }
+  async commentThread(): Promise<{ unavailable: string }> {
+    return { unavailable: 'a test platform has no pull request' };
+  }
   messages(kind: LogEntry['kind']): string[] {
     return this.log.filter((e) => e.kind === kind).map((e) => e.message);
   }

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { GithubApi, githubApiSettings } from './github-api.js';
+import type { CommentThread } from './types.js';
+
+/** GitHub refuses comment bodies longer than this. */
+const GITHUB_MAX_BODY = 65_536;
+
+interface EventPayload {
+  pull_request?: { number?: number };
+  issue?: { number?: number; pull_request?: unknown };
+}
+
+function eventPayload(path: string | undefined): EventPayload {
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as EventPayload;
+  } catch {
+    return {};
+  }
+}
+
+function runOrder(env: NodeJS.ProcessEnv): [number, number] {
+  return [Number(env.GITHUB_RUN_ID) || 0, Number(env.GITHUB_RUN_ATTEMPT) || 1];
+}
+
+/** The pull request of this run: from the event payload, else the open pull requests of the commit. */
+async function pullRequestNumber(api: GithubApi, env: NodeJS.ProcessEnv): Promise<number | undefined> {
+  const event = eventPayload(env.GITHUB_EVENT_PATH);
+  const fromEvent = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
+  if (fromEvent) return fromEvent;
+  if (!env.GITHUB_SHA) return undefined;
+  const pulls = await api.pullRequestsOfCommit(env.GITHUB_SHA);
+  return pulls.find((pull) => pull.state === 'open')?.number;
+}
+
+export async function githubThread(env: NodeJS.ProcessEnv, token: string | undefined, mask: (secret: string) => void, warn: (line: string) => void): Promise<CommentThread | { unavailable: string }> {
+  const auth = token || env.GITHUB_TOKEN;
+  if (!auth) return { unavailable: 'no token: give the step `token: ${{ github.token }}` (with `pull-requests: write`) to comment on the pull request' };
+  const settings = githubApiSettings(env);
+  if (!settings.repository) return { unavailable: 'GITHUB_REPOSITORY is not set, so there is no repository to comment in' };
+  const api = new GithubApi({ token: auth, repository: settings.repository, baseUrl: settings.baseUrl, fromFork: settings.fromFork, mask, warn });
+  const number = await pullRequestNumber(api, env);
+  if (number === undefined) return { unavailable: `this run (event ${env.GITHUB_EVENT_NAME ?? 'unknown'}, commit ${(env.GITHUB_SHA ?? 'unknown').slice(0, 12)}) belongs to no open pull request` };
+  return {
+    label: `pull request #${number}`,
+    maxBody: GITHUB_MAX_BODY,
+    order: runOrder(env),
+    identity: () => api.viewerLogin(),
+    list: () => api.listIssueComments(number),
+    create: (body) => api.createComment(number, body),
+    update: (id, body) => api.updateComment(id, body),
+    remove: (id) => api.deleteComment(id),
+    hide: (comment) => api.minimizeComment(comment.nodeId ?? ''),
+  };
+}

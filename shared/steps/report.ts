@@ -1,0 +1,109 @@
+import { join, relative, resolve } from 'node:path';
+import { z } from 'zod';
+import { readEvidenceFolder } from '../evidence/read.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
+import { buildReport } from '../report/document.js';
+import { reportHtml } from '../report/html-page.js';
+import { renderReport } from '../report/render-report.js';
+import { reportResult, type ReportData } from '../report/report-result.js';
+import { REPORTED_RESULTS } from '../report/result-schemas.js';
+import { applySticky, STICKY_MODES, type StickyOutcome } from '../report/sticky.js';
+import { defineStep, type StepResult } from '../runner/types.js';
+
+/** GitHub's job summary takes at most 1 MiB per step. */
+const SUMMARY_LIMIT = 1_000_000;
+/** Room for the hidden marker line above the report. */
+const MARKER_ROOM = 400;
+
+const inputs = z.object({
+  evidence: z.string().optional().describe('Folder of evidence to report (default `<out-dir>/evidence`); a downloaded artifact works too.'),
+  key: z.string().optional().describe('Which report this is: one sticky comment per key (default: the workflow and job; give matrix legs their own key, e.g. `train-${{ matrix.python }}`).'),
+  mode: z.enum(STICKY_MODES).default('upsert').describe('upsert edits the report comment or creates it; recreate deletes and posts anew; hide-and-recreate minimizes the old one (GitHub); delete removes it; only-create, only-update; skip-unchanged writes only when the content changed.'),
+  comment: z.boolean().default(true).describe('Comment on the pull or merge request; false writes only the job summary and the files.'),
+  title: z.string().default('modelci report').describe('The heading of the report.'),
+  token: z.string().optional().describe('Token that writes the comment (GitHub: `pull-requests: write`, default GITHUB_TOKEN; GitLab: an access token with the `api` scope, default MODELCI_GITLAB_TOKEN).').meta({ secret: true }),
+});
+
+function noComment(mode: ReportData['comment']['mode'], where: string | null, reason: string): ReportData['comment'] {
+  return { where, mode, applied: 'none', id: null, url: null, previousId: null, reason, truncated: false, cuts: [], bytes: 0 };
+}
+
+export const reportStep = defineStep({
+  name: 'report',
+  description: 'Renders the evidence of the steps before it into one report: a sticky comment on the pull or merge request, the job summary, and a self-contained HTML file.',
+  inputs,
+  result: reportResult,
+  runsAfterFailure: true,
+  outputs: {
+    'comment-id': 'Id of the report comment (empty when none was written).',
+    'comment-url': 'Link to the report comment.',
+    'previous-comment-id': 'Id of the comment this one edited or replaced.',
+    'mode-applied': 'What was done: created, updated, unchanged, recreated, deleted, skipped or none.',
+    truncated: "'true' when the comment was cut to fit the platform's limit.",
+    bytes: 'Length of the comment body in characters.',
+    html: 'Path of the HTML report.',
+  },
+  async run(input, ctx): Promise<StepResult<ReportData>> {
+    const dir = input.evidence ? resolve(ctx.cwd, input.evidence) : join(ctx.outDir, 'evidence');
+    const shownDir = relative(ctx.cwd, dir) || '.';
+    const folder = await readEvidenceFolder(dir, { shown: shownDir, results: REPORTED_RESULTS, skip: ['report.json'] });
+    for (const { file, reason } of folder.unreadable) ctx.platform.warning(`not in the report: ${reason}`, { file: `${shownDir}/${file}` });
+    const doc = buildReport(folder.records, folder.unreadable, input.title);
+    const markdownPath = join(ctx.outDir, 'report.md');
+    const htmlPath = join(ctx.outDir, 'report.html');
+    const summary = renderReport(doc, SUMMARY_LIMIT, 'the HTML report');
+    await writeFileAtomic(markdownPath, `${summary.markdown}\n`);
+    await writeFileAtomic(htmlPath, reportHtml(doc));
+    const shown = (path: string) => relative(ctx.cwd, path) || path;
+
+    let comment = noComment(input.mode, null, 'comment: false');
+    if (input.comment) {
+      const thread = await ctx.platform.commentThread(input.token);
+      if ('unavailable' in thread) {
+        comment = noComment(input.mode, null, thread.unavailable);
+        ctx.platform.warning(`No report comment: ${thread.unavailable}. The report is in the job summary and ${shown(htmlPath)}.`);
+      } else {
+        const body = renderReport(doc, thread.maxBody - MARKER_ROOM, `the job summary (and ${shown(htmlPath)} in the artifacts)`);
+        const outcome: StickyOutcome = await applySticky(thread, { key: input.key ?? ctx.platform.run().job ?? 'modelci', body: body.markdown, mode: input.mode });
+        if (outcome.reason) ctx.platform.warning(`Report comment on ${thread.label} not written: ${outcome.reason}.`);
+        else ctx.platform.info(`Report comment ${outcome.applied} on ${thread.label}${outcome.comment?.url ? `: ${outcome.comment.url}` : ''}`);
+        comment = {
+          where: thread.label,
+          mode: input.mode,
+          applied: outcome.applied,
+          id: outcome.comment?.id ?? null,
+          url: outcome.comment?.url ?? null,
+          previousId: outcome.previous?.id ?? null,
+          reason: outcome.reason ?? null,
+          truncated: body.cuts.length > 0,
+          cuts: body.cuts,
+          bytes: body.markdown.length,
+        };
+      }
+    }
+    const data: ReportData = {
+      records: folder.records.map((record) => ({ step: record.step, status: record.status, file: record.file })),
+      unreadable: folder.unreadable,
+      markdown: shown(markdownPath),
+      html: shown(htmlPath),
+      comment,
+    };
+    const failed = folder.records.filter((record) => record.status === 'failed').length;
+    return {
+      status: 'passed',
+      summary: `${folder.records.length} step(s) reported${failed ? `, ${failed} failed` : ''}; comment: ${comment.applied}${comment.where ? ` on ${comment.where}` : ''}; ${shown(htmlPath)}`,
+      data,
+      outputs: {
+        'comment-id': comment.id === null ? '' : String(comment.id),
+        'comment-url': comment.url ?? '',
+        'previous-comment-id': comment.previousId === null ? '' : String(comment.previousId),
+        'mode-applied': comment.applied,
+        truncated: String(comment.truncated),
+        bytes: String(comment.bytes),
+        html: shown(htmlPath),
+      },
+      markdown: summary.markdown,
+      files: { inputs: folder.records.map((record) => record.absolute), outputs: [markdownPath, htmlPath] },
+    };
+  },
+});
