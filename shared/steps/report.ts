@@ -64,7 +64,11 @@ export const reportStep = defineStep({
         ctx.platform.warning(`No report comment: ${thread.unavailable}. The report is in the job summary and ${shown(htmlPath)}.`);
       } else {
         const body = renderReport(doc, thread.maxBody - MARKER_ROOM, `the job summary (and ${shown(htmlPath)} in the artifacts)`);
-        const outcome: StickyOutcome = await applySticky(thread, { key: input.key ?? ctx.platform.run().job ?? 'modelci', body: body.markdown, mode: input.mode });
+        const outcome: StickyOutcome = await applySticky(thread, { key: input.key ?? ctx.platform.run().job ?? 'modelci', body: body.markdown, mode: input.mode }).catch(async (error: unknown) => {
+          // The comment failed (a fork's read-only token, an outage): the job summary still gets the report.
+          await ctx.platform.appendSummary(summary.markdown);
+          throw error;
+        });
         if (outcome.reason) ctx.platform.warning(`Report comment on ${thread.label} not written: ${outcome.reason}.`);
         else ctx.platform.info(`Report comment ${outcome.applied} on ${thread.label}${outcome.comment?.url ? `: ${outcome.comment.url}` : ''}`);
         comment = {

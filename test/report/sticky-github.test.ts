@@ -1,0 +1,129 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { githubThread } from '../../shared/platform/github-thread.js';
+import type { CommentThread } from '../../shared/platform/types.js';
+import { applySticky } from '../../shared/report/sticky.js';
+import { FakeGithub } from '../servers/github/fake-github.js';
+import { repoRoot } from '../helpers/python.js';
+import { runCliCaptured } from '../helpers/run-cli.js';
+
+const fake = new FakeGithub();
+let eventPath: string;
+
+beforeAll(async () => {
+  await fake.start();
+  const dir = await mkdtemp(join(tmpdir(), 'modelci-sticky-'));
+  eventPath = join(dir, 'event.json');
+  await writeFile(eventPath, JSON.stringify({ pull_request: { number: 7, head: { repo: { full_name: 'acme/churn' } }, base: { repo: { full_name: 'acme/churn' } } } }));
+});
+afterAll(() => fake.stop());
+beforeEach(() => fake.reset());
+
+function env(run = 100, attempt = 1): NodeJS.ProcessEnv {
+  return { GITHUB_API_URL: `${fake.url}/api/v3`, GITHUB_REPOSITORY: 'acme/churn', GITHUB_EVENT_PATH: eventPath, GITHUB_EVENT_NAME: 'pull_request', GITHUB_RUN_ID: String(run), GITHUB_RUN_ATTEMPT: String(attempt), GITHUB_TOKEN: 'ghs_testtoken0123456789' };
+}
+
+async function thread(run = 100, attempt = 1): Promise<CommentThread> {
+  const opened = await githubThread(env(run, attempt), undefined, () => undefined, () => undefined);
+  if ('unavailable' in opened) throw new Error(opened.unavailable);
+  return opened;
+}
+
+const reports = () => fake.comments.filter((comment) => comment.body.startsWith('<!-- modelci-report key='));
+
+describe('the sticky report comment on GitHub (a loopback server checked by the OpenAPI description)', () => {
+  it('creates on the first run and edits on the second: one comment, one listing pass plus one write', async () => {
+    const first = await applySticky(await thread(), { key: 'ci/eval', body: 'first', mode: 'upsert' });
+    expect(first.applied).toBe('created');
+    fake.counts = { listPages: 0, writes: 0 };
+    const second = await applySticky(await thread(101), { key: 'ci/eval', body: 'second', mode: 'upsert' });
+    expect(second).toMatchObject({ applied: 'updated', previous: { id: first.comment!.id } });
+    expect(fake.counts).toEqual({ listPages: 1, writes: 1 });
+    expect(reports()).toHaveLength(1);
+    expect(reports()[0]!.body).toMatch(/^<!-- modelci-report key="ci\/eval" hash="[0-9a-f]{16}" run="101" attempt="1" -->\nsecond$/);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('finds its comment on page 2 of 150 and leaves a look-alike marker in another user\'s comment alone', async () => {
+    for (let i = 0; i < 120; i++) fake.add(i % 3 ? 'alice' : 'bob', `comment ${i}`);
+    const mine = await applySticky(await thread(), { key: 'k', body: 'mine', mode: 'upsert' });
+    const impostor = fake.add('mallory', fake.comments.find((comment) => comment.id === mine.comment!.id)!.body.replace('mine', 'fake'));
+    for (let i = 0; i < 29; i++) fake.add('alice', `later ${i}`);
+    expect(fake.comments).toHaveLength(151);
+    fake.counts = { listPages: 0, writes: 0 };
+    const again = await applySticky(await thread(101), { key: 'k', body: 'updated', mode: 'upsert' });
+    expect(again).toMatchObject({ applied: 'updated', comment: { id: mine.comment!.id } });
+    expect(fake.counts).toEqual({ listPages: 2, writes: 1 });
+    expect(fake.comments.find((comment) => comment.id === impostor.id)!.body).toContain('fake');
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('keeps one comment per key, never overwrites a later run, and skips unchanged content', async () => {
+    await applySticky(await thread(), { key: 'a', body: 'A', mode: 'upsert' });
+    await applySticky(await thread(), { key: 'b', body: 'B', mode: 'upsert' });
+    expect(reports()).toHaveLength(2);
+    await applySticky(await thread(200, 2), { key: 'a', body: 'A2', mode: 'upsert' });
+    const stale = await applySticky(await thread(200, 1), { key: 'a', body: 'old', mode: 'upsert' });
+    expect(stale).toMatchObject({ applied: 'skipped', reason: expect.stringContaining('a later run (200, attempt 2)') });
+    expect(reports().find((comment) => comment.body.includes('key="a"'))!.body.endsWith('A2')).toBe(true);
+    fake.counts = { listPages: 0, writes: 0 };
+    expect((await applySticky(await thread(201), { key: 'b', body: 'B', mode: 'skip-unchanged' })).applied).toBe('unchanged');
+    expect(fake.counts.writes).toBe(0);
+  });
+
+  it('recreates, hides (minimized as outdated, no longer counted) and deletes; only-create and only-update say why they did nothing', async () => {
+    const created = await applySticky(await thread(), { key: 'k', body: 'one', mode: 'only-create' });
+    expect((await applySticky(await thread(), { key: 'k', body: 'two', mode: 'only-create' })).reason).toBe('a report comment exists already (mode only-create)');
+    const recreated = await applySticky(await thread(), { key: 'k', body: 'three', mode: 'recreate' });
+    expect(recreated.comment!.id).not.toBe(created.comment!.id);
+    expect(fake.comments.find((comment) => comment.id === created.comment!.id)).toBeUndefined();
+    const hidden = await applySticky(await thread(), { key: 'k', body: 'four', mode: 'hide-and-recreate' });
+    const old = fake.comments.find((comment) => comment.id === recreated.comment!.id)!;
+    expect(old.minimized).toBe(true);
+    expect(old.body.startsWith('<!-- modelci-report-retired ')).toBe(true);
+    expect(reports().map((comment) => comment.id)).toEqual([hidden.comment!.id]);
+    expect((await applySticky(await thread(), { key: 'k', body: '', mode: 'delete' })).applied).toBe('deleted');
+    expect(reports()).toEqual([]);
+    expect((await applySticky(await thread(), { key: 'k', body: 'x', mode: 'only-update' })).reason).toBe('there is no report comment to update (mode only-update)');
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('two runs racing to create end with exactly one comment', async () => {
+    const [a, b] = await Promise.all([thread(300), thread(300)]);
+    await Promise.all([applySticky(a, { key: 'race', body: 'leg a', mode: 'upsert' }), applySticky(b, { key: 'race', body: 'leg b', mode: 'upsert' })]);
+    expect(reports()).toHaveLength(1);
+  });
+
+  it('as a step on GitHub: posts, sets the outputs, and on a fork PR says what permission is missing while the summary is still written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'modelci-report-gh-'));
+    await import('node:fs/promises').then((fs) => fs.cp(join(repoRoot, 'test/fixtures/report/churn-second'), join(dir, 'evidence'), { recursive: true }));
+    const outputs = join(dir, 'outputs.txt');
+    const summary = join(dir, 'summary.md');
+    await writeFile(outputs, '');
+    await writeFile(summary, '');
+    const ghEnv = { ...env(), GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputs, GITHUB_STEP_SUMMARY: summary, GITHUB_WORKFLOW: 'ci', GITHUB_JOB: 'evaluate' };
+    // @actions/core reads the job's files from process.env, as on a runner.
+    const saved = { ...process.env };
+    Object.assign(process.env, ghEnv);
+    try {
+    const run = await runCliCaptured(['report', '--evidence', 'evidence', '--format', 'json'], { cwd: dir, env: ghEnv });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).comment).toMatchObject({ where: 'pull request #7', applied: 'created', truncated: false });
+    expect(reports()[0]!.body).toMatch(/^<!-- modelci-report key="ci\/evaluate" /);
+    expect(await readFile(outputs, 'utf8')).toMatch(/mode-applied<<[\s\S]*created/);
+    expect(await readFile(summary, 'utf8')).toContain('## modelci report');
+    fake.readOnly = true;
+    await writeFile(summary, '');
+    const fork = await runCliCaptured(['report', '--evidence', 'evidence', '--format', 'json'], { cwd: dir, env: ghEnv });
+    expect(fork.code).toBe(3);
+    expect(fork.stdout).toMatch(/pull-requests: write/);
+    expect(await readFile(summary, 'utf8')).toContain('## modelci report');
+    expect(fake.violations).toEqual([]);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+});
