@@ -184,9 +184,12 @@ export class GithubApi {
     });
   }
 
+  /** A comment already gone (another run removed it) counts as deleted. */
   deleteComment(commentId: number): Promise<void> {
     return this.call(`delete comment ${commentId}`, 'pull-requests: write', async () => {
-      await this.octokit.rest.issues.deleteComment({ owner: this.owner, repo: this.repo, comment_id: commentId });
+      await this.octokit.rest.issues.deleteComment({ owner: this.owner, repo: this.repo, comment_id: commentId }).catch((error: { status?: number }) => {
+        if (error.status !== 404) throw error;
+      });
     });
   }
 

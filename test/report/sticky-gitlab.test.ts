@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { gitlabThread } from '../../shared/platform/gitlab-thread.js';
+import type { CommentThread } from '../../shared/platform/types.js';
+import { applySticky } from '../../shared/report/sticky.js';
+import { FakeGitlabNotes } from '../servers/gitlab/fake-notes.js';
+
+const fake = new FakeGitlabNotes();
+beforeAll(() => fake.start());
+afterAll(() => fake.stop());
+beforeEach(() => fake.reset());
+
+function env(pipeline = 100, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { CI_API_V4_URL: `${fake.url}/api/v4`, CI_PROJECT_ID: '7', CI_MERGE_REQUEST_IID: '3', CI_PIPELINE_ID: String(pipeline), MODELCI_GITLAB_TOKEN: 'glpat-bot-token-0123456789', ...extra };
+}
+
+function thread(pipeline = 100): CommentThread {
+  const opened = gitlabThread(env(pipeline), undefined, () => undefined);
+  if ('unavailable' in opened) throw new Error(opened.unavailable);
+  return opened;
+}
+
+const reports = () => fake.notes.filter((note) => note.body.startsWith('<!-- modelci-report key='));
+
+describe('the sticky report note on GitLab (a loopback notes server)', () => {
+  it('creates, then edits in one listing pass plus one write, across pages, skipping system notes and other users\' look-alikes', async () => {
+    const created = await applySticky(thread(), { key: 'eval', body: 'one', mode: 'upsert' });
+    expect(created.applied).toBe('created');
+    for (let i = 0; i < 130; i++) fake.add(i % 2 ? 'alice' : 'bob', `note ${i}`, i % 5 === 0);
+    fake.add('mallory', fake.notes[0]!.body);
+    fake.add('project_7_bot', fake.notes[0]!.body, true);
+    fake.counts = { listPages: 0, writes: 0 };
+    const updated = await applySticky(thread(101), { key: 'eval', body: 'two', mode: 'upsert' });
+    expect(updated).toMatchObject({ applied: 'updated', comment: { id: created.comment!.id } });
+    expect(fake.counts).toEqual({ listPages: 2, writes: 1 });
+    expect(reports().filter((note) => note.author.username === 'project_7_bot' && !note.system).map((note) => note.body.endsWith('two'))).toEqual([true]);
+    expect(fake.unknown).toEqual([]);
+  });
+
+  it('deletes and recreates (GitLab cannot minimize), and two racing pipelines leave one note', async () => {
+    const first = await applySticky(thread(), { key: 'k', body: 'a', mode: 'upsert' });
+    const hidden = await applySticky(thread(), { key: 'k', body: 'b', mode: 'hide-and-recreate' });
+    expect(fake.notes.map((note) => note.id)).toEqual([hidden.comment!.id]);
+    expect(hidden.previous!.id).toBe(first.comment!.id);
+    fake.reset();
+    await Promise.all([applySticky(thread(200), { key: 'race', body: 'x', mode: 'upsert' }), applySticky(thread(200), { key: 'race', body: 'y', mode: 'upsert' })]);
+    expect(reports()).toHaveLength(1);
+  });
+
+  it('says why there is no note: no merge request, or only the CI job token, with the fix', () => {
+    expect(gitlabThread(env(1, { CI_MERGE_REQUEST_IID: '' }), undefined, () => undefined)).toEqual({ unavailable: expect.stringContaining('belongs to no merge request') });
+    const job = gitlabThread({ ...env(), MODELCI_GITLAB_TOKEN: '', CI_JOB_TOKEN: 'job-token' }, undefined, () => undefined);
+    expect(job).toEqual({ unavailable: expect.stringMatching(/CI_JOB_TOKEN cannot write merge request notes: set a project access token with the `api` scope in a masked CI\/CD variable MODELCI_GITLAB_TOKEN/) });
+  });
+});
