@@ -56,6 +56,7 @@ export const ERROR_CATALOG: Readonly<Record<string, ErrorEntry>> = {
   "evaluate-unknown-metric": { kind: 'usage', message: "… names unknown metric '…'", hint: "…Metrics for this task: …." },
   "evidence-file-missing": { kind: 'usage', message: "… does not exist, so its digest cannot be recorded", hint: "A step listed a file it did not produce; check the paths given to the step." },
   "evidence-file-unreadable": { kind: 'usage', message: "cannot read … to record its digest: …" },
+  "report-bundle-too-large": { kind: 'usage', message: "the report bundle would exceed … bytes", hint: "Evidence records are small; check what wrote the evidence folder." },
   "evidence-invalid": { kind: 'usage', message: "… is not a modelci evidence record: <json path>: … (or: holds a … result this modelci cannot read, is not JSON, is empty)", hint: "Evidence is written by modelci steps to <out-dir>/evidence/<step>.json; docs/evidence.schema.json describes it." },
   "evidence-missing": { kind: 'usage', message: "… does not exist (or: holds no evaluate evidence)", hint: "Run the step first, or give the evidence file or the out-dir holding it." },
   "evidence-version": { kind: 'usage', message: "… has evidence schema version …; this modelci reads version 1", hint: "Read it with the modelci version that wrote it (its tool.version), or run the step again." },

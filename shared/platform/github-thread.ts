@@ -8,6 +8,8 @@ const GITHUB_MAX_BODY = 65_536;
 interface EventPayload {
   pull_request?: { number?: number };
   issue?: { number?: number; pull_request?: unknown };
+  /** The second job of a fork-safe pair runs on `workflow_run`: the PR is found from the first run's head commit. */
+  workflow_run?: { head_sha?: string; head_branch?: string; event?: string };
 }
 
 function eventPayload(path: string | undefined): EventPayload {
@@ -28,9 +30,12 @@ async function pullRequestNumber(api: GithubApi, env: NodeJS.ProcessEnv): Promis
   const event = eventPayload(env.GITHUB_EVENT_PATH);
   const fromEvent = event.pull_request?.number ?? (event.issue?.pull_request ? event.issue.number : undefined);
   if (fromEvent) return fromEvent;
-  if (!env.GITHUB_SHA) return undefined;
-  const pulls = await api.pullRequestsOfCommit(env.GITHUB_SHA);
-  return pulls.find((pull) => pull.state === 'open')?.number;
+  // Never from the first run's artifact (a fork controls it): from GitHub, by the commit it built.
+  const run = event.workflow_run;
+  const sha = run?.head_sha ?? env.GITHUB_SHA;
+  if (!sha) return undefined;
+  const pulls = await api.pullRequestsOfCommit(sha);
+  return pulls.find((pull) => pull.state === 'open' && (!run?.head_branch || pull.headRef === run.head_branch))?.number;
 }
 
 export async function githubThread(env: NodeJS.ProcessEnv, token: string | undefined, mask: (secret: string) => void, warn: (line: string) => void): Promise<CommentThread | { unavailable: string }> {
@@ -40,7 +45,7 @@ export async function githubThread(env: NodeJS.ProcessEnv, token: string | undef
   if (!settings.repository) return { unavailable: 'GITHUB_REPOSITORY is not set, so there is no repository to comment in' };
   const api = new GithubApi({ token: auth, repository: settings.repository, baseUrl: settings.baseUrl, fromFork: settings.fromFork, mask, warn });
   const number = await pullRequestNumber(api, env);
-  if (number === undefined) return { unavailable: `this run (event ${env.GITHUB_EVENT_NAME ?? 'unknown'}, commit ${(env.GITHUB_SHA ?? 'unknown').slice(0, 12)}) belongs to no open pull request` };
+  if (number === undefined) return { unavailable: `this run (event ${env.GITHUB_EVENT_NAME ?? 'unknown'}) belongs to no open pull request` };
   return {
     label: `pull request #${number}`,
     maxBody: GITHUB_MAX_BODY,
