@@ -27,8 +27,13 @@ function specInput(field: InputField): Record<string, unknown> {
 }
 
 /** A GitLab CI/CD component: spec inputs from the schema, passed to the CLI as MODELCI_INPUT_* variables. */
+/** Inputs every component has; a step input of the same name would silently replace one. */
+const COMPONENT_INPUTS = ['job-name', 'stage', 'modelci-version', 'image', 'out-dir'];
+
 export function gitlabTemplate(step: StepDefinition): string {
   const fields = inputFields(step.inputs);
+  const clash = fields.find((field) => COMPONENT_INPUTS.includes(field.name));
+  if (clash) throw new Error(`${step.name}: the input '${clash.name}' collides with the GitLab component's own '${clash.name}' input; rename it`);
   const spec = {
     spec: {
       inputs: {

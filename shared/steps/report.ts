@@ -22,7 +22,7 @@ const MARKER_ROOM = 400;
 const MAX_BUNDLE_BYTES = 16 << 20;
 
 const inputs = z.object({
-  stage: z.enum(['all', 'render', 'post']).default('all').describe('all renders and posts. For pull requests from forks, split it: render (in the untrusted pull_request job) writes a bundle of validated evidence as an artifact and posts nothing; post (in a workflow_run job with write permission) reads the downloaded bundle with --evidence, validates it again, renders and posts.'),
+  phase: z.enum(['all', 'render', 'post']).default('all').describe('all renders and posts. For pull requests from forks, split it: render (in the untrusted pull_request job) writes a bundle of validated evidence as an artifact and posts nothing; post (in a workflow_run job with write permission) reads the downloaded bundle with --evidence, validates it again, renders and posts.'),
   evidence: z.string().optional().describe('Folder of evidence to report (default `<out-dir>/evidence`); a downloaded artifact works too.'),
   key: z.string().optional().describe('Which report this is: one sticky comment per key (default: the workflow and job; give matrix legs their own key, e.g. `train-${{ matrix.python }}`).'),
   mode: z.enum(STICKY_MODES).default('upsert').describe('upsert edits the report comment or creates it; recreate deletes and posts anew; hide-and-recreate minimizes the old one (GitHub); delete removes it; only-create, only-update; skip-unchanged writes only when the content changed.'),
@@ -55,7 +55,7 @@ export const reportStep = defineStep({
     const shownDir = relative(ctx.cwd, dir) || '.';
     const folder = await readEvidenceFolder(dir, { shown: shownDir, results: REPORTED_RESULTS, skip: ['report.json'] });
     for (const { file, reason } of folder.unreadable) ctx.platform.warning(`not in the report: ${reason}`, { file: `${shownDir}/${file}` });
-    if (input.stage === 'render') return renderBundle(folder.records, folder.unreadable, join(ctx.outDir, 'report-bundle'), ctx.cwd);
+    if (input.phase === 'render') return renderBundle(folder.records, folder.unreadable, join(ctx.outDir, 'report-bundle'), ctx.cwd);
     const doc = buildReport(folder.records, folder.unreadable, input.title);
     const markdownPath = join(ctx.outDir, 'report.md');
     const htmlPath = join(ctx.outDir, 'report.html');
@@ -65,7 +65,7 @@ export const reportStep = defineStep({
     const shown = (path: string) => relative(ctx.cwd, path) || path;
 
     let comment = noComment(input.mode, null, 'comment: false');
-    if (input.stage === 'post' && !input.evidence) throw usageError('stage post reads the bundle the render stage wrote: pass --evidence with the folder it was downloaded to', { code: 'input-missing', hint: 'In the workflow_run job: download the artifact modelci-report-bundle, then run report with stage: post and evidence: <that folder>.' });
+    if (input.phase === 'post' && !input.evidence) throw usageError('phase post reads the bundle the render phase wrote: pass --evidence with the folder it was downloaded to', { code: 'input-missing', hint: 'In the workflow_run job: download the artifact modelci-report-bundle, then run report with phase: post and evidence: <that folder>.' });
     if (input.comment) {
       const thread = await ctx.platform.commentThread(input.token);
       if ('unavailable' in thread) {
@@ -121,7 +121,7 @@ export const reportStep = defineStep({
   },
 });
 
-/** The render stage: the validated records, written again from what validation kept, and nothing else. */
+/** The render phase: the validated records, written again from what validation kept, and nothing else. */
 async function renderBundle(records: readonly (Evidence & { file: string })[], unreadable: { file: string; reason: string }[], dir: string, cwd: string): Promise<StepResult<ReportData>> {
   await rm(dir, { recursive: true, force: true });
   const files: string[] = [];
@@ -137,8 +137,8 @@ async function renderBundle(records: readonly (Evidence & { file: string })[], u
   const shownDir = relative(cwd, dir) || dir;
   return {
     status: 'passed',
-    summary: `bundle of ${files.length} record(s) in ${shownDir}, for the post stage`,
-    data: { records: records.map((record) => ({ step: record.step, status: record.status, file: record.file })), unreadable, markdown: '', html: '', comment: noComment('upsert', null, 'stage render posts nothing') },
+    summary: `bundle of ${files.length} record(s) in ${shownDir}, for the post phase`,
+    data: { records: records.map((record) => ({ step: record.step, status: record.status, file: record.file })), unreadable, markdown: '', html: '', comment: noComment('upsert', null, 'phase render posts nothing') },
     outputs: { 'comment-id': '', 'comment-url': '', 'previous-comment-id': '', 'mode-applied': 'none', truncated: 'false', bytes: '0', html: '' },
     files: { outputs: files },
     artifact: { name: 'modelci-report-bundle', files },

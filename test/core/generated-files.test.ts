@@ -37,3 +37,12 @@ describe('files generated from the step schemas', () => {
     }
   });
 });
+
+describe('GitLab component inputs', () => {
+  it("refuses a step input named like one of the component's own (it would replace the job's stage)", async () => {
+    const { z } = await import('zod');
+    const { gitlabTemplate } = await import('../../scripts/generate/gitlab-template.js');
+    const step = { ...STEPS[0]!, name: 'clash', inputs: z.object({ stage: z.string().optional().describe('a stage') }) };
+    expect(() => gitlabTemplate(step)).toThrow(/'stage' collides with the GitLab component's own 'stage' input/);
+  });
+});

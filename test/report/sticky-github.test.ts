@@ -132,7 +132,7 @@ describe('the sticky report comment on GitHub (a loopback server checked by the 
     const dir = await mkdtemp(join(tmpdir(), 'modelci-report-fork-'));
     await import('node:fs/promises').then((fs) => fs.cp(join(repoRoot, 'test/fixtures/report/churn-second'), join(dir, 'evidence'), { recursive: true, filter: (source) => !source.endsWith('.md') }));
     await writeFile(join(dir, 'evidence', 'notes.json'), '{"not": "evidence"}');
-    const render = await runCliCaptured(['report', '--stage', 'render', '--evidence', 'evidence', '--format', 'json'], { cwd: dir });
+    const render = await runCliCaptured(['report', '--phase', 'render', '--evidence', 'evidence', '--format', 'json'], { cwd: dir });
     expect(render.code, render.stderr).toBe(0);
     const bundle = join(dir, '.modelci/report-bundle');
     const { readdir } = await import('node:fs/promises');
@@ -142,12 +142,12 @@ describe('the sticky report comment on GitHub (a loopback server checked by the 
     const runEvent = join(dir, 'workflow-run.json');
     await writeFile(runEvent, JSON.stringify({ workflow_run: { head_sha: 'f00d', head_branch: 'feature', event: 'pull_request' } }));
     fake.pullsOfCommit.set('f00d', [{ number: 3, headRef: 'other' }, { number: 9, headRef: 'feature' }]);
-    const post = await runCliCaptured(['report', '--stage', 'post', '--evidence', '.modelci/report-bundle', '--comment', 'true', '--platform', 'local', '--format', 'json'], { cwd: dir });
+    const post = await runCliCaptured(['report', '--phase', 'post', '--evidence', '.modelci/report-bundle', '--comment', 'true', '--platform', 'local', '--format', 'json'], { cwd: dir });
     expect(JSON.parse(post.stdout).comment.reason).toBe('a local run has no pull or merge request to comment on');
     const opened = await githubThread({ ...env(), GITHUB_EVENT_PATH: runEvent, GITHUB_EVENT_NAME: 'workflow_run' }, undefined, () => undefined, () => undefined);
     expect('label' in opened && opened.label).toBe('pull request #9');
     fake.pullsOfCommit.set('f00d', [{ number: 3, headRef: 'other' }]);
     expect(await githubThread({ ...env(), GITHUB_EVENT_PATH: runEvent, GITHUB_EVENT_NAME: 'workflow_run' }, undefined, () => undefined, () => undefined)).toEqual({ unavailable: 'this run (event workflow_run) belongs to no open pull request' });
-    expect((await runCliCaptured(['report', '--stage', 'post'], { cwd: dir })).code).toBe(2);
+    expect((await runCliCaptured(['report', '--phase', 'post'], { cwd: dir })).code).toBe(2);
   });
 });
