@@ -1,4 +1,5 @@
 import type { CommentThread, ThreadComment } from '../platform/types.js';
+import { cleanLeg, legSections, withLeg } from './legs.js';
 import { cleanKey, contentHash, formatMarker, parseMarker, retire, type Marker } from './marker.js';
 
 export const STICKY_MODES = ['upsert', 'recreate', 'hide-and-recreate', 'delete', 'only-create', 'only-update', 'skip-unchanged'] as const;
@@ -39,13 +40,35 @@ async function ownComments(thread: CommentThread, key: string, identity: string)
  * a comment from a later run is never overwritten; and when two runs race to create, both end
  * with the oldest comment kept and the others removed.
  */
-export async function applySticky(thread: CommentThread, options: { key: string; body: string; mode: StickyMode }): Promise<StickyOutcome> {
-  const { mode } = options;
-  const key = cleanKey(options.key);
-  const marker: Marker = { key, hash: contentHash(options.body), run: thread.order[0], attempt: thread.order[1] };
-  const body = `${formatMarker(marker)}\n${options.body}`;
+export async function applySticky(thread: CommentThread, options: { key: string; body: string; mode: StickyMode; leg?: string }): Promise<StickyOutcome> {
   const identity = await thread.identity();
+  const key = cleanKey(options.key);
+  if (options.leg === undefined) return applyOnce(thread, { ...options, key }, identity);
+  // Legs write one comment without a compare-and-set: after writing, read again, and write again
+  // if another leg's write replaced this leg's section in between.
+  const leg = cleanLeg(options.leg);
+  let outcome: StickyOutcome | undefined;
+  for (let attempt = 0; attempt < LEG_ATTEMPTS; attempt++) {
+    outcome = await applyOnce(thread, { ...options, key }, identity, leg);
+    if (!outcome.comment || options.mode === 'delete') return outcome;
+    const now = (await ownComments(thread, key, identity))[0];
+    if (now && legSections(now.comment.body).get(leg) === options.body) return outcome;
+  }
+  return { ...outcome!, applied: 'skipped', reason: `other matrix legs kept replacing the comment; this leg's section was not kept after ${LEG_ATTEMPTS} writes` };
+}
+
+/** How often a matrix leg writes its section again when another leg overwrote it. */
+const LEG_ATTEMPTS = 3;
+
+async function applyOnce(thread: CommentThread, options: { key: string; body: string; mode: StickyMode }, identity: string, leg?: string): Promise<StickyOutcome> {
+  const { mode, key } = options;
   const owned = await ownComments(thread, key, identity);
+  const content = (entry: Owned | undefined) => (leg === undefined ? options.body : withLeg(entry ? bodyAfterMarker(entry.comment.body) : undefined, leg, options.body));
+  const bodyFor = (entry: Owned | undefined) => {
+    const text = content(entry);
+    return `${formatMarker({ key, hash: contentHash(text), run: thread.order[0], attempt: thread.order[1] })}\n${text}`;
+  };
+  const marker: Marker = { key, hash: contentHash(content(owned[0])), run: thread.order[0], attempt: thread.order[1] };
   const newer = owned.find((entry) => later(entry.marker, thread.order));
   if (newer && mode !== 'delete') return { applied: 'skipped', previous: newer.comment, reason: `a later run (${newer.marker.run}, attempt ${newer.marker.attempt}) already wrote this report` };
 
@@ -70,7 +93,7 @@ export async function applySticky(thread: CommentThread, options: { key: string;
           await thread.remove(entry.comment.id);
         }
       }
-      return { applied: 'recreated', comment: await thread.create(body), ...(first ? { previous: first.comment } : {}) };
+      return { applied: 'recreated', comment: await thread.create(bodyFor(first)), ...(first ? { previous: first.comment } : {}) };
     default:
       break;
   }
@@ -78,10 +101,11 @@ export async function applySticky(thread: CommentThread, options: { key: string;
   if (first) {
     for (const extra of rest) await thread.remove(extra.comment.id);
     if (mode === 'skip-unchanged' && first.marker.hash === marker.hash) return { applied: 'unchanged', comment: first.comment, previous: first.comment };
+    const body = bodyFor(first);
     await thread.update(first.comment.id, body);
     return { applied: 'updated', comment: { ...first.comment, body }, previous: first.comment };
   }
-  const created = await thread.create(body);
+  const created = await thread.create(bodyFor(undefined));
   // Another run may have created its comment at the same moment: the oldest one wins, everywhere.
   const after = await ownComments(thread, key, identity);
   const oldest = after[0];
@@ -91,6 +115,12 @@ export async function applySticky(thread: CommentThread, options: { key: string;
   }
   await thread.remove(created.id);
   if (later(oldest.marker, thread.order)) return { applied: 'skipped', previous: oldest.comment, reason: 'a later run wrote this report at the same time' };
+  const body = bodyFor(oldest);
   await thread.update(oldest.comment.id, body);
   return { applied: 'updated', comment: { ...oldest.comment, body }, previous: oldest.comment };
+}
+
+function bodyAfterMarker(body: string): string {
+  const newline = body.indexOf('\n');
+  return newline < 0 ? '' : body.slice(newline + 1);
 }

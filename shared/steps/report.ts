@@ -25,6 +25,7 @@ const inputs = z.object({
   phase: z.enum(['all', 'render', 'post']).default('all').describe('all renders and posts. For pull requests from forks, split it: render (in the untrusted pull_request job) writes a bundle of validated evidence as an artifact and posts nothing; post (in a workflow_run job with write permission) reads the downloaded bundle with --evidence, validates it again, renders and posts.'),
   evidence: z.string().optional().describe('Folder of evidence to report (default `<out-dir>/evidence`); a downloaded artifact works too.'),
   key: z.string().optional().describe('Which report this is: one sticky comment per key (default: the workflow and job; give matrix legs their own key, e.g. `train-${{ matrix.python }}`).'),
+  leg: z.string().optional().describe('Matrix legs that share a key share one comment: each leg (e.g. `python-${{ matrix.python }}`) owns its section and replaces only that.'),
   mode: z.enum(STICKY_MODES).default('upsert').describe('upsert edits the report comment or creates it; recreate deletes and posts anew; hide-and-recreate minimizes the old one (GitHub); delete removes it; only-create, only-update; skip-unchanged writes only when the content changed.'),
   comment: z.boolean().default(true).describe('Comment on the pull or merge request; false writes only the job summary and the files.'),
   title: z.string().default('modelci report').describe('The heading of the report.'),
@@ -73,7 +74,7 @@ export const reportStep = defineStep({
         ctx.platform.warning(`No report comment: ${thread.unavailable}. The report is in the job summary and ${shown(htmlPath)}.`);
       } else {
         const body = renderReport(doc, thread.maxBody - MARKER_ROOM, `the job summary (and ${shown(htmlPath)} in the artifacts)`);
-        const outcome: StickyOutcome = await applySticky(thread, { key: input.key ?? ctx.platform.run().job ?? 'modelci', body: body.markdown, mode: input.mode }).catch(async (error: unknown) => {
+        const outcome: StickyOutcome = await applySticky(thread, { key: input.key ?? ctx.platform.run().job ?? 'modelci', body: body.markdown, mode: input.mode, ...(input.leg !== undefined ? { leg: input.leg } : {}) }).catch(async (error: unknown) => {
           // The comment failed (a fork's read-only token, an outage): the job summary still gets the report.
           await ctx.platform.appendSummary(summary.markdown);
           throw error;

@@ -91,6 +91,19 @@ describe('the sticky report comment on GitHub (a loopback server checked by the 
     expect(fake.violations).toEqual([]);
   });
 
+  it('matrix legs sharing a key each own a section of the one comment and replace only their own', async () => {
+    const legs = await Promise.all(['py3.10', 'py3.11', 'py3.12'].map(async (leg) => ({ leg, thread: await thread(400) })));
+    await Promise.all(legs.map(({ leg, thread: opened }) => applySticky(opened, { key: 'matrix', leg, body: `result of ${leg}`, mode: 'upsert' })));
+    expect(reports()).toHaveLength(1);
+    const body = () => reports()[0]!.body;
+    for (const leg of ['py3.10', 'py3.11', 'py3.12']) expect(body()).toContain(`<!-- modelci-leg ${leg} -->\nresult of ${leg}\n<!-- /modelci-leg ${leg} -->`);
+    await applySticky(await thread(401), { key: 'matrix', leg: 'py3.11', body: 'rerun of py3.11', mode: 'upsert' });
+    expect(body()).toContain('rerun of py3.11');
+    expect(body()).toContain('result of py3.10');
+    expect(body()).toContain('result of py3.12');
+    expect(body().indexOf('py3.10')).toBeLessThan(body().indexOf('py3.11'));
+  });
+
   it('two runs racing to create end with exactly one comment', async () => {
     const [a, b] = await Promise.all([thread(300), thread(300)]);
     await Promise.all([applySticky(a, { key: 'race', body: 'leg a', mode: 'upsert' }), applySticky(b, { key: 'race', body: 'leg b', mode: 'upsert' })]);
