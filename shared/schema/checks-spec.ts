@@ -1,5 +1,5 @@
 import { didYouMean } from '../text/did-you-mean.js';
-import type { FieldType } from './types.js';
+import type { FieldType } from './casters.js';
 
 /**
  * Our dataset checks live under one extension key, at schema and at field level, so the file

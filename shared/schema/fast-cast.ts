@@ -1,5 +1,5 @@
 import { daysInMonth, utcMs } from './strptime.js';
-import { INVALID, type CastOptions, type Value } from './types.js';
+import { INVALID, type CastOptions, type Value } from './casters.js';
 
 /**
  * Byte-level casts for the common CSV shapes, so the hot path makes no string per cell.

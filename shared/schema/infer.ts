@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { batchRows, checkDuplicateHeader, openTable, type Cell, type ReadOptions } from '../data/index.js';
-import { createCaster, INVALID, type Caster, type FieldType } from './types.js';
+import { createCaster, INVALID, type Caster, type FieldType } from './casters.js';
 
 /**
  * Schema inference over every row, in constant memory per column: a column keeps the first

@@ -4,7 +4,7 @@ import { YamlSource } from '../text/yaml-source.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import { usageError } from '../errors.js';
 import { compileStrptime, StrptimeFormatError } from './strptime.js';
-import { createCaster, FIELD_TYPES, INVALID, STRING_FORMATS, SUPPORTED_CONSTRAINTS, type Caster, type FieldType, type Value } from './types.js';
+import { createCaster, FIELD_TYPES, INVALID, STRING_FORMATS, SUPPORTED_CONSTRAINTS, type Caster, type FieldType, type Value } from './casters.js';
 import { parseDatasetChecks, parseFieldChecks, EXTENSION_KEY, type DatasetChecks, type FieldChecks } from './checks-spec.js';
 
 export type FieldsMatch = 'exact' | 'equal' | 'subset' | 'superset' | 'partial';

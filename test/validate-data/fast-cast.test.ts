@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { byteTable, castBytes, createByteCaster, lookupBytes, SLOW } from '../../shared/schema/fast-cast.js';
-import { createCaster, type CastOptions } from '../../shared/schema/types.js';
+import { createCaster, type CastOptions } from '../../shared/schema/casters.js';
 
 // A byte cast may answer SLOW (then the string caster decides); any other answer must be the
 // string caster's own.
