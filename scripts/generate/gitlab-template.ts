@@ -55,7 +55,7 @@ export function gitlabTemplate(step: StepDefinition): string {
       variables,
       // MODELCI_BIN lets runners with modelci preinstalled (and our self-test) skip the npm download.
       script: [`\${MODELCI_BIN:-npx --yes modelci@$[[ inputs.modelci-version ]]} ${step.name} --out-dir "$[[ inputs.out-dir ]]"`],
-      artifacts: { when: 'always', paths: ['$[[ inputs.out-dir ]]/'], exclude: ['$[[ inputs.out-dir ]]/cache/**/*'], reports: { dotenv: '$[[ inputs.out-dir ]]/modelci.env' } },
+      artifacts: { when: 'always', paths: ['$[[ inputs.out-dir ]]/'], exclude: ['$[[ inputs.out-dir ]]/cache/**/*'], reports: { dotenv: '$[[ inputs.out-dir ]]/modelci.env', ...(step.gitlabMetrics ? { metrics: `$[[ inputs.out-dir ]]/${step.gitlabMetrics}` } : {}) } },
     },
   };
   return `${GENERATED_NOTICE}${yamlText(spec)}---\n${yamlText(job)}`;

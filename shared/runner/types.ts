@@ -78,6 +78,8 @@ export interface StepDefinition<Schema extends InputSchema = InputSchema, Data e
   outputs: Record<string, string>;
   /** Read-only commands (registry ls, ...) write no evidence. Default true. */
   writesEvidence?: boolean;
+  /** A file in the out-dir the GitLab component declares as `artifacts:reports:metrics`. */
+  gitlabMetrics?: string;
   /** In a pipeline, runs even after an earlier step failed (the report shows the failure). */
   runsAfterFailure?: boolean;
   /** Published as a GitHub action / GitLab component. Default true. */

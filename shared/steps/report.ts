@@ -7,6 +7,7 @@ import type { Evidence } from '../evidence/record.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { buildReport } from '../report/document.js';
 import { reportHtml } from '../report/html-page.js';
+import { openMetricsText } from '../report/openmetrics.js';
 import { renderReport } from '../report/render-report.js';
 import { reportResult, type ReportData } from '../report/report-result.js';
 import { REPORTED_RESULTS } from '../report/result-schemas.js';
@@ -42,6 +43,7 @@ export const reportStep = defineStep({
   inputs,
   result: reportResult,
   runsAfterFailure: true,
+  gitlabMetrics: 'metrics.txt',
   outputs: {
     'comment-id': 'Id of the report comment (empty when none was written).',
     'comment-url': 'Link to the report comment.',
@@ -63,6 +65,8 @@ export const reportStep = defineStep({
     const summary = renderReport(doc, SUMMARY_LIMIT, 'the HTML report');
     await writeFileAtomic(markdownPath, `${summary.markdown}\n`);
     await writeFileAtomic(htmlPath, reportHtml(doc));
+    const metricsPath = join(ctx.outDir, 'metrics.txt');
+    await writeFileAtomic(metricsPath, openMetricsText(folder.records));
     const shown = (path: string) => relative(ctx.cwd, path) || path;
 
     let comment = noComment(input.mode, null, 'comment: false');
@@ -117,7 +121,7 @@ export const reportStep = defineStep({
         html: shown(htmlPath),
       },
       markdown: summary.markdown,
-      files: { inputs: folder.records.map((record) => record.absolute), outputs: [markdownPath, htmlPath] },
+      files: { inputs: folder.records.map((record) => record.absolute), outputs: [markdownPath, htmlPath, metricsPath] },
     };
   },
 });

@@ -54,6 +54,10 @@ describe('modelci report', () => {
     expect(html).toContain('<table class="chart-data">');
     await runCliCaptured(['report', '--evidence', 'evidence'], { cwd: dir });
     expect(await readFile(join(dir, '.modelci/report.html'), 'utf8')).toBe(html);
+    const metrics = (await readFile(join(dir, '.modelci/metrics.txt'), 'utf8')).split('\n');
+    expect(metrics).toEqual(expect.arrayContaining([expect.stringMatching(/^evaluate_roc_auc 0\.778\d+$/), expect.stringMatching(/^evaluate_roc_auc_ci_low 0\.\d+$/), 'compare_roc_auc_delta 0', 'compare_promote 1', 'validate_data_errors 0', expect.stringMatching(/^train_test_positive_rate 0\.3688\d+$/)]));
+    expect(metrics.at(-2)).toBe('# EOF');
+    expect(metrics.filter((entry) => entry && entry !== '# EOF').every((entry) => /^[a-zA-Z_:][a-zA-Z0-9_:]* -?[0-9.e+-]+$/.test(entry))).toBe(true);
   });
 
   it('escapes hostile names from the evidence in the markdown and the HTML', async () => {
