@@ -122,12 +122,15 @@ describe('the sticky report comment on GitHub (a loopback server checked by the 
     const saved = { ...process.env };
     Object.assign(process.env, ghEnv);
     try {
-    const run = await runCliCaptured(['report', '--evidence', 'evidence', '--format', 'json'], { cwd: dir, env: ghEnv });
+    const token = 'ghs_explicitToken0123456789abcdef';
+    const run = await runCliCaptured(['report', '--evidence', 'evidence', '--token', token, '--format', 'json'], { cwd: dir, env: ghEnv });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).comment).toMatchObject({ where: 'pull request #7', applied: 'created', truncated: false });
     expect(reports()[0]!.body).toMatch(/^<!-- modelci-report key="ci\/evaluate" /);
     expect(await readFile(outputs, 'utf8')).toMatch(/mode-applied<<[\s\S]*created/);
     expect(await readFile(summary, 'utf8')).toContain('## modelci report');
+    for (const file of ['.modelci/report.md', '.modelci/report.html', '.modelci/metrics.txt', '.modelci/evidence/report.json', 'outputs.txt', 'summary.md']) expect(await readFile(join(dir, file), 'utf8'), file).not.toContain(token);
+    expect(JSON.parse(await readFile(join(dir, '.modelci/evidence/report.json'), 'utf8')).parameters.token).toBe('***');
     fake.readOnly = true;
     await writeFile(summary, '');
     const fork = await runCliCaptured(['report', '--evidence', 'evidence', '--format', 'json'], { cwd: dir, env: ghEnv });
