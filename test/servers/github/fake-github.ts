@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenJson, type JsonAnswer } from '../json-loopback.js';
 import { GithubDescription, requestViolations, responseViolations } from './openapi.js';
 
 export interface FakeComment {
@@ -10,7 +9,7 @@ export interface FakeComment {
   minimized: boolean;
 }
 
-type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
+type Answer = JsonAnswer;
 
 const PREFIX = '/api/v3';
 const description = new GithubDescription();
@@ -38,7 +37,7 @@ export class FakeGithub {
   /** Open pull requests by head commit, for `commits/{sha}/pulls`. */
   pullsOfCommit = new Map<string, { number: number; headRef: string }[]>();
   private nextId = 1000;
-  private server?: http.Server;
+  private server?: { url: string; stop(): Promise<void> };
 
   add(login: string, body: string): FakeComment {
     const id = this.nextId++;
@@ -57,24 +56,12 @@ export class FakeGithub {
   }
 
   async start(): Promise<void> {
-    this.server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-        const text = Buffer.concat(chunks).toString('utf8');
-        const reply = this.route(request.method ?? 'GET', url.pathname, url.searchParams, text ? (JSON.parse(text) as unknown) : undefined);
-        response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-        response.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.server = await listenJson((method, path, query, body) => this.route(method, path, query, body));
+    this.url = this.server.url;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
+    await this.server?.stop();
   }
 
   private rest(comment: FakeComment) {

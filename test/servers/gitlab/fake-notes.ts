@@ -1,5 +1,5 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { listenJson, type JsonAnswer } from '../json-loopback.js';
 
 export interface FakeNote {
   id: number;
@@ -8,7 +8,7 @@ export interface FakeNote {
   system: boolean;
 }
 
-type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
+type Answer = JsonAnswer;
 
 /**
  * A loopback GitLab that keeps merge request notes as GitLab does: authors, system notes, pages
@@ -21,7 +21,7 @@ export class FakeGitlabNotes {
   /** Requests that do not match a route GitLab has. */
   unknown: string[] = [];
   private nextId = 5000;
-  private server?: http.Server;
+  private server?: { url: string; stop(): Promise<void> };
   private readonly users = new Map([['glpat-bot-token-0123456789', 'project_7_bot']]);
 
   add(username: string, body: string, system = false): FakeNote {
@@ -37,24 +37,12 @@ export class FakeGitlabNotes {
   }
 
   async start(): Promise<void> {
-    this.server = http.createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-        const text = Buffer.concat(chunks).toString('utf8');
-        const reply = this.route(request.method ?? 'GET', url.pathname, url.searchParams, text ? (JSON.parse(text) as { body?: string }) : undefined, request.headers);
-        response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-        response.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.server = await listenJson((method, path, query, body, headers) => this.route(method, path, query, body as { body?: string } | undefined, headers));
+    this.url = this.server.url;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
+    await this.server?.stop();
   }
 
   private route(method: string, path: string, query: URLSearchParams, body: { body?: string } | undefined, headers: http.IncomingHttpHeaders): Answer {
