@@ -68,7 +68,6 @@ async function applyOnce(thread: CommentThread, options: { key: string; body: st
     const text = content(entry);
     return `${formatMarker({ key, hash: contentHash(text), run: thread.order[0], attempt: thread.order[1] })}\n${text}`;
   };
-  const marker: Marker = { key, hash: contentHash(content(owned[0])), run: thread.order[0], attempt: thread.order[1] };
   const newer = owned.find((entry) => later(entry.marker, thread.order));
   if (newer && mode !== 'delete') return { applied: 'skipped', previous: newer.comment, reason: `a later run (${newer.marker.run}, attempt ${newer.marker.attempt}) already wrote this report` };
 
@@ -100,7 +99,7 @@ async function applyOnce(thread: CommentThread, options: { key: string; body: st
 
   if (first) {
     for (const extra of rest) await thread.remove(extra.comment.id);
-    if (mode === 'skip-unchanged' && first.marker.hash === marker.hash) return { applied: 'unchanged', comment: first.comment, previous: first.comment };
+    if (mode === 'skip-unchanged' && first.marker.hash === contentHash(content(first))) return { applied: 'unchanged', comment: first.comment, previous: first.comment };
     const body = bodyFor(first);
     await thread.update(first.comment.id, body);
     return { applied: 'updated', comment: { ...first.comment, body }, previous: first.comment };
