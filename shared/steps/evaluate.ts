@@ -1,10 +1,11 @@
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { closestMatch } from '../text/did-you-mean.js';
 import { usageError } from '../errors.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { sha256File } from '../files/digest.js';
+import { displayPath } from '../files/paths.js';
 import { removeAllBut } from '../files/prune.js';
 import { binaryConfusion, binaryCurves, binaryStats, expectedCalibrationError, reliabilityCurve } from '../metrics/binary.js';
 import type { binaryEvaluator, multiclassEvaluator } from '../metrics/evaluator.js';
@@ -111,7 +112,7 @@ export const evaluateStep = defineStep({
     }
     const only = selectedMetrics(task, options.metrics, thresholds.map((t) => t.metric));
     const path = resolve(ctx.cwd, options.predictions);
-    const display = relative(ctx.cwd, path) || path;
+    const display = displayPath(ctx.cwd, path);
 
     const columns = await ctx.platform.group('Read predictions', () => readPredictions(path, display, options, ctx.signal));
     if (task === 'multiclass' && options.threshold !== 0.5) ctx.platform.warning('--threshold applies to binary tasks only; ignored.');
@@ -173,7 +174,7 @@ export const evaluateStep = defineStep({
     // Keep the per-row predictions next to the evidence, by digest, so compare can pair rows.
     const stored = join(dir, `predictions${extensionOf(path)}`);
     await copyAtomic(path, stored);
-    const storedDisplay = relative(ctx.cwd, stored) || stored;
+    const storedDisplay = displayPath(ctx.cwd, stored);
     const data: EvaluateData = {
       task,
       n: columns.rows,
@@ -201,7 +202,7 @@ export const evaluateStep = defineStep({
     const chartPaths = charts.map((chart) => join(dir, `${chart.name}.svg`));
     for (const [i, chart] of charts.entries()) {
       await writeFileAtomic(chartPaths[i]!, chart.svg);
-      data.charts[chart.name] = relative(ctx.cwd, chartPaths[i]!) || chartPaths[i]!;
+      data.charts[chart.name] = displayPath(ctx.cwd, chartPaths[i]!);
     }
     await removeAllBut(dir, [stored, path, ...chartPaths]);
 

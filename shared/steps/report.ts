@@ -1,10 +1,11 @@
 import { rm } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { usageError } from '../errors.js';
 import { readEvidenceFolder } from '../evidence/read.js';
 import type { Evidence } from '../evidence/record.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
+import { displayPath } from '../files/paths.js';
 import { buildReport } from '../report/document.js';
 import { reportHtml } from '../report/html-page.js';
 import { openMetricsText } from '../report/openmetrics.js';
@@ -55,7 +56,7 @@ export const reportStep = defineStep({
   },
   async run(input, ctx): Promise<StepResult<ReportData>> {
     const dir = input.evidence ? resolve(ctx.cwd, input.evidence) : join(ctx.outDir, 'evidence');
-    const shownDir = relative(ctx.cwd, dir) || '.';
+    const shownDir = displayPath(ctx.cwd, dir);
     const folder = await readEvidenceFolder(dir, { shown: shownDir, results: REPORTED_RESULTS, skip: ['report.json'] });
     for (const { file, reason } of folder.unreadable) ctx.platform.warning(`not in the report: ${reason}`, { file: `${shownDir}/${file}` });
     if (input.phase === 'render') return renderBundle(folder.records, folder.unreadable, join(ctx.outDir, 'report-bundle'), ctx.cwd);
@@ -67,7 +68,7 @@ export const reportStep = defineStep({
     await writeFileAtomic(htmlPath, reportHtml(doc));
     const metricsPath = join(ctx.outDir, 'metrics.txt');
     await writeFileAtomic(metricsPath, openMetricsText(folder.records));
-    const shown = (path: string) => relative(ctx.cwd, path) || path;
+    const shown = (path: string) => displayPath(ctx.cwd, path);
 
     let comment = noComment(input.mode, null, 'comment: false');
     if (input.phase === 'post' && !input.evidence) throw usageError('phase post reads the bundle the render phase wrote: pass --evidence with the folder it was downloaded to', { code: 'input-missing', hint: 'In the workflow_run job: download the artifact modelci-report-bundle, then run report with phase: post and evidence: <that folder>.' });
@@ -139,7 +140,7 @@ async function renderBundle(records: readonly (Evidence & { file: string })[], u
     await writeFileAtomic(path, text);
     files.push(path);
   }
-  const shownDir = relative(cwd, dir) || dir;
+  const shownDir = displayPath(cwd, dir);
   return {
     status: 'passed',
     summary: `bundle of ${files.length} record(s) in ${shownDir}, for the post phase`,
