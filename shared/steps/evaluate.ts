@@ -12,7 +12,8 @@ import type { binaryEvaluator, multiclassEvaluator } from '../metrics/evaluator.
 import { multiclassConfusion } from '../metrics/multiclass.js';
 import { makeEvaluator, readPredictions } from '../metrics/prediction-file.js';
 import { summarize } from '../metrics/summary.js';
-import { evaluateResult, headlineMetrics, type EvaluateData, type SliceResult } from '../metrics/evaluation.js';
+import { evaluateResult, headlineMetrics, type EvaluateData } from '../metrics/evaluation.js';
+import { sliceResults } from '../metrics/slices.js';
 import { checkThresholds, parseThresholds } from '../metrics/thresholds.js';
 import { LOWER_IS_BETTER, METRICS, type Task } from '../metrics/types.js';
 import { evaluationCharts } from '../report/charts/evaluation-charts.js';
@@ -43,9 +44,6 @@ const inputs = z.object({
   min: z.array(z.string()).default([]).describe('Lower bounds, `metric=value` (e.g. roc_auc=0.8); the step fails when a value is below, or undefined.'),
   max: z.array(z.string()).default([]).describe('Upper bounds for error metrics, `metric=value` (e.g. log_loss=0.5); the step fails when a value is above, or undefined.'),
 });
-
-/** A slice column with more values than this (an id, a timestamp) is cut to its largest values. */
-const MAX_SLICE_VALUES = 100;
 
 function selectedMetrics(task: Task, requested: string[], thresholdMetrics: string[]): Set<string> | undefined {
   const names = requested.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
@@ -120,27 +118,7 @@ export const evaluateStep = defineStep({
     const evaluator = makeEvaluator(task, columns, options, only);
     const metrics = await ctx.platform.group(`Metrics${options.bootstrap ? ` with ${options.bootstrap} bootstrap resamples` : ''}`, () => summarize(evaluator, summaryOptions));
 
-    const slices: SliceResult[] = [];
-    for (const column of options.slice) {
-      const values = columns.slices[column]!;
-      const groups = new Map<string, number[]>();
-      values.forEach((v, i) => {
-        let rows = groups.get(v);
-        if (!rows) groups.set(v, (rows = []));
-        rows.push(i);
-      });
-      const ordered = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1));
-      if (ordered.length > MAX_SLICE_VALUES) {
-        ctx.platform.warning(`--slice ${column} has ${ordered.length} distinct values; reporting the ${MAX_SLICE_VALUES} largest`);
-      }
-      for (const [value, rows] of ordered.slice(0, MAX_SLICE_VALUES)) {
-        if (rows.length < options.minSliceSize) {
-          slices.push({ column, value, n: rows.length, status: 'too-small', reason: `fewer than ${options.minSliceSize} rows (--min-slice-size)` });
-          continue;
-        }
-        slices.push({ column, value, n: rows.length, status: 'ok', metrics: await summarize(makeEvaluator(task, columns, options, only, rows), summaryOptions) });
-      }
-    }
+    const slices = await sliceResults(options.slice, { task, columns, scoring: options, only, summary: summaryOptions, minSliceSize: options.minSliceSize, warn: (line) => ctx.platform.warning(line) });
 
     const thresholdResults = checkThresholds(thresholds, metrics);
     const failed = thresholdResults.filter((t) => !t.passed);
