@@ -26,7 +26,15 @@ export function escapeMarkdownMarkup(text: string): string {
  * bare URLs made inert, so data cannot ping people, cross-link issues or become a link.
  */
 export function escapeMarkdown(text: string): string {
-  return escapeMarkdownMarkup(text)
+  return inert(escapeMarkdownMarkup(text));
+}
+
+/**
+ * `@user`, `#123`, `!123`, `GH-123` and bare URLs split by a zero-width space, so GitHub and
+ * GitLab neither ping, cross-link nor link them (they do so in HTML text too).
+ */
+export function inert(text: string): string {
+  return text
     .replace(/@(?=[\w-])/g, `@${BREAK}`)
     .replace(/#(?=\d)/g, `#${BREAK}`)
     .replace(/!(?=\d)/g, `!${BREAK}`)

@@ -1,18 +1,19 @@
 import type { Block, Inline, Span } from './blocks.js';
-import { escapeXml } from './escape.js';
+import { escapeXml, inert } from './escape.js';
 import type { XyChart } from './mermaid.js';
 import { formatNumber } from './markdown.js';
 
-function span(s: Span): string {
-  if (typeof s === 'string') return escapeXml(s);
+function span(s: Span, forComment: boolean): string {
+  if (typeof s === 'string') return escapeXml(forComment ? inert(s) : s);
   if ('raw' in s) return escapeXml(s.raw);
-  if ('strong' in s) return `<strong>${inlineHtml(s.strong)}</strong>`;
+  if ('strong' in s) return `<strong>${inlineHtml(s.strong, forComment)}</strong>`;
   if ('code' in s) return `<code>${escapeXml(s.code)}</code>`;
-  return `<small>${inlineHtml(s.sub)}</small>`;
+  return `<small>${inlineHtml(s.sub, forComment)}</small>`;
 }
 
-export function inlineHtml(text: Inline): string {
-  return text.map(span).join('');
+/** Inline HTML; `forComment` also makes mentions, references and URLs inert, as a PR comment needs. */
+export function inlineHtml(text: Inline, forComment = false): string {
+  return text.map((s) => span(s, forComment)).join('');
 }
 
 function cells(tag: 'th' | 'td', row: Inline[], align: readonly string[] | undefined): string {

@@ -2,6 +2,7 @@ import type { Block, Inline, Span } from './blocks.js';
 import { escapeMarkdown } from './escape.js';
 import { details, markdownTable } from './markdown.js';
 import { xyChart } from './mermaid.js';
+import { inlineHtml } from './render-html.js';
 
 function span(s: Span): string {
   if (typeof s === 'string') return escapeMarkdown(s);
@@ -29,7 +30,8 @@ function block(b: Block): string {
     case 'table':
       return markdownTable(b.header.map(inline), b.rows.map((row) => row.map(inline)), b.align ? { align: b.align } : {});
     case 'details':
-      return details(inline(b.summary), renderMarkdown(b.blocks));
+      // A line starting with <details> is an HTML block: markdown escapes would show as text there.
+      return details(inlineHtml(b.summary, true), renderMarkdown(b.blocks));
     case 'chart':
       return xyChart(b.chart);
     case 'code':

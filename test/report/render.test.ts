@@ -16,6 +16,11 @@ describe('the markdown renderer', () => {
     expect(renderMarkdown([paragraph(strong('@octocat'), raw(' '), sub(raw('note')))])).toBe('**@\u200boctocat** <sub>note</sub>');
   });
 
+  it('writes the summary of a details block as HTML, since GitHub shows markdown escapes there as text; mentions stay inert', () => {
+    const md = renderMarkdown([{ kind: 'details', summary: ['log_loss (2 outputs) @octocat #12 <b>'], blocks: [paragraph(raw('x'))] }]);
+    expect(md.split('\n')[0]).toBe('<details><summary>log_loss (2 outputs) @\u200boctocat #\u200b12 &lt;b&gt;</summary>');
+  });
+
   it('renders lists, quotes, headings, details and charts as the steps wrote them', () => {
     const blocks: Block[] = [
       { kind: 'heading', level: 3, text: [raw('Data drift')] },
