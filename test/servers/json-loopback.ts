@@ -12,7 +12,13 @@ export async function listenJson(route: JsonRoute): Promise<{ url: string; stop(
     request.on('end', () => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       const text = Buffer.concat(chunks).toString('utf8');
-      const reply = route(request.method ?? 'GET', url.pathname, url.searchParams, text ? (JSON.parse(text) as unknown) : undefined, request.headers);
+      let reply: JsonAnswer;
+      try {
+        reply = route(request.method ?? 'GET', url.pathname, url.searchParams, text ? (JSON.parse(text) as unknown) : undefined, request.headers);
+      } catch (error) {
+        // A fake's own bug answers 500 at once, instead of leaving the client waiting.
+        reply = { status: 500, body: { message: `fake server failed: ${String(error)}` } };
+      }
       response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
       response.end(reply.body === undefined ? undefined : JSON.stringify(reply.body));
     });

@@ -1,5 +1,6 @@
 import { listenJson, type JsonAnswer } from '../json-loopback.js';
 import { GithubDescription, requestViolations, responseViolations } from './openapi.js';
+import { graphqlViolations } from './graphql-schema.js';
 
 export interface FakeComment {
   id: number;
@@ -73,8 +74,9 @@ export class FakeGithub {
     };
   }
 
-  private graphql(body: { query?: string; variables?: { id?: string } }): Answer {
+  private graphql(body: { query?: string; variables?: Record<string, unknown> & { id?: string } }): Answer {
     const query = body.query ?? '';
+    this.violations.push(...graphqlViolations(query, body.variables ?? {}));
     if (query.includes('viewer')) return { status: 200, body: { data: { viewer: { login: this.viewer } } } };
     if (query.includes('minimizeComment')) {
       if (this.readOnly) return { status: 200, body: { errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }] } };
