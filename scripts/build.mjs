@@ -12,9 +12,13 @@ const result = spawnSync(ncc, ['build', 'shared/index.ts', '-o', 'dist', '-t', '
   stdio: 'inherit',
 });
 if (result.status !== 0) process.exit(result.status ?? 1);
-// validate-data's worker threads load their own bundle (found next to the chunk that starts them).
-const worker = spawnSync(ncc, ['build', 'shared/schema/validate-worker.ts', '-o', 'dist/validate-worker', '-t', '--minify', '--quiet'], {
-  cwd: root,
-  stdio: 'inherit',
-});
-if (worker.status !== 0) process.exit(worker.status ?? 1);
+// Worker thread entries, each its own bundle: dist/<name>/index.js, found at run time next to
+// the chunk that starts it (shared/workers/pool.ts). A WorkerEntry names its row here.
+const WORKERS = [
+  { name: 'validate-worker', entry: 'shared/schema/validate-worker.ts' },
+  { name: 'metrics-worker', entry: 'shared/metrics/metrics-worker.ts' },
+];
+for (const { name, entry } of WORKERS) {
+  const worker = spawnSync(ncc, ['build', entry, '-o', `dist/${name}`, '-t', '--minify', '--quiet'], { cwd: root, stdio: 'inherit' });
+  if (worker.status !== 0) process.exit(worker.status ?? 1);
+}

@@ -1,6 +1,7 @@
 import type { PreparedBinary } from '../metrics/binary.js';
 import { BOOTSTRAP_CHUNK, drawMultiplicities, percentileInterval, type Interval } from '../metrics/bootstrap.js';
 import type { Evaluator } from '../metrics/evaluator.js';
+import { KERNEL_MAX_STRATUM } from '../metrics/kernels.js';
 import { pairedBinaryBootstrap } from '../metrics/parallel.js';
 import { chunkSeed, Rng } from '../metrics/rng.js';
 import type { MetricValues } from '../metrics/types.js';
@@ -29,9 +30,6 @@ export interface PairedBootstrapOptions {
   /** Row-draws below which the binary kernel runs in this thread (tests lower it). */
   minParallelWork?: number;
 }
-
-/** The worker kernel's draw is exact below 2^21 rows per stratum (see ranking-kernel.ts). */
-const KERNEL_MAX_STRATUM = 2097152;
 
 function positionMultiplicity(rowMult: Uint32Array, model: PairedModel, into: Uint32Array): Uint32Array {
   if (!model.rowOfPosition) return rowMult;

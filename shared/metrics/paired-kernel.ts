@@ -17,9 +17,7 @@ export interface PairedBinaryData {
  * multiplicity per row (drawMultiplicities() with Rng(chunkSeed(seed, first)), inlined) and passes
  * over each model's positions with binaryStats()'s arithmetic in the same order. Output: per
  * resample, the champion's then the challenger's `12 + 3 * bins` numbers (layout of parallel.ts).
- * Written like ranking-kernel.ts to run inside a worker from its source text: nothing from outside.
- * Deliberate hot-loop inlining of the draw and of binaryStats(); issue 11's one worker pool, with
- * workers that import the real metric code, is what removes these twins.
+ * Deliberate hot-loop inlining of the draw and of binaryStats() (as ranking-kernel.ts; calling them measured slower).
  */
 export function pairedBinaryChunk(data: PairedBinaryData, seed: number, first: number, count: number): Float64Array {
   const { rows: rowCount, strata, models } = data;

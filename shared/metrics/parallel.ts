@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { binaryMetricsFromStats, binaryStats, rankingMetrics, type BinaryStats, type PreparedBinary } from './binary.js';
 import { bootstrap, BOOTSTRAP_CHUNK, percentileInterval, type Interval } from './bootstrap.js';
-import { pairedBinaryChunk, type PairedBinaryData } from './paired-kernel.js';
-import { binaryChunk, rankingChunk, type BinaryData, type RankingData } from './ranking-kernel.js';
+import { KERNEL_MAX_STRATUM, runShare, type Kernel, type KernelAnswer, type KernelData, type KernelShare, type KernelWorkerData } from './kernels.js';
+import type { PairedBinaryData } from './paired-kernel.js';
+import type { BinaryData, RankingData } from './ranking-kernel.js';
+import { WorkerPool, type WorkerEntry } from '../workers/pool.js';
 import type { MetricValues } from './types.js';
 
 export interface RankingBootstrapOptions {
@@ -19,22 +20,8 @@ export interface RankingBootstrapOptions {
 /** Bootstraps below this many row-draws run in this thread: starting workers would cost more. */
 const PARALLEL_MIN_WORK = 2e7;
 
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const kernels = { ranking: (${String(rankingChunk)}), binary: (${String(binaryChunk)}), paired: (${String(pairedBinaryChunk)}) };
-const kernel = kernels[workerData.kernel];
-const out = workerData.chunks.map(([first, count]) => ({ first, result: kernel(workerData.data, workerData.seed, first, count) }));
-parentPort.postMessage(out);
-`;
-
-type Kernel = 'ranking' | 'binary' | 'paired';
-type ChunkResult<K extends Kernel> = K extends 'ranking' ? { auc: Float64Array; ap: Float64Array } : Float64Array;
-type KernelData = RankingData | BinaryData | PairedBinaryData;
-
-function runKernel<K extends Kernel>(kernel: K, data: KernelData, seed: number, first: number, count: number): ChunkResult<K> {
-  if (kernel === 'paired') return pairedBinaryChunk(data as PairedBinaryData, seed, first, count) as ChunkResult<K>;
-  return (kernel === 'ranking' ? rankingChunk(data as RankingData, seed, first, count) : binaryChunk(data as BinaryData, seed, first, count)) as ChunkResult<K>;
-}
+/** The metrics workers' entry: a row of scripts/build.mjs's table of worker entries. */
+const METRICS_WORKER: WorkerEntry = { bundle: 'metrics-worker', source: 'metrics/metrics-worker.ts' };
 
 /** Row-draws per resample: what decides whether workers pay off. */
 function drawsPerResample(data: KernelData): number {
@@ -42,36 +29,22 @@ function drawsPerResample(data: KernelData): number {
 }
 
 /** Runs the chunks of resamples on worker threads (or here, when small or when workers fail). */
-async function runChunks<K extends Kernel>(
-  kernel: K,
-  data: KernelData,
-  options: RankingBootstrapOptions,
-): Promise<{ first: number; result: ChunkResult<K> }[]> {
-  const chunks: [number, number][] = [];
+async function runChunks<K extends Kernel>(kernel: K, data: KernelData, options: RankingBootstrapOptions): Promise<KernelAnswer<K>> {
+  const chunks: KernelShare = [];
   for (let first = 0; first < options.resamples; first += BOOTSTRAP_CHUNK) chunks.push([first, Math.min(BOOTSTRAP_CHUNK, options.resamples - first)]);
   const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), chunks.length));
-  const here = () => chunks.map(([first, count]) => ({ first, result: runKernel(kernel, data, options.seed, first, count) }));
-  if (threads === 1 || drawsPerResample(data) * options.resamples < (options.minParallelWork ?? PARALLEL_MIN_WORK)) return here();
-  const shares: [number, number][][] = Array.from({ length: threads }, () => []);
+  if (threads === 1 || drawsPerResample(data) * options.resamples < (options.minParallelWork ?? PARALLEL_MIN_WORK)) return runShare(kernel, data, options.seed, chunks);
+  const shares: KernelShare[] = Array.from({ length: threads }, () => []);
   chunks.forEach((chunk, i) => shares[i % threads]!.push(chunk));
+  const workerData: KernelWorkerData = { kernel, data, seed: options.seed };
+  const pool = new WorkerPool<KernelShare, KernelAnswer<K>>(METRICS_WORKER, threads, { workerData });
   try {
-    const parts = await Promise.all(
-      shares.map(
-        (share) =>
-          new Promise<{ first: number; result: ChunkResult<K> }[]>((resolve, reject) => {
-            const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { kernel, data, seed: options.seed, chunks: share } });
-            worker.once('message', (message) => {
-              resolve(message as { first: number; result: ChunkResult<K> }[]);
-              void worker.terminate();
-            });
-            worker.once('error', reject);
-          }),
-      ),
-    );
-    return parts.flat();
-  } catch {
-    // No worker threads here (a sandbox, a resource limit): the same chunks in this thread.
-    return here();
+    // A share whose worker failed (no worker threads here: a sandbox, a resource limit) runs in
+    // this thread: each chunk has its own seed, so the numbers are the same.
+    const parts = await Promise.all(shares.map((share) => pool.run(share)));
+    return parts.flatMap((part, i) => part ?? runShare(kernel, data, options.seed, shares[i]!));
+  } finally {
+    await pool.close();
   }
 }
 
@@ -80,8 +53,7 @@ async function runChunks<K extends Kernel>(
  * worker threads. The numbers equal bootstrap() with the same seed, however many threads run.
  */
 export async function rankingBootstrap(p: PreparedBinary, options: RankingBootstrapOptions): Promise<Record<'roc_auc' | 'average_precision', Interval>> {
-  if (p.strata.some((s) => s.length >= 2097152)) {
-    // The kernel's draw is exact below 2^21 rows per class; above, the generic path.
+  if (p.strata.some((s) => s.length >= KERNEL_MAX_STRATUM)) {
     const out = bootstrap(p.n, p.strata.filter((s) => s.length > 0), (mult) => rankingMetrics(p, mult), options);
     return { roc_auc: out.roc_auc!, average_precision: out.average_precision! };
   }
@@ -144,7 +116,7 @@ export async function pairedBinaryBootstrap(data: PairedBinaryData, probabilitie
  */
 export async function binaryBootstrap(p: PreparedBinary, options: RankingBootstrapOptions): Promise<Record<string, Interval>> {
   const strata = p.strata.filter((s) => s.length > 0);
-  if (strata.some((s) => s.length >= 2097152)) {
+  if (strata.some((s) => s.length >= KERNEL_MAX_STRATUM)) {
     return bootstrap(p.n, strata, (mult) => binaryMetricsFromStats(binaryStats(p, mult), p.probabilities), options);
   }
   const data: BinaryData = { n: p.n, y: p.y, weight: p.weight, groupStart: p.groupStart, strata, pred: p.pred, score: p.score, logLoss: p.logLoss, brier: p.brier, bin: p.bin, bins: p.bins };

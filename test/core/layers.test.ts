@@ -16,7 +16,7 @@ const LAYERS: { name: string; members: string[] }[] = [
   { name: 'domain', members: ['compare/', 'gate/', 'data/', 'schema/', 'drift/', 'stats/', 'metrics/', 'train/', 'registry/', 'report/'] },
   { name: 'evidence', members: ['evidence/'] },
   { name: 'http and platform', members: ['http/', 'platform/'] },
-  { name: 'foundations', members: ['files/', 'text/', 'errors.ts', 'errors/', 'version.ts'] },
+  { name: 'foundations', members: ['files/', 'text/', 'workers/', 'errors.ts', 'errors/', 'version.ts'] },
 ];
 
 function layerOf(file: string): number {
