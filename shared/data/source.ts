@@ -20,6 +20,33 @@ export interface ReadOptions {
    * that parses them elsewhere with parseDeferred (validate-data's worker threads).
    */
   deferParsing?: boolean;
+  /** CSV only: the Frictionless Table Dialect beyond the delimiter. */
+  dialect?: CsvDialect;
+  /**
+   * Text encoding (`utf-8`, `utf-16`, `latin-1`, `cp1252`, ...); absent: UTF-8, or the common
+   * 8-bit encodings detected. The encoding used is reported in the result.
+   */
+  encoding?: string;
+}
+
+/** Frictionless Table Dialect (CSV) options; absent ones take Frictionless's defaults. */
+export interface CsvDialect {
+  /** Default `"`. */
+  quoteChar?: string;
+  /** `""` inside a quoted field is one quote. Default true. */
+  doubleQuote?: boolean;
+  /** A character that escapes the next one (no default). */
+  escapeChar?: string;
+  /** Spaces after a delimiter are dropped. Default false. */
+  skipInitialSpace?: boolean;
+  /** Lines starting with this are skipped. */
+  commentChar?: string;
+  /** False: the file has no header row; columns are named from the schema (else field1, field2, ...). Default true. */
+  header?: boolean;
+  /** The 1-based rows that make up the header, joined with `headerJoin`. Default [1]. */
+  headerRows?: number[];
+  /** Default ' '. */
+  headerJoin?: string;
 }
 
 export const DEFAULT_MAX_FIELD_SIZE = 1 << 20;

@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../errors.js';
+import type { DeploymentGate } from './deployments.js';
 
 export type PlatformName = 'github' | 'gitlab' | 'local';
 
@@ -24,6 +25,11 @@ export interface Platform {
    * CI's own); `unavailable` says why there is none (no PR, a local run, a token that cannot write).
    */
   commentThread(token: string | undefined): Promise<CommentThread | { unavailable: string }>;
+  /**
+   * Environments and deployments for the gate, written with `token` (or the CI's own);
+   * `unavailable` says why there are none (a local run, no token, no environment).
+   */
+  deployments?(token: string | undefined): Promise<DeploymentGate | { unavailable: string }>;
 }
 
 export interface ThreadComment {
