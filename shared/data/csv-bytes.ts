@@ -1,57 +1,18 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { usageError } from '../errors.js';
+import type { ChunkStore, CsvChunk } from './csv-chunk.js';
+import { parseRows } from './csv-rows.js';
 import { countNewlines, firstInvalidUtf8 } from './source.js';
 
 /**
- * Byte-level RFC 4180 reader: no string or array per cell. A chunk is the file's bytes for a
- * run of whole rows plus, per field, its [start, end) byte range; a field that needs unquoting
- * (doubled quotes, or text after the closing quote) is flagged and decoded on demand.
+ * Byte-level RFC 4180 reader: cuts a stream of byte pieces into chunks of whole rows (csv-chunk.ts),
+ * carrying an unfinished row into the next piece. The row loop is csv-rows.ts.
  * Rows end in LF, CRLF or a lone CR; a blank line is an empty row (as Python's csv module reads).
  */
-export interface CsvChunk {
-  buf: Buffer;
-  /** True when every byte is ASCII (cells can be decoded as latin1, which is faster). */
-  ascii: boolean;
-  rowCount: number;
-  /** Row r's fields are [rowOffsets[r], rowOffsets[r + 1]). */
-  rowOffsets: Int32Array<ArrayBufferLike>;
-  starts: Int32Array<ArrayBufferLike>;
-  ends: Int32Array<ArrayBufferLike>;
-  /** 1 when the field must be unquoted by decodeField (raw range includes the quotes). */
-  escaped: Uint8Array<ArrayBufferLike>;
-  /** Physical line where each row starts. */
-  lines: Int32Array<ArrayBufferLike>;
-  /**
-   * Set when the rows were only counted, not parsed (see CsvByteParser.push's `defer`): the
-   * field arrays are empty until parseDeferred fills them, possibly on another thread.
-   */
-  deferred?: DeferredRows;
-}
-
-/** What parseDeferred needs to parse a deferred chunk exactly as the parser would have. */
-export interface DeferredRows {
-  file: string;
-  delimiter: number;
-  startLine: number;
-  final: boolean;
-}
 
 const QUOTE = 34;
 const LF = 10;
 const CR = 13;
-
-/**
- * A chunk's memory: the bytes and the per-field arrays, each on its own ArrayBuffer so a chunk can
- * be transferred to a worker thread and back. Stores are recycled, so a long file reuses a few.
- */
-interface Store {
-  buf: Buffer;
-  starts: Int32Array<ArrayBufferLike>;
-  ends: Int32Array<ArrayBufferLike>;
-  escaped: Uint8Array<ArrayBufferLike>;
-  rowOffsets: Int32Array<ArrayBufferLike>;
-  lines: Int32Array<ArrayBufferLike>;
-}
 
 const MAX_FREE_STORES = 8;
 
@@ -62,7 +23,7 @@ export class CsvByteParser {
   private line = 1;
   private first = true;
   private readonly delimiter: number;
-  private readonly free: Store[] = [];
+  private readonly free: ChunkStore[] = [];
   /** Chunks returned so far. */
   private chunks = 0;
   private mostRows = 0;
@@ -96,7 +57,7 @@ export class CsvByteParser {
     });
   }
 
-  private store(bytes: number): Store {
+  private store(bytes: number): ChunkStore {
     const reused = this.free.pop();
     if (reused && reused.buf.length >= bytes) return reused;
     // Sized like the chunks seen so far, so the arrays rarely grow while a chunk is parsed.
@@ -177,7 +138,7 @@ export class CsvByteParser {
   }
 
   /** push's `defer` case: the rows up to the last LF, counted; undefined when not possible. */
-  private deferRows(store: Store, buf: Buffer, final: boolean): CsvChunk | undefined {
+  private deferRows(store: ChunkStore, buf: Buffer, final: boolean): CsvChunk | undefined {
     if (buf.indexOf(QUOTE) !== -1 || buf.indexOf(CR) !== -1) return undefined;
     const n = buf.length;
     const cut = final ? n : buf.lastIndexOf(LF) + 1;
@@ -229,7 +190,7 @@ export class CsvByteParser {
 /** Parses a chunk that push deferred; the result is the chunk push would have returned. */
 export function parseDeferred(chunk: CsvChunk): CsvChunk {
   const { file, delimiter, startLine, final } = chunk.deferred!;
-  const store: Store = { buf: chunk.buf, starts: chunk.starts, ends: chunk.ends, escaped: chunk.escaped, rowOffsets: chunk.rowOffsets, lines: chunk.lines };
+  const store: ChunkStore = { buf: chunk.buf, starts: chunk.starts, ends: chunk.ends, escaped: chunk.escaped, rowOffsets: chunk.rowOffsets, lines: chunk.lines };
   const body = chunk.buf;
   checkUtf8(file, body, startLine);
   const { rowCount, fieldCount } = parseRows(body, final, delimiter, startLine, store, file, () => {
@@ -255,220 +216,3 @@ function checkUtf8(file: string, body: Buffer, startLine: number): void {
   throw usageError(`invalid UTF-8 at line ${at}`, { code: 'data-invalid-utf8', location: { file, line: at }, hint: 'Save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`).' });
 }
 
-/**
- * The row loop: every complete row of buf (and with `final`, the last one) into the store's
- * arrays, grown as needed. `tooLong` is told when an unfinished row reaches the end of buf.
- */
-function parseRows(
-  buf: Buffer,
-  final: boolean,
-  delim: number,
-  startLine: number,
-  store: Store,
-  file: string,
-  tooLong: (length: number, rowLine: number, inQuote: boolean) => void,
-): { rowCount: number; fieldCount: number; consumed: number; consumedLine: number } {
-  const n = buf.length;
-  let starts = store.starts;
-  let ends = store.ends;
-  let escaped = store.escaped;
-  let rowOffsets = store.rowOffsets;
-  let lines = store.lines;
-  let fieldCount = 0;
-  let rowCount = 0;
-  let pos = 0;
-  let line = startLine;
-  let consumed = 0;
-  let consumedLine = line;
-  rows: while (pos < n) {
-    const rowStart = pos;
-    const rowLine = line;
-    const rowFieldStart = fieldCount;
-    if (rowCount + 1 >= rowOffsets.length) {
-      rowOffsets = grow32(rowOffsets);
-      lines = grow32(lines);
-    }
-    let c = buf[pos]!;
-    if (c === LF || c === CR) {
-      // Blank line: an empty row.
-      if (c === CR) {
-        if (pos + 1 >= n && !final) break;
-        pos += buf[pos + 1] === LF ? 2 : 1;
-      } else pos++;
-      line++;
-      rowOffsets[rowCount] = rowFieldStart;
-      lines[rowCount] = rowLine;
-      rowCount++;
-      consumed = pos;
-      consumedLine = line;
-      continue;
-    }
-    for (;;) {
-      if (fieldCount >= starts.length) {
-        starts = grow32(starts);
-        ends = grow32(ends);
-        escaped = grow8(escaped);
-      }
-      let flag = 0;
-      let start: number;
-      let end: number;
-      if (pos < n && buf[pos] === QUOTE) {
-        const quoteLine = line;
-        let q = pos + 1;
-        for (;;) {
-          q = buf.indexOf(QUOTE, q);
-          if (q === -1 || (q + 1 >= n && !final)) {
-            if (final) {
-              throw usageError(`unterminated quoted field starting at line ${quoteLine}`, {
-                code: 'csv-unterminated-quote',
-                location: { file: file, line: quoteLine },
-                hint: 'A field opened with " never closes. Close it, or double the quotes inside quoted fields ("").',
-              });
-            }
-            tooLong(n - rowStart, rowLine, true);
-            fieldCount = rowFieldStart;
-            line = rowLine;
-            break rows;
-          }
-          if (buf[q + 1] === QUOTE) {
-            flag = 1;
-            q += 2;
-            continue;
-          }
-          break;
-        }
-        for (let k = pos + 1; k < q; k++) if (buf[k] === LF) line++;
-        start = pos + 1;
-        end = q;
-        pos = q + 1;
-        // Text after the closing quote is kept literally, as Python does.
-        while (pos < n && (c = buf[pos]!) !== delim && c !== LF && c !== CR) pos++;
-        if (pos > q + 1 || flag) {
-          flag = 1;
-          start -= 1;
-          end = pos;
-        }
-      } else {
-        start = pos;
-        while (pos < n && (c = buf[pos]!) !== delim && c !== LF && c !== CR) pos++;
-        end = pos;
-      }
-      starts[fieldCount] = start;
-      ends[fieldCount] = end;
-      escaped[fieldCount] = flag;
-      fieldCount++;
-      if (pos >= n) {
-        if (!final) {
-          tooLong(n - rowStart, rowLine, false);
-          fieldCount = rowFieldStart;
-          line = rowLine;
-          break rows;
-        }
-        rowOffsets[rowCount] = rowFieldStart;
-        lines[rowCount] = rowLine;
-        rowCount++;
-        consumed = pos;
-        consumedLine = line;
-        break rows;
-      }
-      c = buf[pos]!;
-      if (c === delim) {
-        pos++;
-        if (pos >= n) {
-          if (!final) {
-            fieldCount = rowFieldStart;
-            line = rowLine;
-            break rows;
-          }
-          if (fieldCount >= starts.length) {
-            starts = grow32(starts);
-            ends = grow32(ends);
-            escaped = grow8(escaped);
-          }
-          starts[fieldCount] = pos;
-          ends[fieldCount] = pos;
-          escaped[fieldCount] = 0;
-          fieldCount++;
-          rowOffsets[rowCount] = rowFieldStart;
-          lines[rowCount] = rowLine;
-          rowCount++;
-          consumed = pos;
-          consumedLine = line;
-          break rows;
-        }
-        continue;
-      }
-      if (c === CR) {
-        if (pos + 1 >= n && !final) {
-          fieldCount = rowFieldStart;
-          line = rowLine;
-          break rows;
-        }
-        pos += buf[pos + 1] === LF ? 2 : 1;
-      } else pos++;
-      line++;
-      rowOffsets[rowCount] = rowFieldStart;
-      lines[rowCount] = rowLine;
-      rowCount++;
-      consumed = pos;
-      consumedLine = line;
-      break;
-    }
-  }
-  Object.assign(store, { starts, ends, escaped, rowOffsets, lines });
-  rowOffsets[rowCount] = fieldCount;
-  return { rowCount, fieldCount, consumed, consumedLine };
-}
-
-function grow32(array: Int32Array<ArrayBufferLike>): Int32Array<ArrayBufferLike> {
-  const next = new Int32Array(array.length * 2);
-  next.set(array);
-  return next;
-}
-
-function grow8(array: Uint8Array<ArrayBufferLike>): Uint8Array<ArrayBufferLike> {
-  const next = new Uint8Array(array.length * 2);
-  next.set(array);
-  return next;
-}
-
-/** The field's text: unquoted and with doubled quotes collapsed when flagged. */
-export function decodeField(chunk: CsvChunk, field: number): string {
-  const start = chunk.starts[field]!;
-  const end = chunk.ends[field]!;
-  const buf = chunk.buf;
-  if (chunk.escaped[field] === 0) return chunk.ascii ? (buf as FastBuffer).latin1Slice(start, end) : (buf as FastBuffer).utf8Slice(start, end);
-  // Raw range: "quoted ""part"""trailing
-  const close = findClosingQuote(buf, start + 1, end);
-  const inner = buf.toString('utf8', start + 1, close).replace(/""/g, '"');
-  return inner + buf.toString('utf8', close + 1, end);
-}
-
-/** Node's Buffer has these (undocumented, stable since v0.x) slicers without toString's argument checks. */
-type FastBuffer = Buffer & { latin1Slice(start: number, end: number): string; utf8Slice(start: number, end: number): string };
-
-function findClosingQuote(buf: Buffer, from: number, end: number): number {
-  let q = from;
-  for (;;) {
-    q = buf.indexOf(QUOTE, q);
-    if (q === -1 || q >= end) return end;
-    if (buf[q + 1] === QUOTE && q + 1 < end) {
-      q += 2;
-      continue;
-    }
-    return q;
-  }
-}
-
-/** The chunk's rows as string arrays, for consumers that want plain cells. */
-export function chunkRows(chunk: CsvChunk): string[][] {
-  const rows: string[][] = new Array<string[]>(chunk.rowCount);
-  for (let r = 0; r < chunk.rowCount; r++) {
-    const from = chunk.rowOffsets[r]!;
-    const to = chunk.rowOffsets[r + 1]!;
-    const cells = new Array<string>(to - from);
-    for (let f = from; f < to; f++) cells[f - from] = decodeField(chunk, f);
-    rows[r] = cells;
-  }
-  return rows;
-}

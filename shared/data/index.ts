@@ -1,6 +1,6 @@
 import { didYouMean } from '../text/did-you-mean.js';
 import { usageError } from '../errors.js';
-import { decodeField } from './csv-bytes.js';
+import { decodeField } from './csv-fields.js';
 import { openTable, type Cell, type Table } from './table.js';
 import type { ReadOptions } from './source.js';
 

@@ -1,5 +1,7 @@
 import { usageError } from '../errors.js';
-import { chunkRows, CsvByteParser, decodeField, type CsvChunk } from './csv-bytes.js';
+import { CsvByteParser } from './csv-bytes.js';
+import type { CsvChunk } from './csv-chunk.js';
+import { chunkRows, decodeField } from './csv-fields.js';
 import { byteChunks, countNewlines, DEFAULT_MAX_FIELD_SIZE, resolveFormat, textChunks, type DataFormat, type ReadOptions } from './source.js';
 
 /**
@@ -15,7 +17,7 @@ export interface RowBatch {
   rowCount: number;
   /** JSON Lines and Parquet: one array per row, cells in file order; a row may be shorter or longer than the header. */
   rows?: Cell[][];
-  /** CSV: the rows as byte ranges (see csv-bytes.ts); batchRows() turns them into strings. */
+  /** CSV: the rows as byte ranges (see csv-chunk.ts); batchRows() turns them into strings. */
   chunk?: CsvChunk;
   /** Physical line where each row starts (text formats); absent for Parquet. */
   lines?: ArrayLike<number>;

@@ -1,5 +1,6 @@
 import type { Table } from '../data/index.js';
-import { parseDeferred, type CsvChunk } from '../data/csv-bytes.js';
+import { parseDeferred } from '../data/csv-bytes.js';
+import type { CsvChunk } from '../data/csv-chunk.js';
 import type { TableSchema } from './load.js';
 import type { CellResult, MostlyState } from './cell-result.js';
 import { ErrorSink } from './error-sink.js';

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { CsvChunk } from '../data/csv-bytes.js';
+import { chunkBuffers, plainChunk, type CsvChunk } from '../data/csv-chunk.js';
 import { WorkerPool, type WorkerEntry } from '../workers/pool.js';
 import type { CellResult } from './cell-result.js';
 
@@ -67,15 +67,4 @@ export class CellPool {
   close(): Promise<void> {
     return this.pool.close();
   }
-}
-
-/** The chunk's fields as a plain object (what postMessage can clone). */
-export function plainChunk(chunk: CsvChunk): CsvChunk {
-  const { buf, ascii, rowCount, rowOffsets, starts, ends, escaped, lines, deferred } = chunk;
-  return { buf, ascii, rowCount, rowOffsets, starts, ends, escaped, lines, ...(deferred ? { deferred } : {}) };
-}
-
-/** The ArrayBuffers under a chunk, for a transfer list. */
-export function chunkBuffers(chunk: CsvChunk): ArrayBuffer[] {
-  return [chunk.buf, chunk.rowOffsets, chunk.starts, chunk.ends, chunk.escaped, chunk.lines].map((view) => view.buffer as ArrayBuffer);
 }

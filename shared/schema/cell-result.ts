@@ -1,4 +1,4 @@
-import type { CsvChunk } from '../data/csv-bytes.js';
+import type { CsvChunk } from '../data/csv-chunk.js';
 import type { ErrorKind, ModelciErrorOptions } from '../errors.js';
 
 /** One data error, shaped like a flattened frictionless-py error. */

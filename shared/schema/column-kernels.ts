@@ -1,4 +1,4 @@
-import type { CsvChunk } from '../data/csv-bytes.js';
+import type { CsvChunk } from '../data/csv-chunk.js';
 import { dfaMatch, type ByteDfa } from './byte-regex.js';
 import { rangeOf, type BytePattern } from './cell-rules.js';
 import { dateBytes, integerBytes, lookupBytes, numberBytes, type ByteCaster, type ByteTable } from './fast-cast.js';

@@ -27,10 +27,7 @@ const DENSE_LIMIT = 1 << 21;
 
 export class KeyTracker {
   private map: Map<string | number, number> | null = new Map();
-  private dir: string | undefined;
-  private files: number[] = [];
-  private buffers: Int32Array[] = [];
-  private fill: Int32Array = new Int32Array(PARTITIONS);
+  private partitions: HashPartitions | undefined;
   /** Latest row per integer key, at key - denseBase; 0 for none. */
   private dense: Int32Array | null = null;
   private denseBase = 0;
@@ -111,11 +108,7 @@ export class KeyTracker {
   private spill(): void {
     const map = this.map!;
     this.map = null;
-    this.dir = mkdtempSync(join(tmpdir(), 'modelci-keys-'));
-    for (let p = 0; p < PARTITIONS; p++) {
-      this.files.push(openSync(join(this.dir, String(p)), 'w+'));
-      this.buffers.push(new Int32Array(PARTITION_BUFFER * 4));
-    }
+    this.partitions = new HashPartitions();
     // Earlier keys keep their latest row, so later repeats still name the right previous row.
     const entries = [...map.entries()].sort((a, b) => a[1] - b[1]);
     map.clear();
@@ -123,20 +116,7 @@ export class KeyTracker {
   }
 
   private record(key: string | number, rowNumber: number): void {
-    if (typeof key === 'number') hashNumber(key);
-    else hash96(key);
-    const p = HASH[0]! >>> (32 - PARTITION_BITS);
-    const buffer = this.buffers[p]!;
-    let at = this.fill[p]!;
-    buffer[at++] = HASH[0]!;
-    buffer[at++] = HASH[1]!;
-    buffer[at++] = HASH[2]!;
-    buffer[at++] = rowNumber;
-    if (at === buffer.length) {
-      writeSync(this.files[p]!, buffer);
-      at = 0;
-    }
-    this.fill[p] = at;
+    this.partitions!.add(key, rowNumber);
   }
 
   /** Duplicates found only at the end (spilled mode), in row order: the count and the first `limit`. */
@@ -148,22 +128,11 @@ export class KeyTracker {
     }
     let count = 0;
     let first: Duplicate[] = [];
-    // One records buffer and one slot table serve every partition, so reading them back does not
-    // leave a partition's worth of garbage per partition.
-    let records = new Int32Array(0);
-    let slots = new Int32Array(0);
+    const partitions = this.partitions!;
     try {
       for (let p = 0; p < PARTITIONS; p++) {
-        const tail = this.buffers[p]!.subarray(0, this.fill[p]!);
-        writeSync(this.files[p]!, tail);
-        const bytes = fstatSync(this.files[p]!).size;
-        if (records.byteLength < bytes) records = new Int32Array(Math.ceil((bytes * 1.25) / 16) * 4);
-        readSync(this.files[p]!, records, 0, bytes, 0);
-        closeSync(this.files[p]!);
-        let size = 1;
-        while (size < (bytes / 16) * 2) size <<= 1;
-        if (slots.length < size) slots = new Int32Array(size);
-        const found = duplicatesIn(records.subarray(0, bytes / 4), slots.subarray(0, size), limit);
+        const records = partitions.read(p);
+        const found = duplicatesIn(records, partitions.slotsFor(records), limit);
         count += found.count;
         if (found.first.length > 0) {
           first = first.concat(found.first).sort((a, b) => a.rowNumber - b.rowNumber);
@@ -171,31 +140,93 @@ export class KeyTracker {
         }
       }
     } finally {
-      rmSync(this.dir!, { recursive: true, force: true });
-      this.files = [];
-      this.buffers = [];
+      partitions.dispose();
     }
     return { count, first };
   }
 
   /** Releases temp files after an error. */
   dispose(): void {
-    if (!this.dir) return;
-    for (const fd of this.files) {
-      try {
-        closeSync(fd);
-      } catch {
-        // already closed by finish()
-      }
+    this.partitions?.dispose();
+  }
+}
+
+/**
+ * Keys as 96-bit hash records (three hash words and a payload) in PARTITIONS temp files, chosen
+ * by the hash's top bits, so two sets of keys spilled this way meet partition by partition.
+ */
+export class HashPartitions {
+  private readonly dir: string;
+  private files: number[] = [];
+  private buffers: Int32Array[] = [];
+  private readonly fill = new Int32Array(PARTITIONS);
+  // One records buffer and one slot table serve every partition, so reading them back does not
+  // leave a partition's worth of garbage per partition.
+  private records = new Int32Array(0);
+  private slots = new Int32Array(0);
+  /** Records written so far. */
+  size = 0;
+
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), 'modelci-keys-'));
+    for (let p = 0; p < PARTITIONS; p++) {
+      this.files.push(openSync(join(this.dir, String(p)), 'w+'));
+      this.buffers.push(new Int32Array(PARTITION_BUFFER * 4));
     }
+  }
+
+  add(key: string | number, payload: number): void {
+    if (typeof key === 'number') hashNumber(key);
+    else hash96(key);
+    const p = HASH[0]! >>> (32 - PARTITION_BITS);
+    const buffer = this.buffers[p]!;
+    let at = this.fill[p]!;
+    buffer[at++] = HASH[0]!;
+    buffer[at++] = HASH[1]!;
+    buffer[at++] = HASH[2]!;
+    buffer[at++] = payload;
+    if (at === buffer.length) {
+      writeSync(this.files[p]!, buffer);
+      at = 0;
+    }
+    this.fill[p] = at;
+    this.size++;
+  }
+
+  /** Partition p's records (4 words each), in the order written; valid until the next read. Read each partition once. */
+  read(p: number): Int32Array {
+    const tail = this.buffers[p]!.subarray(0, this.fill[p]!);
+    writeSync(this.files[p]!, tail);
+    this.fill[p] = 0;
+    const bytes = fstatSync(this.files[p]!).size;
+    if (this.records.byteLength < bytes) this.records = new Int32Array(Math.ceil((bytes * 1.25) / 16) * 4);
+    readSync(this.files[p]!, this.records, 0, bytes, 0);
+    return this.records.subarray(0, bytes / 4);
+  }
+
+  /** A cleared power-of-two slot table at least twice the record count, shared between reads. */
+  slotsFor(records: Int32Array): Int32Array {
+    let size = 1;
+    while (size < (records.length / 4) * 2) size <<= 1;
+    if (this.slots.length < size) this.slots = new Int32Array(size);
+    const slots = this.slots.subarray(0, size);
+    slots.fill(0);
+    return slots;
+  }
+
+  dispose(): void {
+    for (const fd of this.files) closeSync(fd);
+    this.files = [];
+    this.buffers = [];
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
+export const HASH_PARTITIONS = PARTITIONS;
+
 /** `slots`: a power-of-two table, at least twice the record count (record index + 1 per slot). */
 function duplicatesIn(records: Int32Array, slots: Int32Array, limit: number): { count: number; first: Duplicate[] } {
   const n = records.length / 4;
-  slots.fill(0);
   const mask = slots.length - 1;
   let count = 0;
   const first: Duplicate[] = [];

@@ -1,5 +1,5 @@
 import type { Cell, RowBatch } from '../data/index.js';
-import { decodeField } from '../data/csv-bytes.js';
+import { decodeField } from '../data/csv-fields.js';
 import { castBytes, SLOW } from './fast-cast.js';
 import { passesBytes } from './cell-rules.js';
 import { INVALID, type Value } from './casters.js';

@@ -1,5 +1,6 @@
 import type { Cell, RowBatch } from '../data/index.js';
-import { decodeField, type CsvChunk } from '../data/csv-bytes.js';
+import type { CsvChunk } from '../data/csv-chunk.js';
+import { decodeField } from '../data/csv-fields.js';
 import { castBytes, SLOW } from './fast-cast.js';
 import { INVALID, type Value } from './casters.js';
 import type { DataError } from './cell-result.js';

@@ -1,8 +1,8 @@
 // Worker thread entry for validate-data's cell checks (see cell-pool.ts). scripts/build.mjs
 // bundles it as dist/validate-worker/index.js.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CsvChunk } from '../data/csv-bytes.js';
-import { chunkBuffers, plainChunk, type CellWorkerData } from './cell-pool.js';
+import { chunkBuffers, plainChunk, receivedChunk, type CsvChunk } from '../data/csv-chunk.js';
+import type { CellWorkerData } from './cell-pool.js';
 import { parseSchema } from './load.js';
 import { createCellChecker, type CellResult } from './validate.js';
 import { ModelciError } from '../errors.js';
@@ -10,8 +10,7 @@ import { ModelciError } from '../errors.js';
 const data = workerData as CellWorkerData;
 const check = createCellChecker(data.header, data.headerLine, parseSchema(data.file, data.text));
 parentPort!.on('message', (message: { chunk: Omit<CsvChunk, 'buf'> & { buf: Uint8Array }; firstRowNumber: number }) => {
-  const { buf } = message.chunk;
-  const chunk: CsvChunk = { ...message.chunk, buf: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) };
+  const chunk = receivedChunk(message.chunk);
   let result: CellResult;
   try {
     result = check(chunk, message.firstRowNumber);

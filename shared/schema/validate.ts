@@ -1,6 +1,7 @@
 import { environmentError, ModelciError, usageError } from '../errors.js';
 import { checkDuplicateHeader, openTable, type ReadOptions, type RowBatch, type Table } from '../data/index.js';
-import { parseDeferred, type CsvChunk } from '../data/csv-bytes.js';
+import { parseDeferred } from '../data/csv-bytes.js';
+import { receivedChunk, type CsvChunk } from '../data/csv-chunk.js';
 import { schemaSource, type TableSchema } from './load.js';
 import { CellPool, cellThreads } from './cell-pool.js';
 import type { CellResult, DataError } from './cell-result.js';
@@ -83,9 +84,7 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
     let cells = await result;
     if (cells?.failure) throw new ModelciError(cells.failure.kind, cells.failure.message, cells.failure.options);
     if (cells?.chunk) {
-      // Buffers come back from a thread as plain Uint8Arrays over the same memory.
-      const { buf } = cells.chunk;
-      useParsed(batch, { ...cells.chunk, buf: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) });
+      useParsed(batch, receivedChunk(cells.chunk));
     } else if (batch.chunk!.buf.buffer.byteLength === 0) {
       throw environmentError(`a validate-data worker thread stopped while checking rows ${batch.firstRowNumber} to ${batch.firstRowNumber + batch.rowCount - 1}`, {
         code: 'validate-worker-failed',

@@ -1,0 +1,64 @@
+/**
+ * The CSV chunk layout that the byte parser (csv-bytes.ts) writes and every reader of cells (the
+ * row checks, the column kernels, the worker threads) reads: no string or array per cell. A chunk
+ * is the file's bytes for a run of whole rows plus, per field, its [start, end) byte range; a field
+ * that needs unquoting (doubled quotes, or text after the closing quote) is flagged and decoded on
+ * demand (csv-fields.ts).
+ */
+export interface CsvChunk {
+  buf: Buffer;
+  /** True when every byte is ASCII (cells can be decoded as latin1, which is faster). */
+  ascii: boolean;
+  rowCount: number;
+  /** Row r's fields are [rowOffsets[r], rowOffsets[r + 1]). */
+  rowOffsets: Int32Array<ArrayBufferLike>;
+  starts: Int32Array<ArrayBufferLike>;
+  ends: Int32Array<ArrayBufferLike>;
+  /** 1 when the field must be unquoted by decodeField (raw range includes the quotes). */
+  escaped: Uint8Array<ArrayBufferLike>;
+  /** Physical line where each row starts. */
+  lines: Int32Array<ArrayBufferLike>;
+  /**
+   * Set when the rows were only counted, not parsed (see CsvByteParser.push's `defer`): the
+   * field arrays are empty until parseDeferred fills them, possibly on another thread.
+   */
+  deferred?: DeferredRows;
+}
+
+/** What parseDeferred needs to parse a deferred chunk exactly as the parser would have. */
+export interface DeferredRows {
+  file: string;
+  delimiter: number;
+  startLine: number;
+  final: boolean;
+}
+
+/**
+ * A chunk's memory: the bytes and the per-field arrays, each on its own ArrayBuffer so a chunk can
+ * be transferred to a worker thread and back. Stores are recycled, so a long file reuses a few.
+ */
+export interface ChunkStore {
+  buf: Buffer;
+  starts: Int32Array<ArrayBufferLike>;
+  ends: Int32Array<ArrayBufferLike>;
+  escaped: Uint8Array<ArrayBufferLike>;
+  rowOffsets: Int32Array<ArrayBufferLike>;
+  lines: Int32Array<ArrayBufferLike>;
+}
+
+/** The chunk's fields as a plain object (what postMessage can clone). */
+export function plainChunk(chunk: CsvChunk): CsvChunk {
+  const { buf, ascii, rowCount, rowOffsets, starts, ends, escaped, lines, deferred } = chunk;
+  return { buf, ascii, rowCount, rowOffsets, starts, ends, escaped, lines, ...(deferred ? { deferred } : {}) };
+}
+
+/** The ArrayBuffers under a chunk, for a transfer list. */
+export function chunkBuffers(chunk: CsvChunk): ArrayBuffer[] {
+  return [chunk.buf, chunk.rowOffsets, chunk.starts, chunk.ends, chunk.escaped, chunk.lines].map((view) => view.buffer as ArrayBuffer);
+}
+
+/** A chunk that came through postMessage: its bytes arrive as a plain Uint8Array over the same memory. */
+export function receivedChunk(chunk: Omit<CsvChunk, 'buf'> & { buf: Uint8Array }): CsvChunk {
+  const { buf } = chunk;
+  return { ...chunk, buf: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) };
+}
