@@ -25,7 +25,7 @@ export function createCellChecker(header: string[], headerLine: number | undefin
       state.errors = [];
       state.counts = {};
     }
-    const result: CellResult = { errors: [], blank: new Uint8Array(chunk.rowCount), nulls: hot.nulls, mostly: hot.mostlyState, chunk };
+    const result: CellResult = { errors: [], blank: new Uint8Array(chunk.rowCount), nulls: hot.nulls, mostly: hot.mostlyState, chunk, screened: 0 };
     hot.collect = result;
     let clean = 0;
     if (kernels) {
@@ -41,6 +41,7 @@ export function createCellChecker(header: string[], headerLine: number | undefin
     hot.mostly.forEach((threshold, j) => {
       if (threshold !== undefined) hot.mostlyState[j]!.nonNull += clean;
     });
+    result.screened = clean;
     result.nulls = hot.nulls.slice();
     result.mostly = hot.mostlyState.map((state) => ({ ...state }));
     return result;

@@ -19,11 +19,10 @@ export function cellThreads(): number {
 /** validate-data's worker entry: a row of scripts/build.mjs's table of worker entries. */
 const CELL_WORKER: WorkerEntry = { bundle: 'validate-worker', source: 'schema/validate-worker.ts' };
 
-/**
- * What worker threads did in this process (tests check the workers really ran): chunks answered,
- * chunks sent unparsed, and bad-input errors they reported.
- */
-export const workerStats = { chunks: 0, deferred: 0, failures: 0 };
+/** Told of each chunk a worker answered (tests observe that the workers really ran). */
+export interface CellPoolObserver {
+  answered(chunk: { deferred: boolean; failed: boolean }): void;
+}
 
 interface CellMessage {
   chunk: CsvChunk;
@@ -38,7 +37,11 @@ interface CellMessage {
 export class CellPool {
   private readonly pool: WorkerPool<CellMessage, CellResult>;
 
-  constructor(threads: number, data: CellWorkerData) {
+  constructor(
+    threads: number,
+    data: CellWorkerData,
+    private readonly observer?: CellPoolObserver,
+  ) {
     this.pool = new WorkerPool(CELL_WORKER, threads, { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   }
 
@@ -54,13 +57,9 @@ export class CellPool {
 
   async run(chunk: CsvChunk, firstRowNumber: number): Promise<CellResult | undefined> {
     // Transferred, not copied: the worker sends the same memory back with its answer.
-    const answer = await this.pool.run({ chunk: plainChunk(chunk), firstRowNumber }, chunkBuffers(chunk), () => {
-      if (chunk.deferred) workerStats.deferred++;
-    });
-    if (answer) {
-      workerStats.chunks++;
-      if (answer.failure) workerStats.failures++;
-    }
+    const deferred = chunk.deferred !== undefined;
+    const answer = await this.pool.run({ chunk: plainChunk(chunk), firstRowNumber }, chunkBuffers(chunk));
+    if (answer) this.observer?.answered({ deferred, failed: answer.failure !== undefined });
     return answer;
   }
 

@@ -34,6 +34,8 @@ export interface CellResult {
   mostly: MostlyState[];
   /** The chunk, parsed if it came deferred; a worker sends it back (transferred both ways). */
   chunk?: CsvChunk;
+  /** Rows screened clean column by column (column-kernels.ts), skipping the row checks. */
+  screened: number;
   /** A worker's bad-input error (an unparsable chunk), rethrown on the main thread. */
   failure?: { kind: ErrorKind; message: string; options: ModelciErrorOptions };
 }

@@ -3,7 +3,7 @@ import { checkDuplicateHeader, openTable, type ReadOptions, type RowBatch, type 
 import { parseDeferred } from '../data/csv-bytes.js';
 import { receivedChunk, type CsvChunk } from '../data/csv-chunk.js';
 import { schemaSource, type TableSchema } from './load.js';
-import { CellPool, cellThreads } from './cell-pool.js';
+import { CellPool, cellThreads, type CellPoolObserver } from './cell-pool.js';
 import type { CellResult, DataError } from './cell-result.js';
 import { ErrorSink, PHASE_CELL, PHASE_PRIMARY, PHASE_UNIQUE, PHASE_UNIQUE_KEYS } from './error-sink.js';
 import { primaryKeyError, uniqueError, uniqueKeyError } from './error-texts.js';
@@ -13,6 +13,7 @@ import { processBatch } from './row-check.js';
 import { keysBatch } from './row-keys.js';
 import { createCellChecker, mergeCells } from './cell-checker.js';
 import { datasetChecks, round, type CheckResult } from './dataset-checks.js';
+import { disposeForeignKeys, finishForeignKeys, type ForeignKeyCheck } from './foreign-keys.js';
 
 export type { CellResult, DataError } from './cell-result.js';
 export type { CheckResult } from './dataset-checks.js';
@@ -33,6 +34,8 @@ export interface ValidateOptions extends ReadOptions {
   maxErrors?: number;
   /** Distinct keys held exactly in memory per uniqueness check before spilling hashes to disk. */
   keyBudget?: number;
+  /** Foreign keys with the keys they refer to (see foreign-keys.ts collectReferenceKeys). */
+  foreignKeys?: readonly ForeignKeyCheck[];
   signal?: AbortSignal;
   /**
    * CSV: threads in all, this one plus `threads - 1` workers that check cells chunk by chunk
@@ -40,6 +43,8 @@ export interface ValidateOptions extends ReadOptions {
    * is the same whatever the count). Default: the machine's parallelism, at most 2. 1: no workers.
    */
   threads?: number;
+  /** Told of each chunk a worker thread checked. */
+  workers?: CellPoolObserver;
 }
 
 /** Validates a data file against a loaded schema; bad input (unreadable, broken CSV) throws usageError. */
@@ -69,7 +74,7 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
   let pool: CellPool | undefined;
   let here: ((chunk: CsvChunk, firstRowNumber: number) => CellResult) | undefined;
   const queue: { batch: RowBatch; result: Promise<CellResult | undefined>; ready: boolean }[] = [];
-  const valueFields = [...new Set([...uniqueIdx, ...hot.pkIdx, ...ukIdx.flat(), ...hot.needStats.flatMap((need, j) => (need ? [j] : []))])];
+  const valueFields = [...new Set([...uniqueIdx, ...hot.pkIdx, ...ukIdx.flat(), ...hot.foreign.flatMap((state) => state.columns), ...hot.needStats.flatMap((need, j) => (need ? [j] : []))])];
   const keyErrors: { error: DataError; phase: number }[] = [];
   // The oldest chunk in flight: its cell results (from a worker, or here when workers failed)
   // merged with its keys in the order the single-threaded loop adds them.
@@ -117,7 +122,7 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
         if (batch.chunk) table.recycle?.(batch.chunk);
         continue;
       }
-      pool ??= new CellPool(threads - 1, { header: table.header, headerLine: table.headerLine, file: schema.file, text: source });
+      pool ??= new CellPool(threads - 1, { header: table.header, headerLine: table.headerLine, file: schema.file, text: source }, options.workers);
       // Work sharing: while the workers have enough queued, this thread checks the chunk itself,
       // so both cores stay busy whichever side (parsing and keys here, cells there) is slower.
       if (pool.pending < pool.size * 4) {
@@ -150,9 +155,11 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
       sink.count += found.count;
       sink.counts[code] = (sink.counts[code] ?? 0) + found.count;
     }
+    finishForeignKeys(hot.foreign, sink, limit);
   } finally {
     void pool?.close();
     for (const item of deferred) item.tracker.dispose();
+    disposeForeignKeys(hot.foreign);
   }
 
   // `mostly`: a field's cell errors count only when too few non-null values pass.

@@ -101,10 +101,9 @@ export class WorkerPool<Message, Answer> {
 
   /**
    * Posts `message` (with `transfer` moved, not copied) to the next live worker; resolves to its
-   * answer, or to undefined when no worker could take it or the worker failed. `onSent` runs once
-   * the message is posted.
+   * answer, or to undefined when no worker could take it or the worker failed.
    */
-  run(message: Message, transfer: readonly Transferable[] = [], onSent?: () => void): Promise<Answer | undefined> {
+  run(message: Message, transfer: readonly Transferable[] = []): Promise<Answer | undefined> {
     for (let tries = 0; tries < this.slots.length; tries++) {
       const slot = this.slots[this.next++ % this.slots.length]!;
       if (slot.dead) continue;
@@ -112,7 +111,6 @@ export class WorkerPool<Message, Answer> {
         slot.waiting.push(resolve);
         try {
           slot.worker.postMessage(message, transfer);
-          onSent?.();
         } catch {
           slot.waiting.pop();
           resolve(undefined);

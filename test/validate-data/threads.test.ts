@@ -1,10 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { workerStats } from '../../shared/schema/cell-pool.js';
 import { parseSchema, schemaSource } from '../../shared/schema/load.js';
 import { createCellChecker, validateTable } from '../../shared/schema/validate.js';
-import { screenStats } from '../../shared/schema/column-kernels.js';
 import { openTable } from '../../shared/data/index.js';
 import { tempDir } from './helpers.js';
 
@@ -29,6 +27,12 @@ function row(i: number): string {
   if (i % 6007 === 13) line = '';
   if (i % 5501 === 14) line = ',,,,,,,,';
   return line;
+}
+
+/** Counts what the workers answered, through validateTable's observer. */
+function workerCounter() {
+  const seen = { chunks: 0, deferred: 0, failures: 0 };
+  return { seen, workers: { answered: ({ deferred, failed }: { deferred: boolean; failed: boolean }) => ((seen.chunks += 1), (seen.deferred += deferred ? 1 : 0), (seen.failures += failed ? 1 : 0)) } };
 }
 
 const rows = Array.from({ length: 120_000 }, (_, i) => row(i + 1));
@@ -58,17 +62,18 @@ const schema = parseSchema(
 
 describe('validate-data on worker threads', () => {
   it('gives the same report with and without workers on a many-chunk file full of errors', async () => {
-    const single = await validateTable(data, schema, { threads: 1, maxErrors: 100_000 });
+    const counter = workerCounter();
+    const single = await validateTable(data, schema, { threads: 1, maxErrors: 100_000, workers: counter.workers });
     expect(single.rowCount).toBe(120_000);
     const codes = Object.keys(single.errorCounts).sort();
     expect(codes).toEqual(['blank-row', 'constraint-error', 'extra-cell', 'missing-cell', 'primary-key', 'type-error', 'unique-error']);
     expect(single.checks.find((c) => c.name === 'duplicate-rows')?.observed).toBeGreaterThan(0);
     expect(single.checks.find((c) => c.name === 'mostly')?.status).toBe('failed');
-    expect(workerStats.chunks).toBe(0);
+    expect(counter.seen.chunks).toBe(0);
     for (const threads of [2, 3]) {
-      const before = workerStats.chunks;
-      const parallel = await validateTable(data, schema, { threads, maxErrors: 100_000 });
-      expect(workerStats.chunks - before).toBeGreaterThanOrEqual(2); // the workers did check chunks (this thread takes the rest when they are behind)
+      const { seen, workers } = workerCounter();
+      const parallel = await validateTable(data, schema, { threads, maxErrors: 100_000, workers });
+      expect(seen.chunks).toBeGreaterThanOrEqual(2); // the workers did check chunks (this thread takes the rest when they are behind)
       expect(parallel).toEqual(single);
       expect(JSON.stringify(parallel)).toBe(JSON.stringify(single));
     }
@@ -91,10 +96,10 @@ describe('validate-data on worker threads', () => {
     const single = await validateTable(plain, chosen, { threads: 1, maxErrors: 100_000 });
     expect(single.rowCount).toBe(120_000);
     expect(single.errorCount).toBeGreaterThan(100);
-    const before = { ...workerStats };
-    const parallel = await validateTable(plain, chosen, { threads: 2, maxErrors: 100_000 });
-    expect(workerStats.chunks - before.chunks).toBeGreaterThanOrEqual(2);
-    expect(workerStats.deferred - before.deferred).toBeGreaterThanOrEqual(2); // sent unparsed
+    const { seen, workers } = workerCounter();
+    const parallel = await validateTable(plain, chosen, { threads: 2, maxErrors: 100_000, workers });
+    expect(seen.chunks).toBeGreaterThanOrEqual(2);
+    expect(seen.deferred).toBeGreaterThanOrEqual(2); // sent unparsed
     expect(JSON.stringify(parallel)).toBe(JSON.stringify(single));
   });
 
@@ -103,10 +108,9 @@ describe('validate-data on worker threads', () => {
     const chunk = (await table.batches[Symbol.asyncIterator]().next()).value!.chunk!;
     await table.close();
     for (const [chosen, screens] of [[schema, false], [screened, true]] as const) {
-      const before = screenStats.clean;
       const cells = createCellChecker(table.header, table.headerLine, chosen)(chunk, 2);
       expect(cells.errors.length).toBeGreaterThan(0);
-      expect(screenStats.clean - before > chunk.rowCount * 0.5).toBe(screens); // k1 is empty in a sixth of the rows
+      expect(cells.screened > chunk.rowCount * 0.5).toBe(screens); // k1 is empty in a sixth of the rows
     }
   });
 
@@ -114,13 +118,13 @@ describe('validate-data on worker threads', () => {
     const bad = join(dir, 'bad-utf8.csv');
     const head = Buffer.from(`id,x,cat,day,text,score,flag,k1,k2\n${rows.slice(0, 90_000).join('\n').replace(/"/g, '')}\n`);
     writeFileSync(bad, Buffer.concat([head, Buffer.from('90001,1,c1,2024-01-01,caf'), Buffer.from([0xe9]), Buffer.from(' x,0.5,true,1,1\n')]));
-    const failure = async (threads: number) => validateTable(bad, schema, { threads }).then(() => undefined, (error: unknown) => error as { code: string; message: string; location: unknown });
+    const { seen, workers } = workerCounter();
+    const failure = async (threads: number) => validateTable(bad, schema, { threads, workers }).then(() => undefined, (error: unknown) => error as { code: string; message: string; location: unknown });
     const single = await failure(1);
     expect(single?.code).toBe('data-invalid-utf8');
     expect(single?.message).toBe(`invalid UTF-8 at line ${90_002}`);
-    const failures = workerStats.failures;
     const parallel = await failure(2);
-    expect(workerStats.failures - failures).toBe(1); // found while a worker parsed the chunk
+    expect(seen.failures).toBe(1); // found while a worker parsed the chunk
     expect([parallel?.code, parallel?.message, parallel?.location]).toEqual([single?.code, single?.message, single?.location]);
   });
 });
