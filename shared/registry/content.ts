@@ -44,6 +44,15 @@ export function checkAlias(alias: string): void {
   }
 }
 
+const RECORD = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** A record's name is a file name in every backend (a path segment, an MLflow artifact, an OCI annotation). */
+export function checkRecordName(record: string): void {
+  if (!RECORD.test(record) || record.includes('..')) {
+    throw usageError(`Invalid record name '${record}'.`, { code: 'registry-bad-name', hint: 'A record name is a file name of letters, digits, . _ and -, at most 128 characters.' });
+  }
+}
+
 export function isVersion(text: string): boolean {
   return /^[1-9][0-9]{0,8}$/.test(text);
 }

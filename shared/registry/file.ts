@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -6,7 +6,9 @@ import { usageError } from '../errors.js';
 import {
   checkAlias,
   checkModelName,
+  checkRecordName,
   copyHashed,
+  digestMismatch,
   metadataRecord,
   splitMetrics,
   normalizeVersion,
@@ -26,9 +28,11 @@ import type {
   PullResult,
   PushRequest,
   PushResult,
+  RecordRequest,
   Registry,
   RegistryOptions,
   VersionDetails,
+  VersionRecord,
   VersionSummary,
 } from './types.js';
 
@@ -57,6 +61,7 @@ function errno(error: unknown): string | undefined {
  *   blobs/sha256/<hex>                      content-addressed file bodies, shared by all models
  *   models/<name>/versions/<N>/manifest.json one immutable directory per version
  *   models/<name>/aliases/<alias>/<seq>.json one file per alias move, never rewritten
+ *   models/<name>/records/<N>/<record>.json  a record attached later (body in blobs/), never rewritten
  *   tmp/                                    staging; nothing here is visible to readers
  *
  * Publishing a version is one rename of a complete staged directory onto `versions/<N>`; rename
@@ -335,6 +340,52 @@ export class FileRegistry implements Registry {
     }
   }
 
+  async attachRecord(request: RecordRequest): Promise<VersionRecord> {
+    checkRecordName(request.record);
+    const manifest = await this.resolve(request.name, request.version);
+    const content = Buffer.from(request.content);
+    const record: VersionRecord = { name: request.record, mediaType: request.mediaType, digest: `sha256:${createHash('sha256').update(content).digest('hex')}`, size: content.length };
+    const body = await this.tempPath('record');
+    try {
+      await writeSynced(body, content);
+      await mkdir(dirname(this.blobPath(record.digest)), { recursive: true });
+      await rename(body, this.blobPath(record.digest));
+    } finally {
+      await rm(body, { force: true });
+    }
+    const directory = join(this.modelDir(request.name), 'records', manifest.version);
+    await mkdir(directory, { recursive: true });
+    const temp = await this.tempPath('record');
+    await writeSynced(temp, `${JSON.stringify(record)}\n`);
+    try {
+      await link(temp, join(directory, `${request.record}.json`));
+    } catch (error) {
+      if (errno(error) === 'EEXIST') throw usageError(`${request.name} version ${manifest.version} already has a record named '${request.record}'.`, { code: 'registry-record-exists', hint: 'Records are never replaced; attach it under a new name.' });
+      throw error;
+    } finally {
+      await unlink(temp).catch(() => undefined);
+    }
+    return record;
+  }
+
+  async readRecords(name: string, version: string): Promise<{ record: VersionRecord; content: Buffer }[]> {
+    const manifest = await this.resolve(name, version);
+    const directory = join(this.modelDir(name), 'records', manifest.version);
+    const entries = await readdir(directory).then((names) => names.filter((entry) => entry.endsWith('.json')).sort(), (error: unknown) => {
+      if (errno(error) === 'ENOENT') return [] as string[];
+      throw error;
+    });
+    const out: { record: VersionRecord; content: Buffer }[] = [];
+    for (const entry of entries) {
+      const record = JSON.parse(await readFile(join(directory, entry), 'utf8')) as VersionRecord;
+      const content = await readFile(this.blobPath(record.digest));
+      const actual = `sha256:${createHash('sha256').update(content).digest('hex')}`;
+      if (actual !== record.digest) throw digestMismatch(`record '${record.name}' of ${name} version ${manifest.version}`, record.digest, actual);
+      out.push({ record, content });
+    }
+    return out;
+  }
+
   async history(name: string, alias?: string): Promise<AliasEvent[]> {
     checkModelName(name);
     const aliases = alias ? [alias] : await this.aliasNames(name);
@@ -344,7 +395,7 @@ export class FileRegistry implements Registry {
   }
 }
 
-async function writeSynced(path: string, text: string): Promise<void> {
+async function writeSynced(path: string, text: string | Buffer): Promise<void> {
   const handle = await open(path, 'w');
   try {
     await handle.writeFile(text);

@@ -6,6 +6,7 @@ import { environmentError, usageError } from '../errors.js';
 import {
   checkAlias,
   checkModelName,
+  checkRecordName,
   digestMismatch,
   copyHashed,
   metadataRecord,
@@ -28,8 +29,10 @@ import type {
   PullResult,
   PushRequest,
   PushResult,
+  RecordRequest,
   Registry,
   RegistryOptions,
+  VersionRecord,
   VersionDetails,
   VersionSummary,
 } from './types.js';
@@ -69,6 +72,7 @@ const Tags = {
   runUrl: 'modelci.run_url',
   metrics: 'modelci.metrics',
   aliasPrefix: 'modelci.alias_history.',
+  recordPrefix: 'modelci.record.',
 } as const;
 
 const MAX_TAG = 5000;
@@ -418,6 +422,42 @@ export class MlflowRegistry implements Registry {
     const readback = await this.getAlias(request.name, request.alias);
     if (readback !== target.version) return { moved: false, current: readback };
     return { moved: true, event };
+  }
+
+  /** A record goes up beside the version's evidence in the run's artifacts; a version tag names it with its digest. */
+  async attachRecord(request: RecordRequest): Promise<VersionRecord> {
+    checkRecordName(request.record);
+    const version = await this.resolve(request.name, request.version);
+    const key = `${Tags.recordPrefix}${request.record}`;
+    if (tagValue(version.tags, key) !== undefined) {
+      throw usageError(`${request.name} version ${version.version} already has a record named '${request.record}'.`, { code: 'registry-record-exists', hint: 'Records are never replaced; attach it under a new name.' });
+    }
+    const content = Buffer.from(request.content);
+    const record: VersionRecord = { name: request.record, mediaType: request.mediaType, digest: `sha256:${createHash('sha256').update(content).digest('hex')}`, size: content.length };
+    await this.uploadBuffer(`${this.recordsRoot(version)}/${request.record}`, content, `upload record ${request.record}`);
+    await this.call('POST', 'model-versions/set-tag', { name: request.name, version: version.version, key, value: JSON.stringify({ mediaType: record.mediaType, digest: record.digest, size: record.size }) }, `name record ${request.record} on ${request.name} version ${version.version}`);
+    return record;
+  }
+
+  private recordsRoot(version: ModelVersion): string {
+    return `${this.artifactRoot(version.source ?? '').replace(/\/model$/, '')}/records`;
+  }
+
+  async readRecords(name: string, versionOrAlias: string): Promise<{ record: VersionRecord; content: Buffer }[]> {
+    const version = await this.resolve(name, versionOrAlias);
+    const out: { record: VersionRecord; content: Buffer }[] = [];
+    const tags = (version.tags ?? []).filter((tag) => tag.key.startsWith(Tags.recordPrefix)).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const tag of tags) {
+      const described = JSON.parse(tag.value) as Omit<VersionRecord, 'name'>;
+      const record: VersionRecord = { name: tag.key.slice(Tags.recordPrefix.length), mediaType: described.mediaType, digest: described.digest, size: described.size };
+      const chunks: Buffer[] = [];
+      for await (const chunk of (await this.download(`${this.recordsRoot(version)}/${record.name}`, `download record ${record.name}`)).stream) chunks.push(chunk as Buffer);
+      const content = Buffer.concat(chunks);
+      const actual = `sha256:${createHash('sha256').update(content).digest('hex')}`;
+      if (actual !== record.digest) throw digestMismatch(`record '${record.name}' of ${name} version ${version.version}`, record.digest, actual);
+      out.push({ record, content });
+    }
+    return out;
   }
 
   async history(name: string, alias?: string): Promise<AliasEvent[]> {

@@ -14,6 +14,7 @@ export const MediaType = {
   code: 'application/vnd.cncf.model.code.v1.raw',
   evidence: 'application/vnd.modelci.evidence.v1+json',
   aliasHistory: 'application/vnd.modelci.alias-history.v1+json',
+  records: 'application/vnd.modelci.records.v1+json',
 } as const;
 
 export const Annotation = {
@@ -50,8 +51,25 @@ export function historyTag(alias: string): string {
   return `history-${alias}`;
 }
 
+/** `modelci-records-<N>`: the records attached to version N after its push. */
+export function recordsTag(version: string): string {
+  return `modelci-records-${version}`;
+}
+
 export function isReservedTag(tag: string): boolean {
-  return normalizeVersion(tag) === tag || tag.startsWith('content-sha256-') || tag.startsWith('history-');
+  return normalizeVersion(tag) === tag || tag.startsWith('content-sha256-') || tag.startsWith('history-') || tag.startsWith('modelci-');
+}
+
+/** A version's attached records: one layer each, named by its file path annotation, with the empty config. */
+export function recordsManifest(layers: Descriptor[], createdAt: string): Manifest {
+  return {
+    schemaVersion: 2,
+    mediaType: MediaType.manifest,
+    artifactType: MediaType.records,
+    config: EMPTY_DESCRIPTOR,
+    layers,
+    annotations: { [Annotation.created]: createdAt },
+  };
 }
 
 /** The model's files, then its evidence, as manifest layers. */

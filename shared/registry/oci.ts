@@ -1,9 +1,10 @@
-import { environmentError } from '../errors.js';
+import { environmentError, usageError } from '../errors.js';
 import { isLoopback } from '../http/error-text.js';
 import { proxyInUse } from '../http/raw-get.js';
 import {
   checkAlias,
   checkModelName,
+  checkRecordName,
   contentDigest,
   digestMismatch,
   digestOfFile,
@@ -19,8 +20,8 @@ import { notFound, versionNotFound } from './errors.js';
 import { pullFiles, type FetchFile } from './pull-files.js';
 import { downloadBlob } from './oci-blob.js';
 import { OciClient } from './oci-client.js';
-import { OciDistribution, sha256, type FetchedManifest } from './oci-distribution.js';
-import { Annotation, contentTag, historyManifest, historyTag, isReservedTag, manifestMetadata, MediaType, modelConfig, modelLayers, modelManifest, pulledFiles, readLayers } from './oci-modelpack.js';
+import { OciDistribution, sha256, type Descriptor, type FetchedManifest } from './oci-distribution.js';
+import { Annotation, contentTag, historyManifest, historyTag, isReservedTag, manifestMetadata, MediaType, modelConfig, modelLayers, modelManifest, pulledFiles, readLayers, recordsManifest, recordsTag } from './oci-modelpack.js';
 import { OciUploader } from './oci-upload.js';
 import type {
   AliasEvent,
@@ -30,8 +31,10 @@ import type {
   PullResult,
   PushRequest,
   PushResult,
+  RecordRequest,
   Registry,
   RegistryOptions,
+  VersionRecord,
   VersionDetails,
   VersionSummary,
 } from './types.js';
@@ -301,6 +304,44 @@ export class OciRegistry implements Registry {
     const readback = await this.getAlias(request.name, request.alias);
     if (readback !== target.version) return { moved: false, current: readback };
     return { moved: true, event };
+  }
+
+  private async recordLayers(repo: string, version: string): Promise<Descriptor[]> {
+    return (await this.distribution.getManifest(repo, recordsTag(version)))?.manifest.layers ?? [];
+  }
+
+  /**
+   * Appends a layer to the version's records manifest: read, write, read back (as setAlias; two
+   * writers at once can lose one record, so the readback refuses to report it attached).
+   */
+  async attachRecord(request: RecordRequest): Promise<VersionRecord> {
+    checkRecordName(request.record);
+    const { repo, version } = await this.resolve(request.name, request.version);
+    const layers = await this.recordLayers(repo, version);
+    if (layers.some((layer) => layer.annotations?.[Annotation.filepath] === request.record)) {
+      throw usageError(`${request.name} version ${version} already has a record named '${request.record}'.`, { code: 'registry-record-exists', hint: 'Records are never replaced; attach it under a new name.' });
+    }
+    const pushed = await this.distribution.pushBuffer(repo, Buffer.from(request.content));
+    const layer: Descriptor = { mediaType: request.mediaType, digest: pushed.digest, size: pushed.size, annotations: { [Annotation.filepath]: request.record } };
+    await this.distribution.pushBuffer(repo, Buffer.from('{}'));
+    await this.distribution.putManifest(repo, recordsTag(version), Buffer.from(JSON.stringify(recordsManifest([...layers, layer], new Date().toISOString()))));
+    if (!(await this.recordLayers(repo, version)).some((each) => each.digest === layer.digest && each.annotations?.[Annotation.filepath] === request.record)) {
+      throw environmentError(`Another writer replaced the records of ${repo}:${version} while '${request.record}' was attached.`, { code: 'registry-conflict', hint: 'Run again; serialize gate runs of one model with CI concurrency.' });
+    }
+    return { name: request.record, mediaType: request.mediaType, digest: layer.digest, size: layer.size };
+  }
+
+  async readRecords(name: string, versionOrAlias: string): Promise<{ record: VersionRecord; content: Buffer }[]> {
+    const { repo, version } = await this.resolve(name, versionOrAlias);
+    const out: { record: VersionRecord; content: Buffer }[] = [];
+    for (const layer of await this.recordLayers(repo, version)) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of (await this.distribution.openBlob(repo, layer.digest)).stream) chunks.push(chunk as Buffer);
+      const content = Buffer.concat(chunks);
+      if (sha256(content) !== layer.digest) throw digestMismatch(`record of ${repo}:${version}`, layer.digest, sha256(content));
+      out.push({ record: { name: layer.annotations?.[Annotation.filepath] ?? layer.digest, mediaType: layer.mediaType, digest: layer.digest, size: layer.size }, content });
+    }
+    return out.sort((a, b) => (a.record.name < b.record.name ? -1 : a.record.name > b.record.name ? 1 : 0));
   }
 
   async history(name: string, alias?: string): Promise<AliasEvent[]> {

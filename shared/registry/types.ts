@@ -99,6 +99,25 @@ export type AliasOutcome =
   | { moved: true; event: AliasEvent }
   | { moved: false; current: string | undefined };
 
+/** A document attached to a version after its push (the gate's audit records), kept beside its evidence. */
+export interface VersionRecord {
+  /** File name, unique within the version; records sort by it (the gate's names start with the time). */
+  name: string;
+  mediaType: string;
+  /** `sha256:<hex>` of the content. */
+  digest: string;
+  size: number;
+}
+
+export interface RecordRequest {
+  name: string;
+  version: string;
+  /** A file name: letters, digits, `.`, `_`, `-`; refused when the version already has a record of that name. */
+  record: string;
+  mediaType: string;
+  content: Uint8Array;
+}
+
 export interface Progress {
   /** Called with cumulative bytes; implementations throttle themselves. */
   (label: string, done: number, total: number): void;
@@ -138,4 +157,8 @@ export interface Registry {
   getAlias(name: string, alias: string): Promise<string | undefined>;
   setAlias(request: AliasRequest): Promise<AliasOutcome>;
   history(name: string, alias?: string): Promise<AliasEvent[]>;
+  /** Attaches a record to an existing version; the version's files and evidence stay as pushed. */
+  attachRecord(request: RecordRequest): Promise<VersionRecord>;
+  /** The records attached to a version, sorted by name, each verified against its digest. */
+  readRecords(name: string, version: string): Promise<{ record: VersionRecord; content: Buffer }[]>;
 }
