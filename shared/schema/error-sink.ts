@@ -5,6 +5,7 @@ export const PHASE_CELL = 0;
 export const PHASE_UNIQUE = 1;
 export const PHASE_PRIMARY = 2;
 export const PHASE_UNIQUE_KEYS = 3;
+export const PHASE_FOREIGN = 4;
 
 interface Ordered {
   error: DataError;

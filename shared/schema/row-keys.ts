@@ -7,6 +7,7 @@ import type { DataError } from './cell-result.js';
 import { PHASE_PRIMARY, PHASE_UNIQUE, PHASE_UNIQUE_KEYS } from './error-sink.js';
 import { primaryKeyError, uniqueError, uniqueKeyError, withLine } from './error-texts.js';
 import type { Hot } from './row-state.js';
+import { checkForeignKeys } from './foreign-keys.js';
 
 /** Where a row's cells are, for decoding one when an error needs it. */
 export interface RowAt {
@@ -117,6 +118,7 @@ export function checkRowKeys(hot: Hot, rowNumber: number, line: number | undefin
     const previous = ukTrackers[u]!.add(key, rowNumber);
     if (previous) emit(withLine(uniqueKeyError(rowNumber, ukIdx[u]!.map((j) => fields[j]!.name), previous), line), PHASE_UNIQUE_KEYS);
   }
+  if (hot.foreign.length > 0) checkForeignKeys(hot.foreign, values, rowNumber, line, source, emit);
 }
 
 /**

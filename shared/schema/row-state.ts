@@ -8,12 +8,13 @@ import type { Constraint, FieldSpec, TableSchema } from './load.js';
 import type { CellResult, DataError, MostlyState } from './cell-result.js';
 import type { ErrorSink } from './error-sink.js';
 import type { Expected } from './header-check.js';
+import { foreignKeyStates, type ForeignKeyCheck, type ForeignKeyState } from './foreign-keys.js';
 
 /**
  * The row loop's state for the fields matched to the header. `cells` mode (worker threads) checks
  * cells only: no keys, duplicate rows or statistics, which need every row in order.
  */
-export function buildHot(expected: Expected[], schema: TableSchema, text: boolean, options: { keyBudget?: number }, sink: ErrorSink, mode: 'all' | 'cells') {
+export function buildHot(expected: Expected[], schema: TableSchema, text: boolean, options: { keyBudget?: number; foreignKeys?: readonly ForeignKeyCheck[] }, sink: ErrorSink, mode: 'all' | 'cells') {
   const m = expected.length;
   // Per-field state, in arrays indexed by position for a tight row loop.
   const fields = expected.map((item) => item.field);
@@ -47,7 +48,8 @@ export function buildHot(expected: Expected[], schema: TableSchema, text: boolea
     ...ukTrackers.map((tracker, index) => ({ kind: 'uniqueKeys' as const, index, tracker })),
     ...(dupRows ? [{ kind: 'rows' as const, index: 0, tracker: dupRows }] : []),
   ];
-  const needValues = uniqueIdx.length > 0 || pkIdx.length > 0 || ukIdx.length > 0;
+  const foreign = mode === 'cells' ? [] : foreignKeyStates(options.foreignKeys ?? [], fields, checkable);
+  const needValues = uniqueIdx.length > 0 || pkIdx.length > 0 || ukIdx.length > 0 || foreign.length > 0;
   const values: (Value | null)[] = new Array<Value | null>(m).fill(null);
 
   const fast = fields.map((field, j) => {
@@ -58,10 +60,10 @@ export function buildHot(expected: Expected[], schema: TableSchema, text: boolea
   // What the byte casts settle already: an enum hit needs no enum test; a plain range is two comparisons.
   const afterFast = constraints.map((list, j) => (fast[j]?.kind === 'enum' ? list.filter((c) => c.name !== 'enum') : list));
   const ranges = constraints.map(rangeOf);
-  const keyFields = new Set([...uniqueIdx, ...pkIdx, ...ukIdx.flat()]);
+  const keyFields = new Set([...uniqueIdx, ...pkIdx, ...ukIdx.flat(), ...foreign.flatMap((state) => state.columns)]);
   const patterns = fields.map((field, j) => (text && checkable[j] && !keyFields.has(j) && !needStats[j] ? bytePattern(field, onlyEmptyMissing[j]!, constraints[j]!) : undefined));
   const rowErrors: DataError[] = [];
-  const hot = hotState({ sink, fields, m, casts, missing, onlyEmptyMissing, required, constraints, afterFast, ranges, patterns, typeNotes, requiredNote, mostly, mostlyState, nulls, needStats, stats, needValues, values, uniqueIdx, uniqueTrackers, pkTracker, pkIdx, ukIdx, ukTrackers, dupRows, rowErrors, fast, checkable, collect: undefined as CellResult | undefined });
+  const hot = hotState({ sink, fields, m, casts, missing, onlyEmptyMissing, required, constraints, afterFast, ranges, patterns, typeNotes, requiredNote, mostly, mostlyState, nulls, needStats, stats, needValues, values, uniqueIdx, uniqueTrackers, pkTracker, pkIdx, ukIdx, ukTrackers, foreign, dupRows, rowErrors, fast, checkable, collect: undefined as CellResult | undefined });
   return { hot, fields, checkable, mostly, mostlyState, nulls, stats, uniqueIdx, ukIdx, deferred, duplicateRows: 0 };
 }
 
@@ -95,6 +97,7 @@ function hotState(h: {
   pkIdx: number[];
   ukIdx: number[][];
   ukTrackers: KeyTracker[];
+  foreign: ForeignKeyState[];
   dupRows: KeyTracker | undefined;
   rowErrors: DataError[];
   fast: (ByteCaster | undefined)[];
