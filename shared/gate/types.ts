@@ -66,7 +66,11 @@ export const analysisSpecSchema = z
     'failure-limit': z.number().int().min(0).default(0),
     metrics: z.array(analysisMetricSchema).min(1, 'an analysis needs at least one metric'),
   })
-  .strict();
+  .strict()
+  .refine((spec) => spec['failure-limit'] < spec.count, {
+    message: 'failure-limit must be below count: with every measurement allowed to fail the analysis could pass on no data',
+    path: ['failure-limit'],
+  });
 
 export type ThresholdMetric = z.infer<typeof thresholdMetricSchema>;
 export type ComparisonMetric = z.infer<typeof comparisonMetricSchema>;
@@ -114,6 +118,10 @@ export interface AnalysisDeps {
   log(line: string): void;
   signal?: AbortSignal;
   env: NodeJS.ProcessEnv;
+  /** The stage analysed, prefixing each progress line (`canary error_rate 3/10: ...`). */
+  stage?: string;
+  /** Hides a secret from the job log (the Prometheus token, read from `token-env`). */
+  mask?(secret: string): void;
 }
 
 export type RunAnalysis = (spec: AnalysisSpec, deps: AnalysisDeps) => Promise<AnalysisOutcome>;
