@@ -56,6 +56,16 @@ export interface DeploymentStatusRequest {
   description?: string;
   environmentUrl?: string;
   logUrl?: string;
+  /** GitHub's own marking of earlier deployments inactive (default true; it skips production environments). */
+  autoInactive?: boolean;
+}
+
+/** One entry of a workflow run's review log: who approved or rejected which environments. */
+export interface RunReview {
+  state: 'approved' | 'rejected' | 'pending';
+  environments: string[];
+  reviewer: string;
+  comment: string;
 }
 
 export interface Deployment {
@@ -74,6 +84,12 @@ export interface EnvironmentProtection {
   reviewers: string[];
   /** Whether only protected or listed branches may deploy. */
   branchPolicy: 'protected' | 'custom' | undefined;
+  /** Whether the environment has a required-reviewers rule at all (it may list nobody). */
+  reviewersRule: boolean;
+  /** "Prevent self-review": the one who started the run may not approve it. */
+  preventSelfReview: boolean;
+  /** "Allow administrators to bypass configured protection rules"; undefined when GitHub did not say. */
+  canAdminsBypass: boolean | undefined;
 }
 
 /** The settings a GitHub Actions job gives: API base, repository, whether the PR comes from a fork. */
@@ -248,7 +264,29 @@ export class GithubApi {
         ...(request.description ? { description: request.description } : {}),
         ...(request.environmentUrl ? { environment_url: request.environmentUrl } : {}),
         ...(request.logUrl ? { log_url: request.logUrl } : {}),
+        ...(request.autoInactive !== undefined ? { auto_inactive: request.autoInactive } : {}),
       });
+    });
+  }
+
+  /** The newest status of a deployment; undefined when it has none yet. */
+  latestDeploymentStatus(deploymentId: number): Promise<DeploymentState | undefined> {
+    return this.call(`read the status of deployment ${deploymentId}`, 'deployments: read', async () => {
+      const { data } = await this.octokit.rest.repos.listDeploymentStatuses({ owner: this.owner, repo: this.repo, deployment_id: deploymentId, per_page: 1 });
+      return data[0]?.state;
+    });
+  }
+
+  /** The review log of a workflow run (environment approvals and rejections), all pages. */
+  runReviews(runId: number): Promise<RunReview[]> {
+    return this.call(`read the approvals of workflow run ${runId}`, 'actions: read', async () => {
+      const { data } = await this.octokit.rest.actions.getReviewsForRun({ owner: this.owner, repo: this.repo, run_id: runId });
+      return data.map((review) => ({
+        state: review.state,
+        environments: review.environments.map((environment) => environment.name ?? '').filter((name) => name !== ''),
+        reviewer: review.user.login,
+        comment: review.comment,
+      }));
     });
   }
 
@@ -266,9 +304,15 @@ export class GithubApi {
       try {
         const { data } = await this.octokit.rest.repos.getEnvironment({ owner: this.owner, repo: this.repo, environment_name: environment });
         let waitTimer: number | undefined;
+        let reviewersRule = false;
+        let preventSelfReview = false;
         const reviewers: string[] = [];
         for (const rule of data.protection_rules ?? []) {
           if ('wait_timer' in rule && typeof rule.wait_timer === 'number') waitTimer = rule.wait_timer;
+          if (rule.type === 'required_reviewers') {
+            reviewersRule = true;
+            preventSelfReview = 'prevent_self_review' in rule && rule.prevent_self_review === true;
+          }
           if ('reviewers' in rule) {
             for (const reviewer of rule.reviewers ?? []) {
               const who = reviewer.reviewer as { login?: string; slug?: string } | undefined;
@@ -279,7 +323,9 @@ export class GithubApi {
         }
         const policy = data.deployment_branch_policy;
         const branchPolicy = !policy ? undefined : policy.protected_branches ? 'protected' : 'custom';
-        return { name: data.name, waitTimer, reviewers, branchPolicy };
+        // Sent by GitHub since 2023 but not in its OpenAPI description (hence not in Octokit's types).
+        const bypass = (data as { can_admins_bypass?: unknown }).can_admins_bypass;
+        return { name: data.name, waitTimer, reviewers, branchPolicy, reviewersRule, preventSelfReview, canAdminsBypass: typeof bypass === 'boolean' ? bypass : undefined };
       } catch (error) {
         if ((error as { status?: number }).status === 404) return undefined;
         throw error;

@@ -1,7 +1,9 @@
 import type * as Core from '@actions/core';
 import type { SourceLocation } from '../errors.js';
 import { githubRunInfo } from './run-info.js';
+import { githubDeployments } from './github-deployments.js';
 import { githubThread } from './github-thread.js';
+import type { DeploymentGate } from './deployments.js';
 import type { CommentThread, Platform, RunInfo } from './types.js';
 
 function annotation(location: SourceLocation | undefined): Core.AnnotationProperties {
@@ -67,5 +69,9 @@ export class GithubPlatform implements Platform {
 
   commentThread(token: string | undefined): Promise<CommentThread | { unavailable: string }> {
     return githubThread(this.env, token, (secret) => this.mask(secret), (line) => this.warning(line));
+  }
+
+  async deployments(token: string | undefined): Promise<DeploymentGate | { unavailable: string }> {
+    return githubDeployments(this.env, token, (secret) => this.mask(secret), (line) => this.warning(line), (line) => this.info(line));
   }
 }

@@ -86,4 +86,8 @@ export class LocalPlatform implements Platform {
   async commentThread(): Promise<{ unavailable: string }> {
     return { unavailable: 'a local run has no pull or merge request to comment on' };
   }
+
+  async deployments(): Promise<{ unavailable: string }> {
+    return { unavailable: 'a local run has no CI environments: approvals and deployments exist only in a GitHub Actions or GitLab CI job' };
+  }
 }

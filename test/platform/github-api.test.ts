@@ -165,7 +165,7 @@ describe('GitHub API (github-api.ts) against a loopback GitHub checked by its Op
     await github.createDeploymentStatus(55, { state: 'in_progress', logUrl: 'https://ci.test/run/1' });
     await github.createDeploymentStatus(55, { state: 'success', environmentUrl: 'https://staging.test' });
     expect((await github.listDeployments('staging')).map((each) => each.id)).toEqual([55]);
-    expect(await github.environmentProtection('production')).toEqual({ name: 'production', waitTimer: 30, reviewers: ['alice', 'ml-leads'], branchPolicy: 'protected' });
+    expect(await github.environmentProtection('production')).toEqual({ name: 'production', waitTimer: 30, reviewers: ['alice', 'ml-leads'], branchPolicy: 'protected', reviewersRule: true, preventSelfReview: false, canAdminsBypass: undefined });
     expect(await github.environmentProtection('nowhere')).toBeUndefined();
     expect(fake.violations).toEqual([]);
   });
