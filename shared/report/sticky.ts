@@ -34,13 +34,25 @@ async function ownComments(thread: CommentThread, key: string, identity: string)
   return owned.sort((a, b) => a.comment.id - b.comment.id);
 }
 
+export interface StickyRequest {
+  key: string;
+  body: string;
+  mode: StickyMode;
+  leg?: string;
+  /**
+   * The body rendered again to at most `limit` characters: matrix legs share one comment, so a
+   * leg's section gets the room the other legs' sections leave under the platform's limit.
+   */
+  fit?: (limit: number) => string;
+}
+
 /**
  * One sticky report comment per key on a pull or merge request. Only comments the token itself
  * wrote count (a look-alike marker in someone else's comment is left alone); all pages are read;
  * a comment from a later run is never overwritten; and when two runs race to create, both end
  * with the oldest comment kept and the others removed.
  */
-export async function applySticky(thread: CommentThread, options: { key: string; body: string; mode: StickyMode; leg?: string }): Promise<StickyOutcome> {
+export async function applySticky(thread: CommentThread, options: StickyRequest): Promise<StickyOutcome> {
   const identity = await thread.identity();
   const key = cleanKey(options.key);
   if (options.leg === undefined) return applyOnce(thread, { ...options, key }, identity);
@@ -49,10 +61,11 @@ export async function applySticky(thread: CommentThread, options: { key: string;
   const leg = cleanLeg(options.leg);
   let outcome: StickyOutcome | undefined;
   for (let attempt = 0; attempt < LEG_ATTEMPTS; attempt++) {
-    outcome = await applyOnce(thread, { ...options, key }, identity, leg);
+    const writer = new BodyWriter(thread, { ...options, key }, leg);
+    outcome = await applyOnce(thread, { ...options, key }, identity, writer);
     if (!outcome.comment || options.mode === 'delete') return outcome;
     const now = (await ownComments(thread, key, identity))[0];
-    if (now && legSections(now.comment.body).get(leg) === options.body) return outcome;
+    if (now && legSections(now.comment.body).get(leg) === writer.section) return outcome;
   }
   return { ...outcome!, applied: 'skipped', reason: `other matrix legs kept replacing the comment; this leg's section was not kept after ${LEG_ATTEMPTS} writes` };
 }
@@ -60,18 +73,60 @@ export async function applySticky(thread: CommentThread, options: { key: string;
 /** How often a matrix leg writes its section again when another leg overwrote it. */
 const LEG_ATTEMPTS = 3;
 
-async function applyOnce(thread: CommentThread, options: { key: string; body: string; mode: StickyMode }, identity: string, leg?: string): Promise<StickyOutcome> {
+/** The comment body this run writes: its marker line, then the report or, for a leg, every leg's section. */
+class BodyWriter {
+  /** This leg's section as last written (the body, or the body fitted to the room left). */
+  section: string;
+  private readonly room: number;
+
+  constructor(
+    private readonly thread: CommentThread,
+    private readonly options: StickyRequest,
+    private readonly leg: string | undefined,
+  ) {
+    this.section = options.body;
+    this.room = thread.maxBody - this.markerLine('').length - 1;
+  }
+
+  content(entry: Owned | undefined): string {
+    if (this.leg === undefined) return this.options.body;
+    const existing = entry ? bodyAfterMarker(entry.comment.body) : undefined;
+    this.section = this.options.body;
+    let text = withLeg(existing, this.leg, this.section);
+    if (text.length > this.room && this.options.fit) {
+      this.section = this.options.fit(Math.max(0, this.room - (text.length - this.options.body.length)));
+      text = withLeg(existing, this.leg, this.section);
+    }
+    return text;
+  }
+
+  /** Why nothing can be written: the other legs' sections leave no room under the limit. */
+  overflow(entry: Owned | undefined): string | undefined {
+    if (this.content(entry).length <= this.room) return undefined;
+    return `the matrix legs' sections together exceed the ${this.thread.maxBody.toLocaleString('en-US')}-character limit of ${this.thread.label}`;
+  }
+
+  bodyFor(entry: Owned | undefined): string {
+    const text = this.content(entry);
+    return `${this.markerLine(text)}\n${text}`;
+  }
+
+  private markerLine(text: string): string {
+    return formatMarker({ key: this.options.key, hash: contentHash(text), run: this.thread.order[0], attempt: this.thread.order[1] });
+  }
+}
+
+async function applyOnce(thread: CommentThread, options: StickyRequest, identity: string, writer = new BodyWriter(thread, options, undefined)): Promise<StickyOutcome> {
   const { mode, key } = options;
   const owned = await ownComments(thread, key, identity);
-  const content = (entry: Owned | undefined) => (leg === undefined ? options.body : withLeg(entry ? bodyAfterMarker(entry.comment.body) : undefined, leg, options.body));
-  const bodyFor = (entry: Owned | undefined) => {
-    const text = content(entry);
-    return `${formatMarker({ key, hash: contentHash(text), run: thread.order[0], attempt: thread.order[1] })}\n${text}`;
-  };
+  const content = (entry: Owned | undefined) => writer.content(entry);
+  const bodyFor = (entry: Owned | undefined) => writer.bodyFor(entry);
   const newer = owned.find((entry) => later(entry.marker, thread.order));
   if (newer && mode !== 'delete') return { applied: 'skipped', previous: newer.comment, reason: `a later run (${newer.marker.run}, attempt ${newer.marker.attempt}) already wrote this report` };
 
   const [first, ...rest] = owned;
+  const overflow = mode === 'delete' ? undefined : writer.overflow(first);
+  if (overflow) return { applied: 'skipped', ...(first ? { previous: first.comment } : {}), reason: overflow };
   switch (mode) {
     case 'delete':
       for (const entry of owned) await thread.remove(entry.comment.id);

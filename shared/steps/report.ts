@@ -78,8 +78,10 @@ export const reportStep = defineStep({
         comment = noComment(input.mode, null, thread.unavailable);
         ctx.platform.warning(`No report comment: ${thread.unavailable}. The report is in the job summary and ${shown(htmlPath)}.`);
       } else {
-        const body = renderReport(doc, thread.maxBody - MARKER_ROOM, `the job summary (and ${shown(htmlPath)} in the artifacts)`);
-        const outcome: StickyOutcome = await applySticky(thread, { key: input.key ?? ctx.platform.run().job ?? 'modelci', body: body.markdown, mode: input.mode, ...(input.leg !== undefined ? { leg: input.leg } : {}) }).catch(async (error: unknown) => {
+        const whereFull = `the job summary (and ${shown(htmlPath)} in the artifacts)`;
+        let body = renderReport(doc, thread.maxBody - MARKER_ROOM, whereFull);
+        const fit = (limit: number) => (body = renderReport(doc, limit, whereFull)).markdown;
+        const outcome: StickyOutcome = await applySticky(thread, { key: input.key ?? ctx.platform.run().job ?? 'modelci', body: body.markdown, mode: input.mode, fit, ...(input.leg !== undefined ? { leg: input.leg } : {}) }).catch(async (error: unknown) => {
           // The comment failed (a fork's read-only token, an outage): the job summary still gets the report.
           await ctx.platform.appendSummary(summary.markdown);
           throw error;

@@ -104,6 +104,24 @@ describe('the sticky report comment on GitHub (a loopback server checked by the 
     expect(body().indexOf('py3.10')).toBeLessThan(body().indexOf('py3.11'));
   });
 
+  it('matrix legs whose sections together pass the 65,536-character limit: a leg gets the room the others leave', async () => {
+    const big = (leg: string) => `${leg}: ${'metric row\n'.repeat(4_000)}`;
+    const fit = (leg: string) => (limit: number) => `${leg}: cut to ${limit} characters`.slice(0, limit);
+    const a = await applySticky(await thread(500), { key: 'wide', leg: 'a', body: big('a'), mode: 'upsert', fit: fit('a') });
+    expect(a.applied).toBe('created');
+    const b = await applySticky(await thread(500), { key: 'wide', leg: 'b', body: big('b'), mode: 'upsert', fit: fit('b') });
+    expect(b.applied).toBe('updated');
+    const body = reports()[0]!.body;
+    expect(body.length).toBeLessThanOrEqual(65_536);
+    expect(body).toContain(big('a'));
+    expect(body).toMatch(/<!-- modelci-leg b -->\nb: cut to \d+ characters\n<!-- \/modelci-leg b -->/);
+    // Without a way to fit, the leg is not written, and says why (never a write GitHub refuses).
+    const c = await applySticky(await thread(500), { key: 'wide', leg: 'c', body: big('c').repeat(2), mode: 'upsert' });
+    expect(c).toMatchObject({ applied: 'skipped', reason: expect.stringContaining('exceed the 65,536-character limit') });
+    expect(reports()[0]!.body).toBe(body);
+    expect(fake.violations).toEqual([]);
+  });
+
   it('two runs racing to create end with exactly one comment', async () => {
     const [a, b] = await Promise.all([thread(300), thread(300)]);
     await Promise.all([applySticky(a, { key: 'race', body: 'leg a', mode: 'upsert' }), applySticky(b, { key: 'race', body: 'leg b', mode: 'upsert' })]);
