@@ -24,6 +24,7 @@ const runInfoSchema = z
   .strictObject({
     url: z.string().optional(),
     id: z.string().optional(),
+    attempt: z.string().optional().describe("GitHub's run attempt (GitLab gives each retry a new job id)."),
     repository: z.string().optional(),
     ref: z.string().optional(),
     sha: z.string().optional(),

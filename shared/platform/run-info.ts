@@ -10,6 +10,7 @@ export function githubRunInfo(env: NodeJS.ProcessEnv): RunInfo {
   return compact({
     url: env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID ? `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
     id: env.GITHUB_RUN_ID,
+    attempt: env.GITHUB_RUN_ATTEMPT,
     repository: env.GITHUB_REPOSITORY,
     ref: env.GITHUB_REF,
     sha: env.GITHUB_SHA,

@@ -64,6 +64,8 @@ export interface RunInfo {
   /** Link to the CI job or workflow run, when known. */
   url?: string;
   id?: string;
+  /** Which try of the run this is (GitHub's re-run counter); absent where each retry is a new id. */
+  attempt?: string;
   repository?: string;
   ref?: string;
   sha?: string;

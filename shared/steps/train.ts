@@ -6,6 +6,7 @@ import { CacheCorruptError, discardEntry, readCacheEntry, restoreEntry, storeEnt
 import { explainMiss, gitTreeDiff } from '../train/miss-reasons.js';
 import { trainKey, trainSetup, type TrainPaths } from '../train/key.js';
 import { runCommand, type CommandResult } from '../train/command.js';
+import { checkRayInputs, runOnRay, type RayRunInfo } from '../train/ray/backend.js';
 import { isSecretName } from '../train/env.js';
 import { Redactor } from '../text/redact.js';
 import type { Scalar } from '../train/flatten.js';
@@ -42,6 +43,18 @@ const inputs = z.object({
   cacheDir: z.string().optional().describe('Run-cache directory (default `<out-dir>/cache/train`); restore it between CI runs with actions/cache or GitLab `cache:`.'),
   upload: z.boolean().optional().describe('Upload the outputs, metrics and run record as a CI artifact (default: true on GitHub, false elsewhere).'),
   artifactName: z.string().min(1).default('modelci-train').describe('Name of the uploaded artifact; make it unique per job in a matrix.'),
+  backend: z.enum(['local', 'ray']).default('local').describe('Where the command runs: `local` (this runner) or `ray` (a job on a Ray cluster through its Job Submission API; see docs/train.md).'),
+  rayAddress: z.string().optional().describe('backend ray: the Ray dashboard address, e.g. `https://ray.example.com:8265`.'),
+  rayToken: z.string().optional().describe("backend ray: the cluster's token (Ray token auth, RAY_AUTH_TOKEN), sent as `Authorization: Bearer`.").meta({ secret: true }),
+  rayAllowInsecure: z.boolean().default(false).describe('backend ray: allow a plain-HTTP or tokenless ray-address on another machine (refused by default).'),
+  resultsUri: z.string().optional().describe('backend ray: `s3://bucket/prefix` where the job uploads its outputs and metrics files (under `<prefix>/<submission id>/`); read with the AWS_* variables.'),
+  resultsEndpoint: z.string().optional().describe('backend ray: URL of an S3-compatible server (MinIO, Ceph) for results-uri; default AWS S3.'),
+  workingDir: z.string().optional().describe('backend ray: the folder shipped to the cluster (default the working directory; .git, .gitignore\'d paths and `excludes` left out), or a remote `s3://` / `https://…zip` working_dir used as is.'),
+  excludes: z.array(z.string()).default([]).describe('backend ray: gitignore-style patterns left out of the shipped working directory.'),
+  pip: z.array(z.string()).default([]).describe('backend ray: pip requirements installed for the job (runtime_env pip), e.g. `scikit-learn==1.7.2`.'),
+  numCpus: z.number().positive().optional().describe('backend ray: CPUs reserved for the job\'s entrypoint (entrypoint_num_cpus).'),
+  numGpus: z.number().positive().optional().describe('backend ray: GPUs reserved for the job\'s entrypoint (entrypoint_num_gpus).'),
+  memory: z.number().int().positive().optional().describe('backend ray: bytes of memory reserved for the job\'s entrypoint (entrypoint_memory).'),
 });
 
 export type TrainInputs = z.infer<typeof inputs>;
@@ -109,7 +122,7 @@ function ciOutputs(data: TrainData, recordPath: string, cwd: string): Record<str
   };
 }
 
-const KEY_ORDER: (keyof TrainData)[] = ['command', 'shell', 'exitCode', 'signal', 'timedOut', 'durationMs', 'cacheHit', 'cacheKey', 'cachedRun', 'error', 'metrics', 'params', 'outputs', 'metricsFiles', 'data', 'code', 'runtime', 'env', 'artifact'];
+const KEY_ORDER: (keyof TrainData)[] = ['command', 'shell', 'exitCode', 'signal', 'timedOut', 'durationMs', 'cacheHit', 'cacheKey', 'cachedRun', 'error', 'metrics', 'params', 'outputs', 'metricsFiles', 'data', 'code', 'runtime', 'env', 'ray', 'artifact'];
 
 /** The JSON reads top-down: what ran and how it went, then what it produced, then the lineage. */
 function ordered(data: TrainData): TrainData {
@@ -141,6 +154,8 @@ export const trainStep = defineStep({
     }
   },
   async run(input, ctx): Promise<StepResult<TrainData>> {
+    // Before anything reaches the network: a Ray address is judged from its text alone.
+    if (input.backend === 'ray') checkRayInputs(input, ctx.env);
     const setup = await trainSetup(input, ctx);
     const { paths, envEntries, params, childEnv } = setup;
     const secrets = envEntries.filter(([name]) => isSecretName(name)).map(([, value]) => value);
@@ -220,7 +235,31 @@ export const trainStep = defineStep({
 
     const title = `train: ${redact(input.command.split('\n')[0] ?? input.command)}`;
     let run: CommandResult;
-    try {
+    let ray: RayRunInfo | undefined;
+    if (input.backend === 'ray') {
+      const commandEnv: Record<string, string> = Object.fromEntries(envEntries);
+      if (childEnv.MODELCI_PARAMS !== undefined) commandEnv.MODELCI_PARAMS = childEnv.MODELCI_PARAMS;
+      const onRay = await ctx.platform.group(`${title} (on Ray)`, () =>
+        runOnRay(input, {
+          workdir: paths.workdir,
+          outDir: ctx.outDir,
+          env: ctx.env,
+          commandEnv,
+          collect: [...new Set([...paths.outputs, ...paths.metrics].map((p) => p.display))],
+          cacheKey: key,
+          run: ctx.platform.run(),
+          signal: ctx.signal,
+          info: (line) => ctx.platform.info(redact(line)),
+          warning: (line) => ctx.platform.warning(redact(line)),
+          mask: (secret) => {
+            ctx.platform.mask(secret);
+            redactor.add(secret);
+          },
+        }),
+      );
+      run = onRay;
+      ray = onRay.ray;
+    } else try {
       run = await ctx.platform.group(title, () =>
         runCommand({
           command: input.command,
@@ -240,17 +279,17 @@ export const trainStep = defineStep({
       });
     }
 
-    const ran = { ...base, exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, durationMs: run.durationMs, cacheHit: false };
+    const ran = { ...base, exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, durationMs: run.durationMs, cacheHit: false, ...(ray ? { ray } : {}) };
     const fail = (message: string, location?: SourceLocation, withTail = true) => {
       const tail = withTail && run.tail.length > 0 ? `\nLast output:\n${run.tail.slice(-10).map(redact).join('\n')}` : '';
       ctx.platform.error(`${message}${tail}`, location);
       return finish('failed', { ...ran, metrics: {}, outputs: [], metricsFiles: [], error: message });
     };
-    if (run.timedOut) return fail(`The training command timed out after ${input.timeout} s and was stopped.`);
-    if (run.aborted) return fail('The training command was cancelled.', undefined, false);
+    if (run.timedOut) return fail(ray ? `The Ray job ${ray.submissionId} timed out after ${input.timeout} s and was stopped on the cluster.` : `The training command timed out after ${input.timeout} s and was stopped.`);
+    if (run.aborted) return fail(ray ? `The training was cancelled; Ray job ${ray.submissionId} was stopped on the cluster.` : 'The training command was cancelled.', undefined, false);
     if (run.exitCode !== 0) {
       const how = run.exitCode === null ? `was killed by ${run.signal ?? 'a signal'}` : `failed with exit code ${run.exitCode}`;
-      return fail(`The training command ${how}.`);
+      return fail(ray ? `The Ray job ${ray.submissionId} ended ${ray.status}${run.exitCode === null ? '' : ` (exit code ${run.exitCode})`}.` : `The training command ${how}.`);
     }
 
     let results: Awaited<ReturnType<typeof collectResults>>;

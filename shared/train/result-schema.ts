@@ -58,6 +58,16 @@ export const trainResult = z.strictObject({
   code: codeStateSchema,
   runtime: runtimeSchema,
   env: z.array(z.string()).describe('Names of the `env` entries given to the command; values are never recorded.'),
+  ray: z
+    .strictObject({
+      submissionId: z.string(),
+      jobId: z.string().nullable(),
+      address: z.string(),
+      rayVersion: z.string(),
+      status: z.enum(['PENDING', 'RUNNING', 'STOPPED', 'SUCCEEDED', 'FAILED']),
+    })
+    .optional()
+    .describe('backend ray: the Ray job that ran the command, and how it ended.'),
   artifact: z.strictObject({ name: z.string(), id: z.union([z.string(), z.number()]).optional(), size: z.number().optional(), files: z.number().int() }).optional(),
   error: z.string().optional(),
 }) satisfies z.ZodType<TrainData>;

@@ -4,6 +4,7 @@ import type { Shell } from './command.js';
 import type { Scalar } from './flatten.js';
 import type { PathDigest } from '../files/paths.js';
 import type { RuntimeInfo } from './runtime.js';
+import type { RayRunInfo } from './ray/backend.js';
 
 /** The train step's JSON payload (`--format json` prints `{status, ...TrainData}`); see docs/train.md. */
 export interface TrainData {
@@ -34,6 +35,8 @@ export interface TrainData {
   runtime: RuntimeInfo;
   /** Names of the `env` entries given to the command; values are never recorded. */
   env: string[];
+  /** backend ray: the job that ran the command. */
+  ray?: RayRunInfo;
   artifact?: { name: string; id?: string | number; size?: number; files: number };
   /** Why the run failed, when it did. */
   error?: string;
