@@ -36,6 +36,24 @@ export const validateDataResult = z.strictObject({
   errors: z.array(dataErrorSchema).describe('The first max-errors errors; errorCount is exact.'),
   checks: z.array(checkResultSchema),
   drift: driftResult.optional().describe('Present when a reference was given.'),
+  encoding: z.string().optional().describe('The text encoding read: as given, or detected (absent for Parquet and data packages).'),
+  package: z.string().optional().describe('The data package validated; `resources` holds each resource.'),
+  resources: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        data: z.array(z.string()).describe('The file(s) of the resource; several for a multi-file resource.'),
+        schema: z.string(),
+        rowCount: z.number().int().min(0),
+        errorCount: z.number().int().min(0),
+        errorCounts: z.record(z.string(), z.number().int()),
+        errors: z.array(dataErrorSchema),
+        checks: z.array(checkResultSchema),
+        encoding: z.string().optional(),
+      }),
+    )
+    .optional()
+    .describe('Data packages: each resource, in the order of the package.'),
 });
 
 const inferredFieldSchema = z.strictObject({

@@ -4,16 +4,22 @@ import { usageError } from '../errors.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { validateDataSection } from '../report/sections/validate-data.js';
 import { loadSchema } from '../schema/load.js';
-import { validateTable, type CheckResult, type DataError } from '../schema/validate.js';
+import type { CheckResult, DataError } from '../schema/validate.js';
+import { validateResource } from '../schema/package-validate.js';
+import { loadDialectInput } from '../schema/package.js';
+import { runPackage } from './validate-data-package.js';
 import { DRIFT_OUTPUTS, driftOptionsFromInputs, driftOutputs, driftStepInputs, runDrift, type DriftReport } from '../drift/index.js';
 import { checkDriftSection, driftSettingSchema, type DriftOptionsInput } from '../drift/options.js';
 import { validateDataResult } from '../schema/result-schema.js';
 import { defineStep } from '../runner/types.js';
 
 const inputs = z.object({
-  data: z.string().min(1).describe('Data file to check: CSV/TSV (optionally .gz), JSON Lines (.jsonl, .ndjson) or Parquet.'),
-  schema: z.string().min(1).describe('Frictionless Table Schema (JSON or YAML); dataset checks go under `x-modelci` (see docs/table-schema-extensions.md).'),
-  dataFormat: z.enum(['csv', 'jsonl', 'parquet']).optional().describe('Format of the data file; detected from the extension when absent.'),
+  data: z.string().min(1).optional().describe('Data file to check: CSV/TSV (optionally .gz or .zip), JSON (.json: an array of rows), JSON Lines (.jsonl, .ndjson) or Parquet. Required unless `package` is given.'),
+  schema: z.string().min(1).optional().describe('Frictionless Table Schema (JSON or YAML) of `data`; dataset checks go under `x-modelci` (see docs/table-schema-extensions.md). Required with `data`.'),
+  package: z.string().min(1).optional().describe('Frictionless Data Package (datapackage.json, v1 or v2): validates every resource against its schema, with foreign keys across resources, instead of `data` and `schema`.'),
+  dataFormat: z.enum(['csv', 'json', 'jsonl', 'parquet']).optional().describe('Format of the data file; detected from the extension when absent.'),
+  dialect: z.string().min(1).optional().describe('CSV dialect of `data` (Frictionless Table Dialect): inline JSON such as `{"header": false}` or the path of a dialect file; keys delimiter, header, headerRows, headerJoin, commentChar, quoteChar, doubleQuote, escapeChar, skipInitialSpace.'),
+  encoding: z.string().min(1).optional().describe('Text encoding of `data` (utf-8, utf-16, cp1252, latin-1, ...); detected when absent (UTF-8, else UTF-16 by its BOM, else cp1252 or latin-1) and reported in the result.'),
   delimiter: z.string().optional().describe('CSV field delimiter (default `,`, or tab for .tsv); `\\t` means tab.'),
   maxErrors: z.number().int().positive().default(1000).describe('How many errors to list in the result; counts are always exact.'),
   annotations: z.number().int().min(0).default(10).describe('How many of the first errors become annotations on the data file (GitHub shows them in the PR diff).'),
@@ -32,6 +38,8 @@ export type ValidateDataData = {
   errorCounts: Record<string, number>;
   errors: DataError[];
   checks: CheckResult[];
+  /** The text encoding read (absent for Parquet). */
+  encoding?: string;
   /** Present when a reference was given; `failed` and `cause` say whether and why drift fails the step. */
   drift?: DriftReport & { failed: boolean; cause?: string };
 };
@@ -49,8 +57,16 @@ export const validateDataStep = defineStep({
     ...DRIFT_OUTPUTS,
   },
   async run(input, ctx) {
+    if (input.package !== undefined) {
+      if (input.data !== undefined || input.schema !== undefined) throw usageError('give either --package or --data with --schema, not both', { code: 'package-invalid', location: { file: input.package }, hint: 'A data package names its files and schemas itself.' });
+      return runPackage(input, ctx);
+    }
+    if (input.data === undefined || input.schema === undefined) {
+      throw usageError(input.data === undefined ? 'validate-data needs --data (with --schema) or --package' : 'validate-data needs --schema with --data', { code: 'usage', hint: 'e.g. modelci validate-data --data train.csv --schema schema.json, or --package datapackage.json' });
+    }
     const dataPath = resolve(ctx.cwd, input.data);
     const schemaPath = resolve(ctx.cwd, input.schema);
+    const dialect = input.dialect !== undefined ? await loadDialectInput(input.dialect, ctx.cwd) : undefined;
     const show = (path: string) => {
       const rel = relative(ctx.cwd, path);
       return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
@@ -59,13 +75,22 @@ export const validateDataStep = defineStep({
       throw relocate(error, schemaPath, show(schemaPath));
     });
     const report = await ctx.platform.group(`validate ${show(dataPath)}`, () =>
-      validateTable(dataPath, schema, {
-        maxErrors: input.maxErrors,
-        maxFieldSize: Math.round(input.maxFieldSize * (1 << 20)),
-        signal: ctx.signal,
-        ...(input.dataFormat ? { format: input.dataFormat } : {}),
-        ...(input.delimiter !== undefined ? { delimiter: input.delimiter } : {}),
-      }),
+      validateResource(
+        {
+          name: '',
+          paths: [dataPath],
+          schema,
+          read: {
+            ...(input.dataFormat === 'json' ? { json: true } : input.dataFormat ? { format: input.dataFormat } : {}),
+            ...(dialect?.delimiter !== undefined ? { delimiter: dialect.delimiter } : {}),
+            ...(input.delimiter !== undefined ? { delimiter: input.delimiter } : {}),
+            ...(dialect?.dialect ? { dialect: dialect.dialect } : {}),
+            ...(input.encoding !== undefined ? { encoding: input.encoding } : {}),
+          },
+        },
+        [],
+        { maxErrors: input.maxErrors, maxFieldSize: Math.round(input.maxFieldSize * (1 << 20)), signal: ctx.signal },
+      ),
     ).catch((error: unknown) => {
       throw relocate(error, dataPath, show(dataPath));
     });
@@ -84,7 +109,7 @@ export const validateDataStep = defineStep({
             current: dataPath,
             options: driftOptionsFromInputs(input, { ...checkDriftSection(schema.checks.drift, show(schemaPath)), ...(ctx.settings?.values.drift as DriftOptionsInput | undefined) }),
             schema: { fields: schema.fields },
-            ...(input.dataFormat || input.delimiter !== undefined ? { readOptions: { ...(input.dataFormat ? { format: input.dataFormat } : {}), ...(input.delimiter !== undefined ? { delimiter: input.delimiter } : {}) } } : {}),
+            ...(input.dataFormat || input.delimiter !== undefined ? { readOptions: { ...(input.dataFormat ? { format: driftFormat(input.dataFormat, show(dataPath)) } : {}), ...(input.delimiter !== undefined ? { delimiter: input.delimiter } : {}) } } : {}),
             ctx,
           }),
         )
@@ -117,6 +142,7 @@ export const validateDataStep = defineStep({
       errorCounts: report.errorCounts,
       errors: report.errors,
       checks: report.checks,
+      ...(report.encoding ? { encoding: report.encoding } : {}),
       ...(drift ? { drift: { ...drift.drift, failed: drift.failed, ...(drift.cause ? { cause: drift.cause } : {}) } } : {}),
     };
     return {
@@ -134,6 +160,12 @@ export const validateDataStep = defineStep({
     };
   },
 });
+
+/** Drift reads CSV, JSON Lines and Parquet; a JSON array file is refused rather than read as CSV. */
+function driftFormat(format: 'csv' | 'json' | 'jsonl' | 'parquet', file: string): 'csv' | 'jsonl' | 'parquet' {
+  if (format === 'json') throw usageError(`drift does not read JSON array files (${file})`, { code: 'data-format', location: { file }, hint: 'Convert the data to JSON Lines or CSV to check it for drift.' });
+  return format;
+}
 
 /** Errors from the readers name the absolute path; show the path the user typed. */
 function relocate(error: unknown, absolute: string, shown: string): unknown {
