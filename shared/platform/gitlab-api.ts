@@ -30,6 +30,61 @@ export interface GitlabUser {
   username: string;
 }
 
+/** A protected environment's approval settings: approval rules, or the older unified count. */
+export interface ProtectedEnvironment {
+  name: string;
+  approvalRules: { required: number; who: string }[];
+  /** The unified approval setting (`required_approval_count`, removed in GitLab 17.0); 0 when absent. */
+  requiredApprovalCount: number;
+}
+
+export interface DeploymentApprovalEntry {
+  username: string;
+  status: 'approved' | 'rejected';
+  createdAt: string;
+  comment: string;
+}
+
+export interface GitlabDeployment {
+  id: number;
+  iid: number;
+  status: string;
+  sha: string;
+  jobId: number | undefined;
+  /** Approvals under the unified setting, with what is still pending. */
+  approvals: DeploymentApprovalEntry[] | undefined;
+  pendingApprovalCount: number | undefined;
+  /** Approvals under multiple approval rules, per rule. */
+  rules: { who: string; required: number; approvals: DeploymentApprovalEntry[] }[] | undefined;
+}
+
+interface RawApproval {
+  user?: { username?: string };
+  status?: string;
+  created_at?: string;
+  comment?: string | null;
+}
+
+interface RawRule {
+  user_id?: number | null;
+  group_id?: number | null;
+  access_level?: number | null;
+  access_level_description?: string;
+  required_approvals?: number;
+  deployment_approvals?: RawApproval[];
+}
+
+function approvalEntry(raw: RawApproval): DeploymentApprovalEntry {
+  return { username: raw.user?.username ?? 'unknown', status: raw.status === 'approved' ? 'approved' : 'rejected', createdAt: raw.created_at ?? '', comment: raw.comment ?? '' };
+}
+
+function ruleName(rule: RawRule): string {
+  if (rule.access_level_description) return rule.access_level_description;
+  if (rule.group_id) return `group ${rule.group_id}`;
+  if (rule.user_id) return `user ${rule.user_id}`;
+  return `access level ${rule.access_level ?? '?'}`;
+}
+
 const UNREACHABLE = {
   code: 'gitlab-unreachable',
   hint: 'Check that GitLab is running and reachable from this job (CI_API_V4_URL); the request was retried.',
@@ -142,6 +197,56 @@ export class GitlabApi {
     const what = `update note ${noteId} on merge request !${iid}`;
     const response = await this.request('PUT', this.url(this.projectPath(`merge_requests/${iid}/notes/${noteId}`)), what, { body });
     await this.expect<unknown>(response, [200], what, 'the `api` scope and to be the author of the note');
+  }
+
+  /** A protected environment's approval settings; undefined when the environment is not protected. */
+  async protectedEnvironment(name: string): Promise<ProtectedEnvironment | undefined> {
+    const what = `read protected environment ${name}`;
+    const response = await this.request('GET', this.url(this.projectPath(`protected_environments/${encodeURIComponent(name)}`)), what);
+    if (response.status === 404 && this.options.tokenKind === 'private') {
+      await response.drain();
+      return undefined;
+    }
+    const raw = await this.expect<{ name: string; approval_rules?: RawRule[]; required_approval_count?: number }>(response, [200], what, 'the Maintainer role and the `api` (or `read_api`) scope');
+    return {
+      name: raw.name,
+      approvalRules: (raw.approval_rules ?? []).map((rule) => ({ required: rule.required_approvals ?? 0, who: ruleName(rule) })),
+      requiredApprovalCount: raw.required_approval_count ?? 0,
+    };
+  }
+
+  /** The deployment a job made to an environment, looking through the environment's deployments newest first. */
+  async jobDeployment(environment: string, jobId: number): Promise<GitlabDeployment | undefined> {
+    const what = `list the deployments to ${environment}`;
+    for (let page: string | undefined = '1'; page; ) {
+      const response = await this.request('GET', this.url(this.projectPath('deployments'), { environment, order_by: 'id', sort: 'desc', per_page: 100, page }), what);
+      const batch = await this.expect<{ id: number; deployable?: { id?: number } | null }[]>(response, [200], what, 'the Reporter role and the `read_api` scope');
+      const found = batch.find((deployment) => deployment.deployable?.id === jobId);
+      if (found) return this.deployment(found.id);
+      const next = response.headers['x-next-page'];
+      page = typeof next === 'string' && next.trim() !== '' ? next.trim() : undefined;
+    }
+    return undefined;
+  }
+
+  /** One deployment with its approvals (GitLab Premium sends them). */
+  async deployment(id: number): Promise<GitlabDeployment> {
+    const what = `read deployment ${id}`;
+    const response = await this.request('GET', this.url(this.projectPath(`deployments/${id}`)), what);
+    const raw = await this.expect<{
+      id: number; iid: number; status: string; sha: string; deployable?: { id?: number } | null;
+      approvals?: RawApproval[]; pending_approval_count?: number; approval_summary?: { rules?: RawRule[] };
+    }>(response, [200], what, 'the Reporter role and the `read_api` scope');
+    return {
+      id: raw.id,
+      iid: raw.iid,
+      status: raw.status,
+      sha: raw.sha,
+      jobId: raw.deployable?.id ?? undefined,
+      approvals: raw.approvals?.map(approvalEntry),
+      pendingApprovalCount: raw.pending_approval_count,
+      rules: raw.approval_summary?.rules?.map((rule) => ({ who: ruleName(rule), required: rule.required_approvals ?? 0, approvals: (rule.deployment_approvals ?? []).map(approvalEntry) })),
+    };
   }
 
   async deleteMergeRequestNote(iid: number, noteId: number): Promise<void> {

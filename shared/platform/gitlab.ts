@@ -4,7 +4,9 @@ import { formatLocation, type SourceLocation } from '../errors.js';
 import { Redactor } from '../text/redact.js';
 import { appendSummaryFile } from './summary-file.js';
 import { gitlabRunInfo } from './run-info.js';
+import { gitlabDeployments } from './gitlab-deployments.js';
 import { gitlabThread } from './gitlab-thread.js';
+import type { DeploymentGate } from './deployments.js';
 import type { CommentThread, Platform, RunInfo } from './types.js';
 
 export interface GitlabPlatformOptions {
@@ -95,5 +97,9 @@ export class GitlabPlatform implements Platform {
 
   async commentThread(token: string | undefined): Promise<CommentThread | { unavailable: string }> {
     return gitlabThread(this.options.env, token, (secret) => this.mask(secret));
+  }
+
+  async deployments(token: string | undefined): Promise<DeploymentGate | { unavailable: string }> {
+    return gitlabDeployments(this.options.env, token, (secret) => this.mask(secret), (line) => this.info(line));
   }
 }
