@@ -3,20 +3,10 @@ import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { usageError } from '../errors.js';
-import {
-  checkAlias,
-  checkModelName,
-  checkRecordName,
-  copyHashed,
-  digestMismatch,
-  metadataRecord,
-  splitMetrics,
-  normalizeVersion,
-  readEvidence,
-  scanModel,
-  whoAmI,
-  type ScannedFile,
-} from './content.js';
+import { readEvidence } from './evidence-files.js';
+import { metadataRecord, splitMetrics, whoAmI } from './metadata.js';
+import { copyHashed, digestMismatch, scanModel, type ScannedFile } from './model-files.js';
+import { checkAlias, checkModelName, checkRecordName, normalizeVersion } from './names.js';
 import { notFound, versionNotFound } from './errors.js';
 import { pullFiles, type FetchFile } from './pull-files.js';
 import type {

@@ -7,7 +7,7 @@ import { OciRegistry } from './oci.js';
 import type { Registry, RegistryOptions } from './types.js';
 
 export type * from './types.js';
-export { contentDigest, scanModel } from './content.js';
+export { contentDigest, scanModel } from './model-files.js';
 
 const SCHEMES = 'file://PATH, oci://HOST[:PORT]/NAMESPACE, mlflow+http://HOST[:PORT] or mlflow+https://HOST';
 

@@ -3,20 +3,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { environmentError, usageError } from '../errors.js';
-import {
-  checkAlias,
-  checkModelName,
-  checkRecordName,
-  digestMismatch,
-  copyHashed,
-  metadataRecord,
-  splitMetrics,
-  normalizeVersion,
-  readEvidence,
-  scanModel,
-  whoAmI,
-  type ScannedFile,
-} from './content.js';
+import { readEvidence } from './evidence-files.js';
+import { metadataRecord, splitMetrics, whoAmI } from './metadata.js';
+import { digestMismatch, copyHashed, scanModel, type ScannedFile } from './model-files.js';
+import { checkAlias, checkModelName, checkRecordName, normalizeVersion } from './names.js';
 import { notFound, versionNotFound } from './errors.js';
 import { pullFiles, type FetchFile } from './pull-files.js';
 import { send, type HttpRequest, type HttpResponse } from './http.js';

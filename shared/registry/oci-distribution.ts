@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { environmentError } from '../errors.js';
-import { digestMismatch } from './content.js';
+import { digestMismatch } from './model-files.js';
 import type { HttpResponse } from './http.js';
 import type { OciClient } from './oci-client.js';
 

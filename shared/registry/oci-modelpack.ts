@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { normalizeVersion } from './content.js';
+import { normalizeVersion } from './names.js';
 import { EMPTY_DESCRIPTOR, OciMediaType, type Descriptor, type Manifest } from './oci-distribution.js';
 import type { EvidenceEntry, ModelFile } from './types.js';
 

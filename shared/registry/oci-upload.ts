@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { usageError } from '../errors.js';
-import type { ListedFile, ScannedFile } from './content.js';
+import type { ListedFile, ScannedFile } from './model-files.js';
 import { withDigest, type OciDistribution } from './oci-distribution.js';
 
 const ATTEMPTS = 3;

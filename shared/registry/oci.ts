@@ -1,21 +1,10 @@
 import { environmentError, usageError } from '../errors.js';
 import { isLoopback } from '../http/error-text.js';
 import { proxyInUse } from '../http/raw-get.js';
-import {
-  checkAlias,
-  checkModelName,
-  checkRecordName,
-  contentDigest,
-  digestMismatch,
-  digestOfFile,
-  listModel,
-  metadataRecord,
-  splitMetrics,
-  normalizeVersion,
-  readEvidence,
-  whoAmI,
-  type ListedFile,
-} from './content.js';
+import { readEvidence } from './evidence-files.js';
+import { metadataRecord, splitMetrics, whoAmI } from './metadata.js';
+import { contentDigest, digestMismatch, digestOfFile, listModel, type ListedFile } from './model-files.js';
+import { checkAlias, checkModelName, checkRecordName, normalizeVersion } from './names.js';
 import { notFound, versionNotFound } from './errors.js';
 import { pullFiles, type FetchFile } from './pull-files.js';
 import { downloadBlob } from './oci-blob.js';

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { checkRelativePath, digestMismatch, stagePull } from './content.js';
+import { checkRelativePath, digestMismatch } from './model-files.js';
+import { stagePull } from './staging.js';
 import type { ModelFile, Progress } from './types.js';
 
 /** Writes one stored file to `target` and reports what it wrote. */

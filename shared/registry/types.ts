@@ -10,7 +10,7 @@ export interface ModelFile {
 export interface VersionSummary {
   name: string;
   version: string;
-  /** The content digest of the model files (see content.ts), identical across backends. */
+  /** The content digest of the model files (see model-files.ts), identical across backends. */
   digest: string;
   createdAt?: string;
   aliases: string[];

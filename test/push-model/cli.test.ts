@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scanModel } from '../../shared/registry/content.js';
+import { scanModel } from '../../shared/registry/model-files.js';
 import { runCliCaptured } from '../helpers/run-cli.js';
 import { freePort } from '../servers/common.js';
 import { makeBoundEvidence, makeModel, tempDir } from '../registry/fixtures.js';

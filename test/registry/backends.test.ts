@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestPath } from '../../shared/files/paths.js';
-import { scanModel } from '../../shared/registry/content.js';
+import { scanModel } from '../../shared/registry/model-files.js';
 import type { PushResult, Registry } from '../../shared/registry/types.js';
 import { pythonPath } from '../helpers/python.js';
 import { mlflowQuietEnv } from '../servers/mlflow.js';

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scanModel } from '../../shared/registry/content.js';
+import { scanModel } from '../../shared/registry/model-files.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { sleep, startWorker, workerCommand } from './child.js';
 import { availableBackends, makeModel, startBackend, tempDir, type Backend } from './fixtures.js';

@@ -1,6 +1,6 @@
 import { execSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { scanModel } from '../../shared/registry/content.js';
+import { scanModel } from '../../shared/registry/model-files.js';
 import { throttledProgress } from '../../shared/registry/http.js';
 import { openRegistry, redactUri } from '../../shared/registry/index.js';
 import { layerMediaType } from '../../shared/registry/oci-modelpack.js';
