@@ -1,5 +1,5 @@
 import { environmentError, usageError } from '../../errors.js';
-import { send, type HttpResponse, type SendOptions, type Unreachable } from '../../http/client.js';
+import { send, type HttpResponse, type SendOptions } from '../../http/client.js';
 import type { AnalysisSpec } from '../types.js';
 
 /** One series of an instant vector. `value` is missing for a native histogram sample, which has no single value. */
@@ -32,11 +32,6 @@ export interface PrometheusClientOptions {
   /** Retry settings and the wait between tries (the analysis passes its own clock's sleep). */
   http?: Pick<SendOptions, 'retry' | 'sleep' | 'random'>;
 }
-
-const UNREACHABLE: Unreachable = {
-  code: 'prometheus-unreachable',
-  hint: 'Check that Prometheus is running and reachable from this job at analysis.prometheus.url; the query was retried.',
-};
 
 /**
  * The bearer token named by `prometheus.token-env`, or undefined when none is configured. A named
@@ -148,7 +143,12 @@ export class PrometheusClient {
     const what = `query Prometheus at ${this.endpoint.host}`;
     const response = await send(
       { method: 'GET', url: url.toString(), headers, what },
-      { unreachable: UNREACHABLE, signal: this.options.signal, timeoutMs: this.options.timeoutMs, ...this.options.http },
+      {
+        unreachable: { code: 'prometheus-unreachable', hint: 'Check that Prometheus is running and reachable from this job at analysis.prometheus.url; the query was retried.' },
+        signal: this.options.signal,
+        timeoutMs: this.options.timeoutMs,
+        ...this.options.http,
+      },
     );
     return this.read(response);
   }
