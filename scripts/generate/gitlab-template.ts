@@ -30,6 +30,20 @@ function specInput(field: InputField): Record<string, unknown> {
 /** Inputs every component has; a step input of the same name would silently replace one. */
 const COMPONENT_INPUTS = ['job-name', 'stage', 'modelci-version', 'image', 'out-dir'];
 
+/**
+ * Steps whose job deploys to an environment named by one of their inputs. GitLab opens the job's
+ * deployment from `environment:`, asks a protected environment's approvers before the job starts,
+ * and sets the deployment's status from the job's result; the gate then reads those approvals.
+ */
+const ENVIRONMENT_INPUT: Record<string, string> = { gate: 'stage-name' };
+
+function jobEnvironment(step: StepDefinition, fields: InputField[]): { environment?: { name: string; action: 'start' } } {
+  const input = ENVIRONMENT_INPUT[step.name];
+  if (!input) return {};
+  if (!fields.some((field) => field.name === input)) throw new Error(`${step.name}: the GitLab job's environment is named by the input '${input}', which the step no longer has`);
+  return { environment: { name: `$[[ inputs.${input} ]]`, action: 'start' } };
+}
+
 export function gitlabTemplate(step: StepDefinition): string {
   const fields = inputFields(step.inputs);
   const clash = fields.find((field) => COMPONENT_INPUTS.includes(field.name));
@@ -52,6 +66,7 @@ export function gitlabTemplate(step: StepDefinition): string {
     '$[[ inputs.job-name ]]': {
       stage: '$[[ inputs.stage ]]',
       image: '$[[ inputs.image ]]',
+      ...jobEnvironment(step, fields),
       variables,
       // MODELCI_BIN lets runners with modelci preinstalled (and our self-test) skip the npm download.
       script: [`\${MODELCI_BIN:-npx --yes modelci@$[[ inputs.modelci-version ]]} ${step.name} --out-dir "$[[ inputs.out-dir ]]"`],
