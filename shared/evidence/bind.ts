@@ -1,6 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { sha256File } from '../files/digest.js';
-import { readEvidenceFolder, type ResultSchemas } from './read.js';
+import { readEvidenceFolder, type EvidenceFolder, type ResultSchemas } from './read.js';
 
 /** The content about to be pushed: a file's sha256, or a directory's tree digest. */
 export interface PushedContent {
@@ -48,6 +48,11 @@ function digestsOf(items: readonly Digested[] | undefined): Set<string> {
  */
 export async function bindEvidence(evidenceDir: string, content: PushedContent, cwd: string, results: ResultSchemas): Promise<BoundEvidence> {
   const folder = await readEvidenceFolder(evidenceDir, { shown: relative(cwd, evidenceDir) || evidenceDir, results, skip: [OWN_RECORD] });
+  return bindRecords(folder, content, cwd);
+}
+
+/** The same choice over records already read (the gate reads a version's evidence, then asks which of it belongs to the version's content). */
+export async function bindRecords(folder: EvidenceFolder, content: PushedContent, cwd: string): Promise<BoundEvidence> {
   const found = folder.records.map((record) => ({ ...record, result: (record.result ?? {}) as BindableResult }));
   const bound: BoundEvidence = { attach: [], skipped: folder.unreadable.map(({ file, reason }) => ({ file, reason: `not an evidence record modelci can read (${reason})` })), failed: [] };
   const train = found.find((record) => record.step === 'train' && (record.result.outputs ?? []).some((output) => output.sha256 === content.sha256 && (output.kind ?? 'file') === content.kind));

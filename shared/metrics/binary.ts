@@ -1,5 +1,6 @@
 import { argsortDescending } from './sort.js';
 import { binEdges, binIndex } from './calibration.js';
+import { rankingSweep, type SweepCurve, type SweepInput } from './ranking-sweep.js';
 import { defined, undefinedMetric, type MetricValues, type Multiplicity } from './types.js';
 
 /** float64 machine epsilon: scikit-learn clips probabilities to [eps, 1 - eps] in log_loss. */
@@ -115,57 +116,39 @@ export interface BinaryCurves {
   thresholds: Float64Array;
 }
 
-/** One sequential pass: the point estimate (`mult` null) or a bootstrap resample. */
+/** The sweep's view of the prepared rows: positions are the rows, label 1 is positive. */
+function sweepInput(p: PreparedBinary): SweepInput {
+  return { n: p.n, groupStart: p.groupStart, order: null, labels: p.y, positive: 1, weight: p.weight };
+}
+
+/** The point estimate (`mult` null) or a bootstrap resample: the ROC sweep, then one pass for the rest. */
 export function binaryStats(p: PreparedBinary, mult: Multiplicity, curves?: BinaryCurves[]): BinaryStats {
-  const { n, y, pred, weight, groupStart, logLoss, brier, bin } = p;
+  const { n, y, pred, weight, logLoss, brier, bin } = p;
+  const curve: SweepCurve | undefined = curves ? { tps: [], fps: [], lastPositions: [] } : undefined;
+  const ranking = rankingSweep(sweepInput(p), mult, curve);
+  if (curve && curves && n > 0) {
+    curves.push({ tps: Float64Array.from(curve.tps), fps: Float64Array.from(curve.fps), thresholds: Float64Array.from(curve.lastPositions, (i) => p.score[i]!) });
+  }
   const binWeight = new Float64Array(p.bins);
   const binScore = new Float64Array(p.bins);
   const binPositive = new Float64Array(p.bins);
-  let tp = 0;
-  let fp = 0;
-  let prevTp = 0;
-  let prevFp = 0;
-  let area = 0;
-  let apSum = 0;
   let hitTp = 0;
   let hitFp = 0;
   let tn = 0;
   let fn = 0;
   let loss = 0;
   let brierSum = 0;
-  let rowsPositive = 0;
-  let rowsNegative = 0;
   let rows = 0;
-  const tps: number[] = [];
-  const fps: number[] = [];
-  const thresholds: number[] = [];
   for (let i = 0; i < n; i++) {
-    if (groupStart[i] && i > 0) {
-      area += (fp - prevFp) * (tp + prevTp);
-      if (tp !== prevTp) apSum += (tp - prevTp) * (tp / (tp + fp));
-      if (curves) {
-        tps.push(tp);
-        fps.push(fp);
-        thresholds.push(p.score[i - 1]!);
-      }
-      prevTp = tp;
-      prevFp = fp;
-    }
     const m = mult ? mult[i]! : 1;
     if (m === 0) continue;
     const w = weight ? weight[i]! * m : m;
     rows += m;
     if (y[i]) {
-      tp += w;
-      rowsPositive += m;
       if (pred[i]) hitTp += w;
       else fn += w;
-    } else {
-      fp += w;
-      rowsNegative += m;
-      if (pred[i]) hitFp += w;
-      else tn += w;
-    }
+    } else if (pred[i]) hitFp += w;
+    else tn += w;
     loss += w * logLoss[i]!;
     brierSum += w * brier[i]!;
     const b = bin[i]!;
@@ -173,27 +156,17 @@ export function binaryStats(p: PreparedBinary, mult: Multiplicity, curves?: Bina
     binScore[b]! += w * p.score[i]!;
     binPositive[b]! += w * y[i]!;
   }
-  if (n > 0) {
-    area += (fp - prevFp) * (tp + prevTp);
-    if (tp !== prevTp) apSum += (tp - prevTp) * (tp / (tp + fp));
-    if (curves) {
-      tps.push(tp);
-      fps.push(fp);
-      thresholds.push(p.score[n - 1]!);
-      curves.push({ tps: Float64Array.from(tps), fps: Float64Array.from(fps), thresholds: Float64Array.from(thresholds) });
-    }
-  }
   return {
-    total: tp + fp,
+    total: ranking.tp + ranking.fp,
     rows,
     tp: hitTp,
     fp: hitFp,
     tn,
     fn,
-    rowsPositive,
-    rowsNegative,
-    area,
-    apSum,
+    rowsPositive: ranking.rowsPositive,
+    rowsNegative: ranking.rowsNegative,
+    area: ranking.area,
+    apSum: ranking.apSum,
     logLoss: loss,
     brier: brierSum,
     binWeight,
@@ -207,35 +180,7 @@ export function binaryStats(p: PreparedBinary, mult: Multiplicity, curves?: Bina
  * about three times lighter than the full one.
  */
 export function rankingMetrics(p: PreparedBinary, mult: Multiplicity): MetricValues {
-  const { n, y, weight, groupStart } = p;
-  let tp = 0;
-  let fp = 0;
-  let prevTp = 0;
-  let prevFp = 0;
-  let area = 0;
-  let apSum = 0;
-  let rowsPositive = 0;
-  let rowsNegative = 0;
-  for (let i = 0; i < n; i++) {
-    if (groupStart[i] === 1 && i > 0) {
-      area += (fp - prevFp) * (tp + prevTp);
-      if (tp !== prevTp) apSum += (tp - prevTp) * (tp / (tp + fp));
-      prevTp = tp;
-      prevFp = fp;
-    }
-    const m = mult === null ? 1 : mult[i]!;
-    if (m === 0) continue;
-    const w = weight === null ? m : weight[i]! * m;
-    if (y[i] === 1) {
-      tp += w;
-      rowsPositive += m;
-    } else {
-      fp += w;
-      rowsNegative += m;
-    }
-  }
-  area += (fp - prevFp) * (tp + prevTp);
-  if (tp !== prevTp) apSum += (tp - prevTp) * (tp / (tp + fp));
+  const { tp, fp, area, apSum, rowsPositive, rowsNegative } = rankingSweep(sweepInput(p), mult);
   return {
     roc_auc: rowsPositive === 0 || rowsNegative === 0 || tp <= 0 || fp <= 0
       ? undefinedMetric(rowsPositive === 0 || rowsNegative === 0 ? 'only one class is present in the labels: ROC AUC is not defined' : 'one class has zero total weight: ROC AUC is not defined')

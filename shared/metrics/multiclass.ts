@@ -1,3 +1,4 @@
+import { rankingSweep } from './ranking-sweep.js';
 import { EPS } from './binary.js';
 import { argsortDescending } from './sort.js';
 import { defined, undefinedMetric, type MetricValue, type MetricValues, type Multiplicity } from './types.js';
@@ -231,34 +232,7 @@ function rocAucOvr(p: PreparedMulticlass, mult: Multiplicity): MetricValue {
   if (p.unnormalized) return undefinedMetric(`${p.unnormalized} rows have class probabilities that do not sum to 1 (scikit-learn refuses roc_auc_ovr then)`);
   let sum = 0;
   for (let c = 0; c < p.k; c++) {
-    const order: Uint32Array = p.orders[c]!;
-    const starts: Uint8Array = p.groupStarts[c]!;
-    let tp = 0;
-    let fp = 0;
-    let prevTp = 0;
-    let prevFp = 0;
-    let area = 0;
-    let rowsPositive = 0;
-    let rowsNegative = 0;
-    for (let j = 0; j < p.n; j++) {
-      if (starts[j] && j > 0) {
-        area += (fp - prevFp) * (tp + prevTp);
-        prevTp = tp;
-        prevFp = fp;
-      }
-      const row = order[j]!;
-      const m = mult ? mult[row]! : 1;
-      if (m === 0) continue;
-      const w = p.weight ? p.weight[row]! * m : m;
-      if (p.y[row] === c) {
-        tp += w;
-        rowsPositive += m;
-      } else {
-        fp += w;
-        rowsNegative += m;
-      }
-    }
-    area += (fp - prevFp) * (tp + prevTp);
+    const { tp, fp, area, rowsPositive, rowsNegative } = rankingSweep({ n: p.n, groupStart: p.groupStarts[c]!, order: p.orders[c]!, labels: p.y, positive: c, weight: p.weight }, mult);
     if (rowsPositive === 0 || rowsNegative === 0 || tp <= 0 || fp <= 0) {
       return undefinedMetric(`class ${p.classes[c]} ${rowsPositive === 0 || tp <= 0 ? 'never occurs in the labels' : 'is the only class in the labels'}: its one-vs-rest ROC AUC is not defined`);
     }

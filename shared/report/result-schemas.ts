@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { compareResult } from '../compare/result.js';
 import { evaluateResult } from '../metrics/evaluation.js';
+import { gateResult } from '../gate/result.js';
 import { pushModelResult } from '../registry/push-result.js';
 import { inferSchemaResult, validateDataResult } from '../schema/result-schema.js';
 import { trainResult } from '../train/result-schema.js';
@@ -13,6 +14,7 @@ export const REPORTED_RESULTS: Readonly<Record<string, z.ZodType>> = {
   evaluate: evaluateResult,
   compare: compareResult,
   'push-model': pushModelResult,
+  gate: gateResult,
 };
 
 /** The order a report shows steps in: the pipeline's. */

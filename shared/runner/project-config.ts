@@ -8,11 +8,12 @@ import type { StepDefinition, StepSettings } from './types.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import { refuseRenamedInput } from './renamed-inputs.js';
 import { YamlSource } from '../text/yaml-source.js';
+import { parseStages, type StagesConfig } from '../gate/stages.js';
 
 export const CONFIG_FILE_NAME = 'modelci.yaml';
 
 /** Keys of modelci.yaml that are not step sections. */
-export const GLOBAL_KEYS = ['version', 'out-dir', 'pipeline'] as const;
+export const GLOBAL_KEYS = ['version', 'out-dir', 'pipeline', 'stages'] as const;
 
 export interface PipelineEntry {
   step: string;
@@ -32,8 +33,13 @@ export interface ProjectConfig {
   sections: Map<string, Record<string, unknown>>;
   /** Each step's structured settings (keys of StepDefinition.settings), parsed by their schemas. */
   settings: Map<string, Record<string, unknown>>;
+  /** `stages:`, checked at load (see gate/stages.ts). */
+  stages?: StagesConfig;
   source: YamlSource;
 }
+
+/** Steps that promote through `stages:`; a pipeline naming one needs them. */
+const STAGED_STEPS = ['gate'];
 
 function describeType(value: unknown): string {
   if (value === null) return 'null';
@@ -191,6 +197,8 @@ function interpretConfig(source: YamlSource, raw: unknown, steps: ReadonlyMap<st
       config.outDir = value;
     } else if (key === 'pipeline') {
       config.pipeline = parsePipeline(source, value, steps, allNames);
+    } else if (key === 'stages') {
+      config.stages = parseStages(source, value);
     } else {
       const step = steps.get(key);
       if (!step || step.published === false) {
@@ -200,6 +208,10 @@ function interpretConfig(source: YamlSource, raw: unknown, steps: ReadonlyMap<st
       config.sections.set(key, checked.inputs);
       config.settings.set(key, checked.settings);
     }
+  }
+  const staged = config.pipeline.find((entry) => STAGED_STEPS.includes(entry.step));
+  if (staged && !config.stages) {
+    throw usageError(`the pipeline runs ${staged.step}, but ${CONFIG_FILE_NAME} has no stages`, { code: 'config-stages', location: staged.location, hint: 'Add the stages it promotes through, e.g.\n    stages:\n      - name: staging\n        requires: [evaluate, compare]' });
   }
   return config;
 }

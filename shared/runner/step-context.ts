@@ -23,7 +23,8 @@ export async function createStepContext(workspace: Workspace, stepName: string, 
     ...(log ? { log } : {}),
   });
   const settings = configSettings(workspace.config, stepName);
-  return { platform, artifacts: await artifactStore(workspace, env, platform), cwd: workspace.cwd, outDir: workspace.outDir, env, signal, ...(settings ? { settings } : {}) };
+  const stages = workspace.config?.stages;
+  return { platform, artifacts: await artifactStore(workspace, env, platform), cwd: workspace.cwd, outDir: workspace.outDir, env, signal, ...(settings ? { settings } : {}), ...(stages ? { stages } : {}) };
 }
 
 /** GitLab outputs are written in the background; wait for them before the process ends. */

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { SourceLocation } from '../errors.js';
 import type { ArtifactStore, Platform } from '../platform/types.js';
+import type { StagesConfig } from '../gate/stages.js';
 
 export type { StepStatus } from '../evidence/evidence.js';
 import type { StepStatus } from '../evidence/evidence.js';
@@ -18,6 +19,8 @@ export interface StepContext {
   signal: AbortSignal;
   /** The step's structured settings from modelci.yaml (see StepDefinition.settings), already validated. */
   settings?: StepSettings;
+  /** `stages:` of modelci.yaml, already checked, for the gate and its verify and rollback. */
+  stages?: StagesConfig;
 }
 
 /** Nested keys of a step's modelci.yaml section, validated by the step's `settings` schemas. */

@@ -1,10 +1,12 @@
 import type { CompareData } from '../../compare/result.js';
+import type { GateData } from '../../gate/result.js';
 import type { EvaluateData } from '../../metrics/evaluation.js';
 import type { PushModelData } from '../../registry/push-result.js';
 import type { TrainData } from '../../train/types.js';
 import type { Block } from '../blocks.js';
 import { compareSection } from './compare.js';
 import { evaluateSection } from './evaluate.js';
+import { gateSection } from './gate.js';
 import { inferSchemaSection, type InferenceResult } from './infer-schema.js';
 import { pushModelSection } from './push-model.js';
 import { trainSection } from './train.js';
@@ -32,6 +34,8 @@ export function sectionOf(record: SectionInput): Block[] {
       return compareSection(record.result as CompareData);
     case 'push-model':
       return pushModelSection(record.status, record.result as PushModelData);
+    case 'gate':
+      return gateSection(record.result as GateData);
     default:
       return [];
   }
