@@ -48,7 +48,6 @@ export const ERROR_CATALOG: Readonly<Record<string, ErrorEntry>> = {
   "data-gzip": { kind: 'usage', message: "… is not a valid gzip file: …", hint: "Re-compress the file or pass it uncompressed." },
   "data-invalid-utf8": { kind: 'usage', message: "invalid UTF-8 at line …", hint: "Save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)." },
   "data-missing-column": { kind: 'usage', message: "column '…' is not in …", hint: "… (columns: …)" },
-  "data-no-rows": { kind: 'usage', message: "… has a header but no data rows", hint: "An empty table usually means an upstream step failed; check how the file was produced." },
   "data-unreadable": { kind: 'usage', message: "(message from the underlying cause)", hint: "Check the path; relative paths resolve against the working directory." },
   "data-zip": { kind: 'usage', message: "…: holds … files (…); a zipped data file must hold exactly one (or: is not a readable zip archive)", hint: "Zip one data file per archive, or unzip it and describe each file as a resource." },
   "dialect-invalid": { kind: 'usage', message: "dialect: '…' is not supported (or a key with a wrong value)", hint: "Supported: delimiter, header, headerRows, headerJoin, commentChar, quoteChar, doubleQuote, escapeChar, skipInitialSpace." },

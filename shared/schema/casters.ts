@@ -1,5 +1,7 @@
 import type { Cell } from '../data/index.js';
 import { compileStrptime, parseOffset, utcMs, daysInMonth } from './strptime.js';
+import { isWkt } from './wkt.js';
+import { parseAnyDateTime } from './dateutil-parse.js';
 
 /**
  * Casting one cell to a field's type, following frictionless-py 5 (the reference for parity):
@@ -43,13 +45,13 @@ export const SUPPORTED_CONSTRAINTS: Record<FieldType, string[]> = {
   time: ['required', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'enum'],
   year: ['required', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'enum'],
   yearmonth: ['required', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'enum'],
-  object: ['required', 'minLength', 'maxLength'],
-  array: ['required', 'minLength', 'maxLength'],
+  object: ['required', 'minLength', 'maxLength', 'enum'],
+  array: ['required', 'minLength', 'maxLength', 'enum'],
   geopoint: ['required', 'enum'],
   geojson: ['required', 'enum'],
 };
 
-export const STRING_FORMATS = ['default', 'email', 'uri', 'uuid', 'binary'];
+export const STRING_FORMATS = ['default', 'email', 'uri', 'uuid', 'binary', 'wkt'];
 
 /** Python's Decimal() grammar (after strip): digits with optional underscores, exponent, inf/nan. */
 const DECIMAL_SPECIAL = /^[+-]?(?:inf(?:inity)?|s?nan\d*)$/i;
@@ -214,30 +216,20 @@ export function createCaster(options: CastOptions): Caster {
       };
     }
     case 'object':
-      return (cell) => {
-        if (typeof cell !== 'string') return INVALID;
-        try {
-          const value: unknown = JSON.parse(cell);
-          return value && typeof value === 'object' && !Array.isArray(value) ? cell : INVALID;
-        } catch {
-          return INVALID;
-        }
-      };
+      // The cell as written stands for the object (keys, enum and unique read it again when asked).
+      return (cell) => (typeof cell === 'string' && parseJsonObject(cell) !== undefined ? cell : INVALID);
     case 'array':
       return (cell) => {
         if (typeof cell !== 'string') return INVALID;
         try {
-          return Array.isArray(JSON.parse(cell)) ? cell : INVALID;
+          const value: unknown = JSON.parse(cell);
+          return Array.isArray(value) ? (value as (string | number | boolean)[]) : INVALID;
         } catch {
           return INVALID;
         }
       };
     case 'geopoint':
-      return (cell) => {
-        if (typeof cell !== 'string') return INVALID;
-        const parts = cell.split(',').map((part) => Number(part.trim()));
-        return parts.length === 2 && parts.every(Number.isFinite) && Math.abs(parts[0]!) <= 180 && Math.abs(parts[1]!) <= 90 ? cell : INVALID;
-      };
+      return geopointCaster(options.format);
     case 'geojson':
       return (cell) => {
         if (typeof cell !== 'string') return INVALID;
@@ -256,16 +248,18 @@ export function createCaster(options: CastOptions): Caster {
 
 // Email as python-validators checks it, simplified: dot-atom local part, a domain with a TLD.
 const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,}$/;
+const WKT = { test: isWkt };
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
 const UUID_HEX = /^[0-9a-fA-F]{32}$/;
 /** Python's uuid.UUID(str): optional urn:/uuid: prefixes and braces, hyphens anywhere, 32 hex digits. */
 const UUID = {
   test: (value: string) => UUID_HEX.test(value.replace('urn:', '').replace('uuid:', '').replace(/^[{}]+|[{}]+$/g, '').replace(/-/g, '')),
 };
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** What Python's base64.b64decode (binascii, not strict) takes; see isPythonBase64. */
+const BASE64 = { test: isPythonBase64 };
 
 function stringCaster(format: string): Caster {
-  const test = format === 'email' ? EMAIL : format === 'uri' ? URI : format === 'uuid' ? UUID : format === 'binary' ? BASE64 : undefined;
+  const test = format === 'email' ? EMAIL : format === 'uri' ? URI : format === 'uuid' ? UUID : format === 'binary' ? BASE64 : format === 'wkt' ? WKT : undefined;
   if (!test) return (cell) => (typeof cell === 'string' ? cell : INVALID);
   return (cell) => (typeof cell === 'string' && test.test(cell) ? cell : INVALID);
 }
@@ -292,11 +286,8 @@ function dateCaster(format: string): Caster {
   }
   if (format === 'any') {
     return (cell) => {
-      if (typeof cell !== 'string') return INVALID;
-      const ms = Date.parse(cell);
-      if (Number.isNaN(ms)) return INVALID;
-      const d = new Date(ms);
-      return utcMs(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+      const parsed = typeof cell === 'string' ? parseAnyDateTime(cell) : undefined;
+      return parsed ? utcMs(parsed.year, parsed.month, parsed.day) : INVALID;
     };
   }
   const parse = compileStrptime(format);
@@ -341,9 +332,8 @@ function datetimeCaster(format: string): Caster {
   }
   if (format === 'any') {
     return (cell) => {
-      if (typeof cell !== 'string') return INVALID;
-      const ms = Date.parse(cell);
-      return Number.isNaN(ms) ? INVALID : ms;
+      const parsed = typeof cell === 'string' ? parseAnyDateTime(cell) : undefined;
+      return parsed ? utcMs(parsed.year, parsed.month, parsed.day) + parsed.dayMs - (parsed.offsetMs ?? 0) : INVALID;
     };
   }
   const parse = compileStrptime(format);
@@ -367,15 +357,8 @@ function timeCaster(format: string): Caster {
   }
   if (format === 'any') {
     return (cell) => {
-      if (typeof cell !== 'string') return INVALID;
-      const match = /^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(am|pm)?$/i.exec(cell.trim());
-      if (!match) return INVALID;
-      let hour = Number(match[1]);
-      if (match[4]) hour = (hour % 12) + (match[4].toLowerCase() === 'pm' ? 12 : 0);
-      const minute = Number(match[2]);
-      const second = Number(match[3] ?? 0);
-      if (hour > 23 || minute > 59 || second > 59) return INVALID;
-      return ((hour * 60 + minute) * 60 + second) * 1000;
+      const parsed = typeof cell === 'string' ? parseAnyDateTime(cell) : undefined;
+      return parsed ? parsed.dayMs : INVALID;
     };
   }
   const parse = compileStrptime(format);
@@ -386,11 +369,91 @@ function timeCaster(format: string): Caster {
   };
 }
 
-const DURATION = /^P(?!$)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?W)?(?:\d+(?:[.,]\d+)?D)?(?:T(?=\d)(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?$/;
+const DURATION = /^P(?!$)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?W)?(?:\d+(?:[.,]\d+)?D)?(?:T(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?$/;
 const DURATION_ALT = /^P\d{4}-?\d{2}-?\d{2}T\d{2}:?\d{2}:?\d{2}$/;
 
 /** ISO 8601 durations as isodate.parse_duration reads them (with an optional sign). */
 export function isIsoDuration(text: string): boolean {
   const body = text.startsWith('-') || text.startsWith('+') ? text.slice(1) : text;
   return DURATION.test(body) || DURATION_ALT.test(body);
+}
+
+/** A JSON object, or undefined for anything else (frictionless-py's object type). */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** JSON with object keys sorted, so equal objects (Python dict equality) have one text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * base64.b64decode(s) without validate=True, as binascii reads it: a str must be ASCII;
+ * characters outside the alphabet are skipped; a complete padding ends the data (what follows
+ * is ignored); the data characters must then fill whole quads.
+ */
+export function isPythonBase64(text: string): boolean {
+  let quad = 0;
+  let pads = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) return false;
+    if (c === 61) {
+      if (quad >= 2 && quad + ++pads >= 4) return true;
+      continue;
+    }
+    const alphabet = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
+    if (!alphabet) continue;
+    pads = 0;
+    quad = (quad + 1) % 4;
+  }
+  return quad === 0;
+}
+
+/**
+ * geopoint as frictionless-py reads it: `default` "lon, lat", `array` [lon, lat], `object`
+ * {"lon": .., "lat": ..} with exactly those two keys; each coordinate what Decimal() takes
+ * (numbers or numeric strings), lon within ±180 and lat within ±90. The value is "lon,lat"
+ * with the numbers written canonically, so 90 and 90.0 compare equal as Decimals do.
+ */
+function geopointCaster(format: string): Caster {
+  const coordinate = (value: unknown): number | typeof INVALID => {
+    if (typeof value === 'number') return value;
+    if (typeof value !== 'string') return INVALID;
+    return parseDecimal(value.trim());
+  };
+  const pair = (lon: unknown, lat: unknown): Value | typeof INVALID => {
+    const x = coordinate(lon);
+    const y = coordinate(lat);
+    if (x === INVALID || y === INVALID || Number.isNaN(x) || Number.isNaN(y) || x > 180 || x < -180 || y > 90 || y < -90) return INVALID;
+    return `${x},${y}`;
+  };
+  return (cell) => {
+    if (typeof cell !== 'string') return INVALID;
+    if (format === 'array' || format === 'object') {
+      let value: unknown;
+      try {
+        value = JSON.parse(cell);
+      } catch {
+        return INVALID;
+      }
+      if (format === 'array') return Array.isArray(value) && value.length === 2 ? pair(value[0], value[1]) : INVALID;
+      if (!value || typeof value !== 'object' || Array.isArray(value)) return INVALID;
+      const record = value as Record<string, unknown>;
+      return Object.keys(record).length === 2 && 'lon' in record && 'lat' in record ? pair(record.lon, record.lat) : INVALID;
+    }
+    const parts = cell.split(',');
+    return parts.length === 2 ? pair(parts[0]!.trim(), parts[1]!.trim()) : INVALID;
+  };
 }

@@ -12,7 +12,8 @@ export interface Expected {
 
 /** Pairs labels with fields per `fieldsMatch` and reports label errors (frictionless-py's header rules). */
 export function matchHeader(table: Table, schema: TableSchema, sink: ErrorSink): Expected[] {
-  const labels = table.header;
+  // frictionless-py strips each label before comparing it (helpers.stringify_label).
+  const labels = table.header.map((label) => label.trim());
   const fields = schema.fields;
   const line = table.headerLine;
   const add = (error: DataError) => sink.add(line !== undefined ? { ...error, line } : error);
@@ -31,8 +32,11 @@ export function matchHeader(table: Table, schema: TableSchema, sink: ErrorSink):
     });
     fields.slice(0, labels.length).forEach((field, i) => {
       const label = labels[i]!;
+      const before = label ? labels.slice(0, i).flatMap((seen, k) => (seen === label ? [k + 1] : [])) : [];
       if (!label) add({ code: 'blank-label', message: `Label in the header in field at position "${i + 1}" is blank`, fieldName: field.name, fieldNumber: i + 1 });
-      else if (label !== field.name) add({ code: 'incorrect-label', message: `Label "${label}" in field ${field.name} at position "${i + 1}" does not match the field name in the schema`, fieldName: field.name, fieldNumber: i + 1, cell: label });
+      else if (before.length > 0) {
+        add({ code: 'duplicate-label', message: `Label "${label}" in the header at position "${i + 1}" is duplicated to a label: at position "${before.join(', ')}"`, fieldName: field.name, fieldNumber: i + 1, cell: label });
+      } else if (label !== field.name) add({ code: 'incorrect-label', message: `Label "${label}" in field ${field.name} at position "${i + 1}" does not match the field name in the schema`, fieldName: field.name, fieldNumber: i + 1, cell: label });
     });
     return expected;
   }

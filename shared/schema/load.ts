@@ -2,9 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { displayValue } from '../text/display-value.js';
 import { YamlSource } from '../text/yaml-source.js';
 import { didYouMean } from '../text/did-you-mean.js';
-import { usageError } from '../errors.js';
+import { usageError, type SourceLocation } from '../errors.js';
 import { compileStrptime, StrptimeFormatError } from './strptime.js';
-import { createCaster, FIELD_TYPES, INVALID, STRING_FORMATS, SUPPORTED_CONSTRAINTS, type Caster, type FieldType, type Value } from './casters.js';
+import { canonicalJson, createCaster, FIELD_TYPES, INVALID, parseJsonObject, STRING_FORMATS, SUPPORTED_CONSTRAINTS, type Caster, type CastOptions, type FieldType, type Value } from './casters.js';
+import { arrayItemRules } from './array-item.js';
 import { parseDatasetChecks, parseFieldChecks, EXTENSION_KEY, type DatasetChecks, type FieldChecks } from './checks-spec.js';
 
 export type FieldsMatch = 'exact' | 'equal' | 'subset' | 'superset' | 'partial';
@@ -39,6 +40,11 @@ export interface FieldSpec {
   descriptor: Record<string, unknown>;
 }
 
+export interface SchemaWarning {
+  message: string;
+  location: SourceLocation;
+}
+
 export interface TableSchema {
   file: string;
   fields: FieldSpec[];
@@ -46,8 +52,11 @@ export interface TableSchema {
   uniqueKeys: string[][];
   fieldsMatch: FieldsMatch;
   checks: DatasetChecks;
+  /** What was read differently from how it was written (deprecated forms), for the step to log. */
+  warnings?: SchemaWarning[];
 }
 
+export const V2_TABLE_SCHEMA = 'https://datapackage.org/profiles/2.0/tableschema.json';
 const FIELDS_MATCH: FieldsMatch[] = ['exact', 'equal', 'subset', 'superset', 'partial'];
 const CONSTRAINT_KEYS = ['required', 'unique', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength', 'pattern', 'enum', 'jsonSchema'];
 
@@ -78,87 +87,20 @@ export function parseSchema(file: string, text: string): TableSchema {
   const descriptor = root as Record<string, unknown>;
   if (!Array.isArray(descriptor.fields)) fail('a Table Schema needs a `fields` list', [], 'Add `fields:` with one entry per column, e.g. `- {name: id, type: integer}`.', 'fields');
   const rawFields = descriptor.fields as unknown[];
-  const schemaMissing = parseMissingValues(descriptor.missingValues, ['missingValues'], fail) ?? [''];
+  const v2 = isV2(descriptor.$schema);
+  const warnings: SchemaWarning[] = [];
+  const warn = (message: string, path: (string | number)[]) => warnings.push({ message, location: source.locateNode(source.nodeAt(path) ?? source.nodeAt(path.slice(0, -1))) });
+  const context: FieldContext = { v2, fail, warn };
+  const schemaMissing = parseMissingValues(descriptor.missingValues, ['missingValues'], context) ?? [''];
   const names = new Set<string>();
   const fields: FieldSpec[] = rawFields.map((raw, index) => {
     const path = ['fields', index];
     if (!isObject(raw)) return fail(`field ${index + 1} must be a mapping with a name and a type`, path, 'Write e.g. `- {name: id, type: integer}`.');
     const field = raw as Record<string, unknown>;
     if (typeof field.name !== 'string' || field.name === '') return fail(`field ${index + 1} has no name`, path, 'Every field needs `name:`.', 'name');
-    const name = field.name;
-    if (names.has(name)) fail(`field name '${name}' appears twice`, [...path, 'name'], 'Field names must be unique.');
-    names.add(name);
-    const type = (field.type ?? 'string') as FieldType;
-    if (typeof type !== 'string' || !(FIELD_TYPES as readonly string[]).includes(type)) {
-      fail(`field '${name}' has an unknown type '${String(field.type)}'`, [...path, 'type'], didYouMean(String(field.type), FIELD_TYPES));
-    }
-    const format = field.format === undefined ? 'default' : String(field.format);
-    checkFormat(name, type, format, [...path, 'format'], fail);
-    if (type === 'list' && field.itemType !== undefined && !['string', 'integer', 'number', 'boolean', 'date', 'datetime', 'time'].includes(String(field.itemType))) {
-      fail(`field '${name}' has an unsupported itemType '${String(field.itemType)}'`, [...path, 'itemType'], 'itemType is one of string, integer, number, boolean, date, datetime, time.');
-    }
-    for (const key of ['trueValues', 'falseValues'] as const) {
-      if (field[key] !== undefined && (!Array.isArray(field[key]) || !(field[key] as unknown[]).every((v) => typeof v === 'string'))) {
-        fail(`field '${name}': ${key} must be a list of strings`, [...path, key], `e.g. ${key}: ["yes", "y"]`);
-      }
-    }
-    for (const key of ['decimalChar', 'groupChar', 'delimiter'] as const) {
-      if (field[key] !== undefined && typeof field[key] !== 'string') fail(`field '${name}': ${key} must be a string`, [...path, key], `e.g. ${key}: ","`);
-    }
-    if (field.bareNumber !== undefined && typeof field.bareNumber !== 'boolean') fail(`field '${name}': bareNumber must be true or false`, [...path, 'bareNumber'], 'bareNumber: false strips currency signs and percent.');
-    const cast = createCaster({
-      type,
-      format,
-      ...(typeof field.decimalChar === 'string' ? { decimalChar: field.decimalChar } : {}),
-      ...(typeof field.groupChar === 'string' ? { groupChar: field.groupChar } : {}),
-      ...(typeof field.bareNumber === 'boolean' ? { bareNumber: field.bareNumber } : {}),
-      ...(Array.isArray(field.trueValues) ? { trueValues: field.trueValues as string[] } : {}),
-      ...(Array.isArray(field.falseValues) ? { falseValues: field.falseValues as string[] } : {}),
-      ...(typeof field.itemType === 'string' ? { itemType: field.itemType as FieldType } : {}),
-      ...(typeof field.delimiter === 'string' ? { delimiter: field.delimiter } : {}),
-    });
-    const fieldMissing = parseMissingValues(field.missingValues, [...path, 'missingValues'], fail);
-    const rawConstraints = field.constraints ?? {};
-    if (!isObject(rawConstraints)) fail(`field '${name}': constraints must be a mapping`, [...path, 'constraints'], 'e.g. constraints: {required: true, minimum: 0}');
-    const constraints: Constraint[] = [];
-    let required = false;
-    let unique = false;
-    for (const [key, value] of Object.entries(rawConstraints as Record<string, unknown>)) {
-      const at = [...path, 'constraints', key];
-      if (!CONSTRAINT_KEYS.includes(key)) fail(`field '${name}' has an unknown constraint '${key}'`, [...path, 'constraints'], didYouMean(key, CONSTRAINT_KEYS), key);
-      if (key === 'unique') {
-        if (typeof value !== 'boolean') fail(`field '${name}': unique must be true or false`, at, 'unique: true');
-        unique = value as boolean;
-        continue;
-      }
-      if (key === 'jsonSchema') continue;
-      if (!SUPPORTED_CONSTRAINTS[type].includes(key)) {
-        fail(`constraint '${key}' is not supported by type '${type}' (field '${name}')`, at, `type '${type}' supports: ${SUPPORTED_CONSTRAINTS[type].join(', ')}, unique.`);
-      }
-      const constraint = buildConstraint(name, type, key, value, cast, at, fail);
-      if (key === 'required') required = value as boolean;
-      if (constraint) constraints.push(constraint);
-    }
-    const categories = field.categories;
-    if (categories !== undefined) {
-      if (!Array.isArray(categories) || categories.length === 0) fail(`field '${name}': categories must be a non-empty list`, [...path, 'categories'], 'e.g. categories: [low, high] or [{value: 1, label: low}]');
-      const allowed = new Set((categories as unknown[]).map((item) => String(isObject(item) ? (item as Record<string, unknown>).value : item)));
-      constraints.push({ name: 'categories', note: `constraint "categories" is "${[...allowed].join(', ')}"`, test: (value) => allowed.has(String(value)) });
-    }
-    const checks = parseFieldChecks(field[EXTENSION_KEY], [...path, EXTENSION_KEY], name, type, fail);
-    return {
-      name,
-      type,
-      format,
-      position: index + 1,
-      cast,
-      missingValues: new Set(fieldMissing ?? schemaMissing),
-      required,
-      unique,
-      constraints,
-      checks,
-      descriptor: field,
-    };
+    if (names.has(field.name)) fail(`field name '${field.name}' appears twice`, [...path, 'name'], 'Field names must be unique.');
+    names.add(field.name);
+    return parseField(field, index, path, schemaMissing, context);
   });
   const fieldNames = fields.map((field) => field.name);
   const keyList = (value: unknown, path: (string | number)[], what: string): string[] => {
@@ -180,7 +122,7 @@ export function parseSchema(file: string, text: string): TableSchema {
   const fieldsMatch = (descriptor.fieldsMatch ?? 'exact') as FieldsMatch;
   if (!FIELDS_MATCH.includes(fieldsMatch)) fail(`fieldsMatch must be one of ${FIELDS_MATCH.join(', ')}`, ['fieldsMatch'], didYouMean(String(fieldsMatch), FIELDS_MATCH));
   const checks = parseDatasetChecks(descriptor[EXTENSION_KEY], [EXTENSION_KEY], fail);
-  const schema: TableSchema = { file, fields, primaryKey, uniqueKeys, fieldsMatch, checks };
+  const schema: TableSchema = { file, fields, primaryKey, uniqueKeys, fieldsMatch, checks, warnings };
   SOURCES.set(schema, text);
   return schema;
 }
@@ -193,31 +135,172 @@ export function schemaSource(schema: TableSchema): string | undefined {
   return SOURCES.get(schema);
 }
 
+interface FieldContext {
+  /** The schema declares Table Schema v2 (`$schema`); frictionless-py otherwise holds it to v1. */
+  v2: boolean;
+  fail: Fail;
+  warn: (message: string, path: (string | number)[]) => void;
+}
+
+/** A `$schema` naming a Table Schema (or Data Package) 2.x profile. */
+function isV2(value: unknown): boolean {
+  return typeof value === 'string' && /\/2(?:\.\d+)*\//.test(value);
+}
+
+const ITEM_TYPES = ['string', 'integer', 'number', 'boolean', 'date', 'datetime', 'time'];
+
+function parseField(field: Record<string, unknown>, index: number, path: (string | number)[], schemaMissing: string[], context: FieldContext): FieldSpec {
+  const { fail } = context;
+  const name = field.name as string;
+  if ('required' in field) {
+    fail(`field '${name}': \`required\` belongs under \`constraints\` (frictionless-py refuses it here, and it would not be enforced)`, path, `Write \`constraints: {required: ${field.required === false ? 'false' : 'true'}}\` instead.`, 'required');
+  }
+  const type = (field.type ?? 'string') as FieldType;
+  if (typeof type !== 'string' || !(FIELD_TYPES as readonly string[]).includes(type)) {
+    fail(`field '${name}' has an unknown type '${String(field.type)}'`, [...path, 'type'], didYouMean(String(field.type), FIELD_TYPES));
+  }
+  let format = field.format === undefined ? 'default' : String(field.format);
+  if (format.startsWith('fmt:')) {
+    context.warn(`field '${name}': the \`fmt:\` prefix of format '${format}' is deprecated (Table Schema v1.0-rc); read as '${format.slice(4)}'. Write format: '${format.slice(4)}'.`, [...path, 'format']);
+    format = format.slice(4);
+  }
+  checkFormat(name, type, format, [...path, 'format'], fail);
+  if (type === 'list' && field.itemType !== undefined && !ITEM_TYPES.includes(String(field.itemType))) {
+    fail(`field '${name}' has an unsupported itemType '${String(field.itemType)}'`, [...path, 'itemType'], `itemType is one of ${ITEM_TYPES.join(', ')}.`);
+  }
+  for (const key of ['trueValues', 'falseValues'] as const) {
+    if (field[key] !== undefined && (!Array.isArray(field[key]) || !(field[key] as unknown[]).every((v) => typeof v === 'string'))) {
+      fail(`field '${name}': ${key} must be a list of strings`, [...path, key], `e.g. ${key}: ["yes", "y"]`);
+    }
+  }
+  for (const key of ['decimalChar', 'groupChar', 'delimiter'] as const) {
+    if (field[key] !== undefined && typeof field[key] !== 'string') fail(`field '${name}': ${key} must be a string`, [...path, key], `e.g. ${key}: ","`);
+  }
+  if (field.bareNumber !== undefined && typeof field.bareNumber !== 'boolean') fail(`field '${name}': bareNumber must be true or false`, [...path, 'bareNumber'], 'bareNumber: false strips currency signs and percent.');
+  const options: CastOptions = {
+    type,
+    format,
+    ...(typeof field.decimalChar === 'string' ? { decimalChar: field.decimalChar } : {}),
+    ...(typeof field.groupChar === 'string' ? { groupChar: field.groupChar } : {}),
+    ...(typeof field.bareNumber === 'boolean' ? { bareNumber: field.bareNumber } : {}),
+    ...(Array.isArray(field.trueValues) ? { trueValues: field.trueValues as string[] } : {}),
+    ...(Array.isArray(field.falseValues) ? { falseValues: field.falseValues as string[] } : {}),
+    ...(typeof field.itemType === 'string' ? { itemType: field.itemType as FieldType } : {}),
+    ...(typeof field.delimiter === 'string' ? { delimiter: field.delimiter } : {}),
+  };
+  let cast = createCaster(options);
+  if (field.example !== undefined && field.example !== null && field.example !== '' && field.example !== 0 && field.example !== false) {
+    // frictionless-py reads the example with a plain field of the same type and format.
+    const example = field.example;
+    const plain = createCaster({ type, format, ...(options.trueValues ? { trueValues: options.trueValues } : {}), ...(options.falseValues ? { falseValues: options.falseValues } : {}) });
+    if (plain(typeof example === 'object' ? JSON.stringify(example) : (example as string | number | boolean)) === INVALID) {
+      fail(`field '${name}': example ${JSON.stringify(example)} is not a valid ${type}`, [...path, 'example'], `Give an example value the field accepts (type ${type}, format ${format}).`);
+    }
+  }
+  const fieldMissing = parseMissingValues(field.missingValues, [...path, 'missingValues'], context);
+  const rawConstraints = field.constraints ?? {};
+  if (!isObject(rawConstraints)) fail(`field '${name}': constraints must be a mapping`, [...path, 'constraints'], 'e.g. constraints: {required: true, minimum: 0}');
+  const constraints: Constraint[] = [];
+  let required = false;
+  let unique = false;
+  for (const [key, value] of Object.entries(rawConstraints as Record<string, unknown>)) {
+    const at = [...path, 'constraints', key];
+    if (!CONSTRAINT_KEYS.includes(key)) fail(`field '${name}' has an unknown constraint '${key}'`, [...path, 'constraints'], didYouMean(key, CONSTRAINT_KEYS), key);
+    if (key === 'unique') {
+      if (typeof value !== 'boolean') fail(`field '${name}': unique must be true or false`, at, 'unique: true');
+      unique = value as boolean;
+      continue;
+    }
+    if (key === 'jsonSchema') continue;
+    if (!SUPPORTED_CONSTRAINTS[type].includes(key)) {
+      fail(`constraint '${key}' is not supported by type '${type}' (field '${name}')`, at, `type '${type}' supports: ${SUPPORTED_CONSTRAINTS[type].join(', ')}, unique.`);
+    }
+    if ((key === 'exclusiveMinimum' || key === 'exclusiveMaximum') && !context.v2) {
+      context.warn(`field '${name}': ${key} is Table Schema v2; frictionless-py refuses it without \`$schema: ${V2_TABLE_SCHEMA}\`. modelci checks it anyway.`, at);
+    }
+    const constraint = buildConstraint(name, type, key, value, cast, at, fail);
+    if (key === 'required') required = value as boolean;
+    if (constraint) constraints.push(constraint);
+  }
+  if (type === 'array' && field.arrayItem !== undefined) {
+    if (!isObject(field.arrayItem)) fail(`field '${name}': arrayItem must be a mapping (a field without a name)`, [...path, 'arrayItem'], 'e.g. arrayItem: {type: integer, constraints: {minimum: 0}}');
+    const itemDescriptor = { ...(field.arrayItem as Record<string, unknown>) };
+    delete itemDescriptor.arrayItem;
+    if (itemDescriptor.name === undefined) itemDescriptor.name = name;
+    if (itemDescriptor.type === undefined) itemDescriptor.type = 'any';
+    const item = parseField(itemDescriptor, index, [...path, 'arrayItem'], [''], context);
+    const items = arrayItemRules(item, constraints);
+    const parse = cast;
+    cast = (cell) => {
+      const value = parse(cell);
+      return value === INVALID || items.typesPass(value as unknown[]) ? value : INVALID;
+    };
+    constraints.push(...items.constraints);
+  }
+  const categories = field.categories;
+  if (categories !== undefined) {
+    if (!Array.isArray(categories) || categories.length === 0) fail(`field '${name}': categories must be a non-empty list`, [...path, 'categories'], 'e.g. categories: [low, high] or [{value: 1, label: low}]');
+    const allowed = new Set((categories as unknown[]).map((item) => String(isObject(item) ? (item as Record<string, unknown>).value : item)));
+    constraints.push({ name: 'categories', note: `constraint "categories" is "${[...allowed].join(', ')}"`, test: (value) => allowed.has(String(value)) });
+  }
+  const checks = parseFieldChecks(field[EXTENSION_KEY], [...path, EXTENSION_KEY], name, type, fail);
+  return {
+    name,
+    type,
+    format,
+    position: index + 1,
+    cast,
+    missingValues: new Set(fieldMissing ?? schemaMissing),
+    required,
+    unique,
+    constraints,
+    checks,
+    descriptor: field,
+  };
+}
+
 export type Fail = (message: string, path: (string | number)[], hint: string, key?: string) => never;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function parseMissingValues(value: unknown, path: (string | number)[], fail: Fail): string[] | undefined {
+/**
+ * missingValues: strings, or in Table Schema v2 also {value, label} objects, whose values and
+ * labels must then be unique (frictionless-py's rules; plain strings may repeat, as in v1).
+ */
+function parseMissingValues(value: unknown, path: (string | number)[], context: FieldContext): string[] | undefined {
+  const { fail } = context;
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) return fail('missingValues must be a list of strings', path, 'e.g. missingValues: ["", "NA", "-"]');
-  return value.map((item, i) => {
+  const objectForm = value.some(isObject);
+  if (objectForm && !context.v2) {
+    fail('missingValues in object form ({value, label}) are Table Schema v2', path, `Add \`$schema: ${V2_TABLE_SCHEMA}\` at the top of the schema, or write the values as plain strings.`);
+  }
+  const values = value.map((item, i) => {
     if (typeof item === 'string') return item;
-    if (isObject(item) && typeof item.value === 'string') return item.value;
+    if (isObject(item) && typeof item.value === 'string' && (item.label === undefined || typeof item.label === 'string')) return item.value;
     return fail('missingValues entries must be strings (or {value, label} in Table Schema v2)', [...path, i], 'Quote values such as "NA" or "-".');
   });
+  if (objectForm) {
+    const labels = value.flatMap((item) => (isObject(item) && typeof item.label === 'string' ? [item.label] : []));
+    for (const [what, list] of [['value', values], ['label', labels]] as const) {
+      const repeated = list.find((item, i) => list.indexOf(item) !== i);
+      if (repeated !== undefined) fail(`missing value ${what} "${repeated}" appears twice`, path, `Each missing value ${what} must be unique in the object form.`);
+    }
+  }
+  return values;
 }
 
 function checkFormat(name: string, type: FieldType, format: string, path: (string | number)[], fail: Fail): void {
   if (format === 'default') return;
   if (type === 'string') {
-    if (!STRING_FORMATS.includes(format) && format !== 'wkt') fail(`field '${name}': unknown string format '${format}'`, path, `string formats: ${STRING_FORMATS.join(', ')}.`);
+    if (!STRING_FORMATS.includes(format)) fail(`field '${name}': unknown string format '${format}'`, path, `string formats: ${STRING_FORMATS.join(', ')}.`);
     return;
   }
   if (type === 'date' || type === 'time' || type === 'datetime') {
     if (format === 'any') return;
-    const pattern = format.startsWith('fmt:') ? format.slice(4) : format;
+    const pattern = format;
     if (!pattern.includes('%')) fail(`field '${name}': format '${format}' is not 'default', 'any' or a strptime pattern`, path, "e.g. format: '%d/%m/%Y'");
     try {
       compileStrptime(pattern);
@@ -233,6 +316,8 @@ function checkFormat(name: string, type: FieldType, format: string, path: (strin
 
 function buildConstraint(name: string, type: FieldType, key: string, value: unknown, cast: Caster, path: (string | number)[], fail: Fail): Constraint | undefined {
   const note = `constraint "${key}" is "${displayValue(value)}"`;
+  // Structured values compare as Python compares them: lists item by item, dicts by keys.
+  const enumKey = (v: Value): unknown => (type === 'object' ? canonicalJson(parseJsonObject(v as string)) : Array.isArray(v) ? canonicalJson(v) : v);
   switch (key) {
     case 'required':
       if (typeof value !== 'boolean') fail(`field '${name}': required must be true or false`, path, 'required: true');
@@ -241,7 +326,11 @@ function buildConstraint(name: string, type: FieldType, key: string, value: unkn
     case 'maxLength': {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) fail(`field '${name}': ${key} must be a non-negative integer`, path, `e.g. ${key}: 3`);
       const limit = value as number;
-      const length = (v: Value) => (typeof v === 'string' ? codePointLength(v) : Array.isArray(v) ? v.length : String(v).length);
+      // Arrays count items, objects keys (frictionless-py takes len() of the value).
+      const length =
+        type === 'object'
+          ? (v: Value) => Object.keys(parseJsonObject(v as string) ?? {}).length
+          : (v: Value) => (typeof v === 'string' ? codePointLength(v) : Array.isArray(v) ? v.length : String(v).length);
       return key === 'minLength' ? { name: key, note, bound: limit, test: (v) => length(v) >= limit } : { name: key, note, bound: limit, test: (v) => length(v) <= limit };
     }
     case 'pattern': {
@@ -256,9 +345,9 @@ function buildConstraint(name: string, type: FieldType, key: string, value: unkn
       value.forEach((item: unknown, i) => {
         const castValue = item === null ? INVALID : cast(typeof item === 'object' ? JSON.stringify(item) : (item as string | number | boolean));
         if (castValue === INVALID) fail(`field '${name}': enum value ${JSON.stringify(item)} is not a valid ${type}`, [...path, i], `Every enum value must be a ${type}.`);
-        allowed.add(Array.isArray(castValue) ? JSON.stringify(castValue) : castValue);
+        allowed.add(enumKey(castValue as Value));
       });
-      return { name: key, note, test: (v) => allowed.has(Array.isArray(v) ? JSON.stringify(v) : v), allowed };
+      return { name: key, note, test: (v) => allowed.has(enumKey(v)), allowed };
     }
     default: {
       // minimum, maximum, exclusiveMinimum, exclusiveMaximum

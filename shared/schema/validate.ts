@@ -59,7 +59,9 @@ export async function validateTable(path: string, schema: TableSchema, options: 
 }
 
 export async function validateOpenTable(table: Table, schema: TableSchema, options: ValidateOptions = {}): Promise<ValidationReport> {
-  checkDuplicateHeader(table);
+  // By position (exact) a repeated label is a duplicate-label error and validation goes on, as in
+  // frictionless-py; matching by name it would be ambiguous, and frictionless refuses it too.
+  if (schema.fieldsMatch !== 'exact') checkDuplicateHeader(table);
   const limit = options.maxErrors ?? 1000;
   const sink = new ErrorSink(limit);
   const expected = matchHeader(table, schema, sink);

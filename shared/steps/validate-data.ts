@@ -74,6 +74,7 @@ export const validateDataStep = defineStep({
     const schema = await loadSchema(schemaPath).catch((error: unknown) => {
       throw relocate(error, schemaPath, show(schemaPath));
     });
+    for (const warning of schema.warnings ?? []) ctx.platform.warning(warning.message, { ...warning.location, file: show(schemaPath) });
     const report = await ctx.platform.group(`validate ${show(dataPath)}`, () =>
       validateResource(
         {
@@ -94,13 +95,6 @@ export const validateDataStep = defineStep({
     ).catch((error: unknown) => {
       throw relocate(error, dataPath, show(dataPath));
     });
-    if (report.rowCount === 0) {
-      throw usageError(`${show(dataPath)} has a header but no data rows`, {
-        code: 'data-no-rows',
-        location: { file: show(dataPath), line: 2 },
-        hint: 'An empty table usually means an upstream step failed; check how the file was produced.',
-      });
-    }
     const failed = report.checks.filter((check) => check.status === 'failed');
     const drift = input.reference
       ? await ctx.platform.group(`drift against ${input.reference}`, () =>
