@@ -103,9 +103,8 @@ export class GithubDeployments implements DeploymentGate {
     // The ref is the commit that decided, so the deployment links to the workflow run's code; the model version travels in the payload.
     const ref = this.options.sha ?? request.ref;
     const deployment = await this.api.createDeployment({ ref, environment: request.environment, description: request.description, ...(request.payload ? { payload: request.payload } : {}) });
-    const record = new GithubDeploymentRecord(this.api, deployment.id, request.environment, this.options.runUrl, this.options.info);
-    await record.report('in_progress', request.description);
-    return record;
+    // Its statuses (in_progress first) are the gate's to report.
+    return new GithubDeploymentRecord(this.api, deployment.id, request.environment, this.options.runUrl, this.options.info);
   }
 }
 

@@ -115,6 +115,8 @@ describe('GitHub environments and approvals for the gate (a loopback GitHub chec
     const created = fake.deployments.at(-1)!;
     expect(record).toMatchObject({ id: String(created.id), url: RUN_URL });
     expect(created).toMatchObject({ sha: SHA, ref: SHA, environment: 'production', description: 'churn 7 to production', payload: { model: 'churn', version: '7' } });
+    expect(created.statuses).toEqual([]);
+    await record!.report('in_progress', 'gate production: churn 7');
     expect(created.statuses.map((status) => [status.state, status.logUrl])).toEqual([['in_progress', RUN_URL]]);
     await record!.report('success', 'gate allowed churn 7');
     expect(created.statuses.map((status) => status.state)).toEqual(['in_progress', 'success']);
@@ -130,6 +132,7 @@ describe('GitHub environments and approvals for the gate (a loopback GitHub chec
   it('records failure when the gate denies, and retires nothing', async () => {
     const current = fake.addDeployment('canary', ['success']);
     const record = await gate().startDeployment({ environment: 'canary', ref: SHA, description: 'churn 8 to canary' });
+    await record!.report('in_progress', 'churn 8 to canary');
     await record!.report('failure', 'denied: error_rate 0.031 > 0.01 in 2 of 10 measurements');
     const created = fake.deployments.at(-1)!;
     expect(created.statuses.map((status) => [status.state, status.description])).toEqual([['in_progress', 'churn 8 to canary'], ['failure', 'denied: error_rate 0.031 > 0.01 in 2 of 10 measurements']]);
