@@ -1,6 +1,8 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { usageError } from '../errors.js';
 import type { ChunkStore, CsvChunk } from './csv-chunk.js';
+import type { ByteDialect } from './csv-dialect.js';
+import { parseDialectRows } from './csv-dialect-rows.js';
 import { parseRows } from './csv-rows.js';
 import { countNewlines, firstInvalidUtf8 } from './source.js';
 
@@ -33,9 +35,11 @@ export class CsvByteParser {
     private readonly file: string,
     delimiter: string,
     private readonly maxRowBytes: number,
+    /** Absent: RFC 4180 (the fast row loop). */
+    private readonly dialect?: ByteDialect,
   ) {
     const code = Buffer.from(delimiter, 'utf8');
-    if (code.length !== 1 || code[0] === QUOTE || code[0] === LF || code[0] === CR) {
+    if (code.length !== 1 || code[0] === (dialect ? dialect.quote : QUOTE) || code[0] === LF || code[0] === CR || code[0] === dialect?.escape) {
       throw usageError(`the CSV delimiter must be one ASCII character other than a quote or newline, got '${delimiter}'`, { code: 'csv-delimiter', hint: "Use e.g. --delimiter ';' or --delimiter '\\t'." });
     }
     this.delimiter = code[0]!;
@@ -103,11 +107,14 @@ export class CsvByteParser {
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3);
     }
     const n = buf.length;
-    if (defer && this.chunks > 0) {
+    if (defer && this.chunks > 0 && !this.dialect) {
       const deferred = this.deferRows(store, buf, final);
       if (deferred) return deferred;
     }
-    const { rowCount, fieldCount, consumed, consumedLine } = parseRows(buf, final, this.delimiter, this.line, store, this.file, (length, rowLine, inQuote) => this.checkSize(length, rowLine, inQuote));
+    const tooLong = (length: number, rowLine: number, inQuote: boolean) => this.checkSize(length, rowLine, inQuote);
+    const { rowCount, fieldCount, consumed, consumedLine } = this.dialect
+      ? parseDialectRows(buf, final, this.delimiter, this.dialect, this.line, store, this.file, tooLong)
+      : parseRows(buf, final, this.delimiter, this.line, store, this.file, tooLong);
     const { starts, ends, escaped, rowOffsets, lines } = store;
     const body = buf.subarray(0, consumed);
     checkUtf8(this.file, body, this.line);
@@ -134,6 +141,7 @@ export class CsvByteParser {
       ends: ends.subarray(0, fieldCount),
       escaped: escaped.subarray(0, fieldCount),
       lines: lines.subarray(0, rowCount),
+      ...(this.dialect ? { dialect: this.dialect } : {}),
     };
   }
 

@@ -1,3 +1,5 @@
+import type { ByteDialect } from './csv-dialect.js';
+
 /**
  * The CSV chunk layout that the byte parser (csv-bytes.ts) writes and every reader of cells (the
  * row checks, the column kernels, the worker threads) reads: no string or array per cell. A chunk
@@ -23,6 +25,8 @@ export interface CsvChunk {
    * field arrays are empty until parseDeferred fills them, possibly on another thread.
    */
   deferred?: DeferredRows;
+  /** Set when the file's dialect is not RFC 4180: flagged fields are decoded with it. */
+  dialect?: ByteDialect;
 }
 
 /** What parseDeferred needs to parse a deferred chunk exactly as the parser would have. */
@@ -48,8 +52,8 @@ export interface ChunkStore {
 
 /** The chunk's fields as a plain object (what postMessage can clone). */
 export function plainChunk(chunk: CsvChunk): CsvChunk {
-  const { buf, ascii, rowCount, rowOffsets, starts, ends, escaped, lines, deferred } = chunk;
-  return { buf, ascii, rowCount, rowOffsets, starts, ends, escaped, lines, ...(deferred ? { deferred } : {}) };
+  const { buf, ascii, rowCount, rowOffsets, starts, ends, escaped, lines, deferred, dialect } = chunk;
+  return { buf, ascii, rowCount, rowOffsets, starts, ends, escaped, lines, ...(deferred ? { deferred } : {}), ...(dialect ? { dialect } : {}) };
 }
 
 /** The ArrayBuffers under a chunk, for a transfer list. */
@@ -61,4 +65,31 @@ export function chunkBuffers(chunk: CsvChunk): ArrayBuffer[] {
 export function receivedChunk(chunk: Omit<CsvChunk, 'buf'> & { buf: Uint8Array }): CsvChunk {
   const { buf } = chunk;
   return { ...chunk, buf: Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength) };
+}
+
+/** Rows [from, to) of a chunk as a chunk of its own memory (bytes and arrays copied). */
+export function sliceChunk(chunk: CsvChunk, from: number, to: number): CsvChunk {
+  const firstField = chunk.rowOffsets[from]!;
+  const lastField = chunk.rowOffsets[to]!;
+  const low = lastField > firstField ? chunk.starts[firstField]! : 0;
+  const high = lastField > firstField ? chunk.ends[lastField - 1]! : 0;
+  const rowOffsets = new Int32Array(to - from + 1);
+  for (let r = from; r <= to; r++) rowOffsets[r - from] = chunk.rowOffsets[r]! - firstField;
+  const starts = new Int32Array(lastField - firstField);
+  const ends = new Int32Array(lastField - firstField);
+  for (let f = firstField; f < lastField; f++) {
+    starts[f - firstField] = chunk.starts[f]! - low;
+    ends[f - firstField] = chunk.ends[f]! - low;
+  }
+  return {
+    buf: Buffer.from(chunk.buf.subarray(low, high)),
+    ascii: chunk.ascii,
+    rowCount: to - from,
+    rowOffsets,
+    starts,
+    ends,
+    escaped: chunk.escaped.slice(firstField, lastField),
+    lines: chunk.lines.slice(from, to),
+    ...(chunk.dialect ? { dialect: chunk.dialect } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import type { CsvChunk } from './csv-chunk.js';
+import { decodeDialectField } from './csv-dialect.js';
 
 const QUOTE = 34;
 
@@ -8,6 +9,7 @@ export function decodeField(chunk: CsvChunk, field: number): string {
   const end = chunk.ends[field]!;
   const buf = chunk.buf;
   if (chunk.escaped[field] === 0) return chunk.ascii ? (buf as FastBuffer).latin1Slice(start, end) : (buf as FastBuffer).utf8Slice(start, end);
+  if (chunk.dialect) return decodeDialectField(chunk.dialect, buf, start, end);
   // Raw range: "quoted ""part"""trailing
   const close = findClosingQuote(buf, start + 1, end);
   const inner = buf.toString('utf8', start + 1, close).replace(/""/g, '"');

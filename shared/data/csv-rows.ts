@@ -170,13 +170,13 @@ export function parseRows(
   return { rowCount, fieldCount, consumed, consumedLine };
 }
 
-function grow32(array: Int32Array<ArrayBufferLike>): Int32Array<ArrayBufferLike> {
+export function grow32(array: Int32Array<ArrayBufferLike>): Int32Array<ArrayBufferLike> {
   const next = new Int32Array(array.length * 2);
   next.set(array);
   return next;
 }
 
-function grow8(array: Uint8Array<ArrayBufferLike>): Uint8Array<ArrayBufferLike> {
+export function grow8(array: Uint8Array<ArrayBufferLike>): Uint8Array<ArrayBufferLike> {
   const next = new Uint8Array(array.length * 2);
   next.set(array);
   return next;

@@ -1,53 +1,24 @@
 import { usageError } from '../errors.js';
-import { CsvByteParser } from './csv-bytes.js';
-import type { CsvChunk } from './csv-chunk.js';
-import { chunkRows, decodeField } from './csv-fields.js';
-import { byteChunks, countNewlines, DEFAULT_MAX_FIELD_SIZE, resolveFormat, textChunks, type DataFormat, type ReadOptions } from './source.js';
+import { chunkRows } from './csv-fields.js';
+import { openCsv } from './csv-table.js';
+import type { Cell, RowBatch, Table } from './table-types.js';
+import { countNewlines, resolveFormat, textChunks, type ReadOptions } from './source.js';
 
-/**
- * One value. CSV cells are the raw strings as written (the validator casts them with the schema);
- * JSON Lines and Parquet cells are typed. See docs/validate-data.md for how the public column
- * readers map '' and absent cells to null.
- */
-export type Cell = string | number | boolean | null;
-
-export interface RowBatch {
-  /** Frictionless row number of the batch's first row (the header is row 1, so the first data row is 2). */
-  firstRowNumber: number;
-  rowCount: number;
-  /** JSON Lines and Parquet: one array per row, cells in file order; a row may be shorter or longer than the header. */
-  rows?: Cell[][];
-  /** CSV: the rows as byte ranges (see csv-chunk.ts); batchRows() turns them into strings. */
-  chunk?: CsvChunk;
-  /** Physical line where each row starts (text formats); absent for Parquet. */
-  lines?: ArrayLike<number>;
-}
+export type { Cell, RowBatch, Table } from './table-types.js';
 
 /** The batch's rows as cell arrays (decoding CSV bytes when needed). */
 export function batchRows(batch: RowBatch): Cell[][] {
   return batch.rows ?? chunkRows(batch.chunk!);
 }
 
-export interface Table {
-  file: string;
-  format: DataFormat;
-  header: string[];
-  /** Line of the header (text formats). */
-  headerLine?: number;
-  /** True when cells are raw strings to be cast (CSV). */
-  textCells: boolean;
-  batches: AsyncIterable<RowBatch>;
-  /** Releases the file when the rows will not be read to the end. */
-  close(): Promise<void>;
-  /** CSV: lets a batch's chunk memory serve later batches once nothing reads it (optional; saves memory). */
-  recycle?(chunk: CsvChunk): void;
-}
-
-/** Opens a table: reads the header now, and streams the rows when `batches` is iterated (once). */
-export async function openTable(path: string, options: ReadOptions = {}): Promise<Table> {
+/**
+ * Opens a table: reads the header now, and streams the rows when `batches` is iterated (once).
+ * `names`: the column names of a CSV file read with dialect `header: false` (the schema's fields).
+ */
+export async function openTable(path: string, options: ReadOptions = {}, names?: string[]): Promise<Table> {
   const resolved = await resolveFormat(path, options);
   if (resolved.format === 'parquet') return openParquet(path, options);
-  if (resolved.format === 'csv') return openCsv(path, resolved.gzip, resolved.delimiter, options);
+  if (resolved.format === 'csv') return openCsv(path, resolved.gzip, resolved.delimiter, options, names);
   const rows = jsonlRows(path, resolved.gzip);
   const iterator = rows[Symbol.asyncIterator]();
   // The first batch holds the header (and maybe rows).
@@ -104,51 +75,6 @@ export async function openTable(path: string, options: ReadOptions = {}): Promis
     await iterator.return?.(undefined);
   };
   return { file: path, format: resolved.format, header, headerLine, textCells: false, batches: batches(), close };
-}
-
-async function openCsv(path: string, gzip: boolean, delimiter: string, options: ReadOptions): Promise<Table> {
-  const parser = new CsvByteParser(path, delimiter, options.maxFieldSize ?? DEFAULT_MAX_FIELD_SIZE);
-  async function* chunks(): AsyncGenerator<CsvChunk> {
-    // The parser copies each piece, so the reader may reuse its buffers.
-    const defer = options.deferParsing === true;
-    for await (const bytes of byteChunks(path, gzip, true)) {
-      const chunk = parser.push(bytes, false, defer);
-      if (chunk) yield chunk;
-    }
-    const last = parser.push(Buffer.alloc(0), true, defer);
-    if (last) yield last;
-  }
-  const iterator = chunks();
-  const first = await iterator.next();
-  if (first.done) {
-    throw usageError(`${path} is empty: no header and no rows`, { code: 'data-empty', location: { file: path, line: 1 }, hint: 'Check that the file was written completely.' });
-  }
-  const head = first.value;
-  const header: string[] = [];
-  for (let f = head.rowOffsets[0]!; f < head.rowOffsets[1]!; f++) header.push(decodeField(head, f));
-  const headerLine = head.lines[0]!;
-  // The rest of the first chunk: the same bytes and fields, without row 0.
-  const rest: CsvChunk = { ...head, rowCount: head.rowCount - 1, rowOffsets: head.rowOffsets.subarray(1), lines: head.lines.subarray(1) };
-  async function* batches(): AsyncGenerator<RowBatch> {
-    let rowNumber = 2;
-    try {
-      let chunk: CsvChunk | undefined = rest;
-      while (chunk) {
-        if (chunk.rowCount > 0) {
-          yield { firstRowNumber: rowNumber, rowCount: chunk.rowCount, chunk, lines: chunk.lines };
-          rowNumber += chunk.rowCount;
-        }
-        const next = await iterator.next();
-        chunk = next.done ? undefined : next.value;
-      }
-    } finally {
-      await iterator.return(undefined);
-    }
-  }
-  const close = async () => {
-    await iterator.return(undefined);
-  };
-  return { file: path, format: 'csv', header, headerLine, textCells: true, batches: batches(), close, recycle: (chunk) => parser.recycle(chunk) };
 }
 
 /** Marker for a JSON object row before the header is known. */

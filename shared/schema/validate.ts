@@ -50,7 +50,9 @@ export interface ValidateOptions extends ReadOptions {
 /** Validates a data file against a loaded schema; bad input (unreadable, broken CSV) throws usageError. */
 export async function validateTable(path: string, schema: TableSchema, options: ValidateOptions = {}): Promise<ValidationReport> {
   // With workers, they also parse the plain chunks (no quotes): this thread only splits rows.
-  const table = await openTable(path, { ...options, deferParsing: (options.threads ?? cellThreads()) > 1 });
+  // A file without a header row has the schema's columns, as frictionless-py reads it.
+  const names = options.dialect?.header === false ? schema.fields.map((field) => field.name) : undefined;
+  const table = await openTable(path, { ...options, deferParsing: (options.threads ?? cellThreads()) > 1 }, names);
   try {
     return await validateOpenTable(table, schema, options);
   } finally {
