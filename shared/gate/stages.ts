@@ -25,6 +25,8 @@ export const stageSchema = z
 
 export const STAGE_KEYS = Object.keys(stageSchema.shape);
 
+const DURATION_KEYS = ['min-soak', 'interval', 'initial-delay', 'timeout'];
+
 /** A stage as the gate uses it; durations in milliseconds. */
 export interface Stage {
   name: string;
@@ -88,7 +90,9 @@ function parseStage(source: YamlSource, raw: unknown, index: number): Stage {
       const known = path.length === 0 ? STAGE_KEYS : [];
       refuse(`stage ${name}: unknown key '${[...path, key].join('.')}'`, pair ? source.locateNode(pair) : locateIn(source, [...at, ...path]), known.length ? didYouMean(key, known) : 'See docs/gate.md for the keys of a stage and its analysis.');
     }
-    refuse(`stage ${name}: '${path.join('.') || 'the stage'}': ${issue.message}`, locateIn(source, [...at, ...path]), 'See docs/gate.md for the keys of a stage and its analysis.');
+    const key = path.at(-1);
+    const bareNumber = issue.code === 'invalid_type' && typeof key === 'string' && DURATION_KEYS.includes(key) && typeof source.nodeAt([...at, ...path])?.toJSON() === 'number';
+    refuse(`stage ${name}: '${path.join('.') || 'the stage'}': ${bareNumber ? 'a duration such as 30s, 5m, 2h or 1h30m (a bare number is refused: its unit would be a guess)' : issue.message}`, locateIn(source, [...at, ...path]), 'See docs/gate.md for the keys of a stage and its analysis.');
   }
   const entry = parsed.data;
   if (entry['min-soak'] !== undefined && entry.after === undefined) {
