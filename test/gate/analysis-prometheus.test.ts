@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readAudits } from '../../shared/gate/audit.js';
 import { runAnalysis } from '../../shared/gate/analysis/run-analysis.js';
 import { analysisSpecSchema, type AnalysisDeps, type AnalysisOutcome } from '../../shared/gate/types.js';
 import { sleep } from '../../shared/http/sleep.js';
+import { gateStep } from '../../shared/steps/gate.js';
 import { prometheusBinary, startPrometheus, type ExportedSeries, type PrometheusServer } from '../servers/prometheus.js';
+import { gateArgs, gateProject, type GateProject } from './fixtures.js';
 
 const available = prometheusBinary() !== undefined;
 
@@ -252,15 +255,76 @@ describe.skipIf(!available)('the live analysis on a real Prometheus', () => {
     });
   });
 
-  // Last: it stops the server.
-  it('Prometheus stopped fails every measurement as unreachable', async () => {
-    await server.stopPrometheus();
-    const deps = realDeps();
-    const outcome = await runAnalysis(spec(), deps);
-    expect(outcome.passed).toBe(false);
-    expect(outcome.measurements.length).toBeGreaterThan(0);
-    expect(outcome.measurements.every((measurement) => !measurement.passed && measurement.value === null)).toBe(true);
-    expect(outcome.measurements[0]!.error).toMatch(/^Prometheus unreachable: Could not query Prometheus at 127\.0\.0\.1:\d+: .* did not answer \(ECONNREFUSED\)/);
-    expect(outcome.reason).toMatch(/^error_rate: 1 of 1 measurements failed .*Prometheus unreachable/);
+  describe('through the gate step, on the file registry', () => {
+    let project: GateProject;
+    const versions: string[] = [];
+    interface Check { name: string; passed: boolean; detail: string }
+    const checksOf = (json: Record<string, unknown>): Check[] => json.checks as Check[];
+
+    beforeAll(async () => {
+      project = await gateProject();
+      // The step as shipped: the real clock and the real analysis.
+      project.steps = [gateStep];
+      await project.config(`stages:
+  - name: staging
+    requires: [evaluate]
+  - name: canary
+    after: staging
+    analysis:
+      prometheus: {url: '${server.url}'}
+      interval: 1s
+      count: 2
+      metrics:
+        - {name: error_rate, query: '${ERRORS}', max: 0.01}
+`);
+      for (const seed of ['one', 'two', 'three']) versions.push(await project.push(seed));
+      await server.expose(healthy());
+      for (const stage of ['staging', 'canary']) {
+        const run = await project.cli(gateArgs(project, stage, versions[0]!));
+        expect(run.code, run.stderr).toBe(0);
+      }
+      expect(await project.registry.getAlias('churn', 'canary')).toBe(versions[0]);
+    });
+    afterAll(async () => {
+      await project?.remove();
+    });
+
+    it('a canary with an error spike denies, and the alias is back where it was', async () => {
+      expect((await project.cli(gateArgs(project, 'staging', versions[1]!))).code).toBe(0);
+      await server.expose(healthy(0.05));
+      const run = await project.cli(gateArgs(project, 'canary', versions[1]!));
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.json).toMatchObject({ decision: 'deny', stage: 'canary', version: versions[1] });
+      expect(run.stderr).toContain('canary error_rate 1/2: 0.05 <= 0.01 fail');
+      const checks = checksOf(run.json);
+      expect(checks.find((check) => check.name === 'analysis:error_rate')).toMatchObject({ passed: false, detail: expect.stringContaining('at 1/2: 0.05 <= 0.01') });
+      expect(checks.find((check) => check.name === 'rollback')).toMatchObject({ passed: true });
+      expect(await project.registry.getAlias('churn', 'canary')).toBe(versions[0]);
+      // The canary's audit record: both moves, and the measurement with its query and value.
+      const audit = (await readAudits(project.registry, 'churn', versions[1]!)).map((record) => record.statement?.predicate).find((predicate) => predicate?.modelci.stage === 'canary');
+      expect(audit?.verificationResult).toBe('FAILED');
+      expect(audit?.modelci.moves.map((move) => [move.alias, move.kind, move.from, move.to])).toEqual([['canary', 'promote', versions[0], versions[1]], ['canary', 'rollback', versions[1], versions[0]]]);
+      expect(audit?.modelci.checks.find((check) => check.name === 'analysis:error_rate')?.data).toMatchObject({ queries: [ERRORS], values: [0.05], failed: 1 });
+    });
+
+    // Last in the file: it stops Prometheus.
+    it('Prometheus stopped: the analysis fails every measurement as unreachable; through the step, deny, exit 1, the alias back', async () => {
+      await server.expose(healthy());
+      expect((await project.cli(gateArgs(project, 'staging', versions[2]!))).code).toBe(0);
+      await server.stopPrometheus();
+
+      const outcome = await runAnalysis(spec(), realDeps());
+      expect(outcome.passed).toBe(false);
+      expect(outcome.measurements.length).toBeGreaterThan(0);
+      expect(outcome.measurements.every((measurement) => !measurement.passed && measurement.value === null)).toBe(true);
+      expect(outcome.measurements[0]!.error).toMatch(/^Prometheus unreachable: Could not query Prometheus at 127\.0\.0\.1:\d+: .* did not answer \(ECONNREFUSED\)/);
+      expect(outcome.reason).toMatch(/^error_rate: 1 of 1 measurements failed .*Prometheus unreachable/);
+
+      const run = await project.cli(gateArgs(project, 'canary', versions[2]!));
+      expect(run.code, run.stderr).toBe(1);
+      expect(run.json).toMatchObject({ decision: 'deny', version: versions[2] });
+      expect(checksOf(run.json).find((check) => check.name === 'analysis:error_rate')!.detail).toMatch(/Prometheus unreachable: .*ECONNREFUSED/);
+      expect(await project.registry.getAlias('churn', 'canary')).toBe(versions[0]);
+    });
   });
 });
