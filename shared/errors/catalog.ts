@@ -76,6 +76,7 @@ export const ERROR_CATALOG: Readonly<Record<string, ErrorEntry>> = {
   "gitlab-auth": { kind: 'environment', message: "(message from the underlying cause)", hint: "The token is invalid or expired: set a valid access token in MODELCI_GITLAB_TOKEN (a masked CI/CD variable)." },
   "gitlab-permission": { kind: 'environment', message: "(message from the underlying cause)", hint: "The token needs ….…" },
   "gitlab-url": { kind: 'usage', message: "Invalid GitLab API URL '…'.", hint: "Use the API root, e.g. https://gitlab.example.com/api/v4 (CI_API_V4_URL in a job)." },
+  "input-conflict": { kind: 'usage', message: "… (two inputs that cannot mean anything together)", hint: "Drop one of them; the message says which." },
   "input-invalid": { kind: 'usage', message: "unknown platform '…'", hint: "Use one of: … (or leave it out to detect from the environment)." },
   "input-missing": { kind: 'usage', message: "missing required input …" },
   "input-not-taken": { kind: 'usage', message: "input '…' is not an input of step '…'", hint: "Drop it, or use step: pipeline to hand it to the steps that take it. Run 'modelci … --help' for its inputs." },

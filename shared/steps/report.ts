@@ -34,6 +34,20 @@ const inputs = z.object({
   token: z.string().optional().describe('Token that writes the comment (GitHub: `pull-requests: write`, default GITHUB_TOKEN; GitLab: an access token with the `api` scope, default MODELCI_GITLAB_TOKEN).').meta({ secret: true }),
 });
 
+/** Options that cannot mean anything together are refused, instead of one of them being ignored. */
+function refuseConflicts(input: z.infer<typeof inputs>): void {
+  const conflict = (message: string, hint: string) => usageError(message, { code: 'input-conflict', hint });
+  if (input.phase === 'render' && input.token !== undefined) {
+    throw conflict('phase render posts nothing, so it takes no token', 'The render phase runs untrusted code (a fork\'s pull request): give the token only to the post job.');
+  }
+  if (!input.comment && input.mode !== 'upsert') {
+    throw conflict(`mode ${input.mode} says what to do with the comment, but comment is false`, 'Drop one of them: comment: false writes only the job summary and the files.');
+  }
+  if (input.leg !== undefined && (input.mode === 'recreate' || input.mode === 'hide-and-recreate' || input.mode === 'delete')) {
+    throw conflict(`mode ${input.mode} replaces the whole comment, which matrix legs share (leg ${input.leg})`, 'Use upsert, skip-unchanged, only-create or only-update with leg, or give each leg its own key.');
+  }
+}
+
 function noComment(mode: ReportData['comment']['mode'], where: string | null, reason: string): ReportData['comment'] {
   return { where, mode, applied: 'none', id: null, url: null, previousId: null, reason, truncated: false, cuts: [], bytes: 0 };
 }
@@ -55,6 +69,7 @@ export const reportStep = defineStep({
     html: 'Path of the HTML report.',
   },
   async run(input, ctx): Promise<StepResult<ReportData>> {
+    refuseConflicts(input);
     const dir = input.evidence ? resolve(ctx.cwd, input.evidence) : join(ctx.outDir, 'evidence');
     const shownDir = displayPath(ctx.cwd, dir);
     const folder = await readEvidenceFolder(dir, { shown: shownDir, results: REPORTED_RESULTS, skip: ['report.json'] });

@@ -60,6 +60,21 @@ describe('modelci report', () => {
     expect(metrics.filter((entry) => entry && entry !== '# EOF').every((entry) => /^[a-zA-Z_:][a-zA-Z0-9_:]* -?[0-9.e+-]+$/.test(entry))).toBe(true);
   });
 
+  it('refuses options that cannot mean anything together (exit 2, nothing written)', async () => {
+    const dir = await evidenceDir('churn-second');
+    for (const [args, said] of [
+      [['--phase', 'render', '--token', 'ghp_secret0123456789'], 'phase render posts nothing, so it takes no token'],
+      [['--comment', 'false', '--mode', 'delete'], 'mode delete says what to do with the comment, but comment is false'],
+      [['--leg', 'py3.11', '--mode', 'recreate'], 'mode recreate replaces the whole comment, which matrix legs share (leg py3.11)'],
+    ] as const) {
+      const run = await runCliCaptured(['report', '--evidence', 'evidence', ...args], { cwd: dir });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(said);
+      expect(run.stderr).not.toContain('ghp_secret0123456789');
+      expect(existsSync(join(dir, '.modelci/report.md'))).toBe(false);
+    }
+  });
+
   it('escapes hostile names from the evidence in the markdown and the HTML', async () => {
     const hostile = '<img src=x onerror=alert(1)> @octocat #1 [x](https://evil.example)';
     const dir = await evidenceDir('churn-second', (text) => text.replaceAll('python3 train.py', hostile));
