@@ -70,6 +70,10 @@ export const analysisSpecSchema = z
   .refine((spec) => spec['failure-limit'] < spec.count, {
     message: 'failure-limit must be below count: with every measurement allowed to fail the analysis could pass on no data',
     path: ['failure-limit'],
+  })
+  .refine((spec) => new Set(spec.metrics.map((metric) => metric.name)).size === spec.metrics.length, {
+    message: 'metric names must be unique: each names its check (analysis:<name>) in the decision and the audit record',
+    path: ['metrics'],
   });
 
 export type ThresholdMetric = z.infer<typeof thresholdMetricSchema>;

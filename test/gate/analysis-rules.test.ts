@@ -91,5 +91,6 @@ describe('config that could pass on no data is refused at load', () => {
     expect(message({ ...base, metrics: [{ name: 'e', query: 'q' }] })).toMatch(/a metric needs a bound/);
     expect(message({ ...base, metrics: [{ name: 'c', compare: { canary: 'a', baseline: 'b' }, test: 'mann-whitney' }] })).toMatch(/needs max-increase or max-decrease/);
     expect(message({ ...base, 'failure-limit': 10 })).toMatch(/failure-limit must be below count/);
+    expect(message({ ...base, metrics: [{ name: 'e', query: 'q', max: 1 }, { name: 'e', query: 'r', min: 0 }] })).toMatch(/metric names must be unique/);
   });
 });
