@@ -1,6 +1,7 @@
 import { usageError } from '../errors.js';
 import { chunkRows } from './csv-fields.js';
 import { openCsv } from './csv-table.js';
+import { openParquet } from './parquet-table.js';
 import type { Cell, RowBatch, Table } from './table-types.js';
 import { countNewlines, resolveFormat, textChunks, type ReadOptions } from './source.js';
 
@@ -147,40 +148,4 @@ async function* jsonlRows(path: string, gzip: boolean): AsyncGenerator<{ rows: C
   }
   const last = parseLines(pending, true);
   if (last.rows.length > 0) yield last;
-}
-
-async function openParquet(path: string, options: ReadOptions): Promise<Table> {
-  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } = await import('hyparquet');
-  const file = await asyncBufferFromFile(path);
-  let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
-  try {
-    metadata = await parquetMetadataAsync(file);
-  } catch (error) {
-    throw usageError(`${path} is not a readable Parquet file: ${(error as Error).message}`, { code: 'parquet-invalid', location: { file: path }, hint: 'Check the file, or pass --format csv/jsonl if it is text.', cause: error });
-  }
-  const tree = parquetSchema(metadata);
-  const header = tree.children.map((child) => child.element.name);
-  const dateColumns = new Set(tree.children.filter((child) => child.element.converted_type === 'DATE' || child.element.logical_type?.type === 'DATE').map((child) => child.element.name));
-  const batchRows = options.batchRows ?? 16384;
-  const total = Number(metadata.num_rows);
-  async function* batches(): AsyncGenerator<RowBatch> {
-    for (let start = 0; start < total; start += batchRows) {
-      const end = Math.min(total, start + batchRows);
-      let objects: Record<string, unknown>[];
-      try {
-        objects = (await parquetReadObjects({ file, metadata, rowStart: start, rowEnd: end })) as Record<string, unknown>[];
-      } catch (error) {
-        throw usageError(`cannot read rows ${start + 2}-${end + 1} of ${path}: ${(error as Error).message}`, { code: 'parquet-invalid', location: { file: path }, hint: 'The file may be truncated or use an unsupported encoding.', cause: error });
-      }
-      const rows = objects.map((object) =>
-        header.map((name) => {
-          const value = object[name];
-          if (value instanceof Date && dateColumns.has(name)) return value.toISOString().slice(0, 10);
-          return toCell(value);
-        }),
-      );
-      yield { firstRowNumber: start + 2, rowCount: rows.length, rows };
-    }
-  }
-  return { file: path, format: 'parquet', header, textCells: false, batches: batches(), close: async () => {} };
 }
