@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readAudits } from '../../shared/gate/audit.js';
+import { PrometheusClient } from '../../shared/gate/analysis/prometheus.js';
 import { runAnalysis } from '../../shared/gate/analysis/run-analysis.js';
 import { analysisSpecSchema, type AnalysisDeps, type AnalysisOutcome } from '../../shared/gate/types.js';
 import { sleep } from '../../shared/http/sleep.js';
@@ -189,6 +190,14 @@ describe.skipIf(!available)('the live analysis on a real Prometheus', () => {
     } finally {
       await proxy.stop();
     }
+  });
+
+  it('an answer larger than the client reads fails instead of filling memory', async () => {
+    await server.expose(pods([0.01, 0.02, 0.03], [0.01, 0.02, 0.03]));
+    const client = new PrometheusClient({ url: server.url, timeoutMs: 5000, maxBytes: 200 });
+    await expect(client.query('modelci_pod_error_ratio', Date.now())).rejects.toMatchObject({ code: 'prometheus-api', message: expect.stringMatching(/answered more than 200 bytes/) });
+    const unbounded = new PrometheusClient({ url: server.url, timeoutMs: 5000 });
+    expect(await unbounded.query('modelci_pod_error_ratio', Date.now())).toMatchObject({ type: 'vector', series: { length: 6 } });
   });
 
   describe('the schedule, on a fake clock (Prometheus stays real)', () => {

@@ -31,7 +31,11 @@ export interface PrometheusClientOptions {
   signal?: AbortSignal;
   /** Retry settings and the wait between tries (the analysis passes its own clock's sleep). */
   http?: Pick<SendOptions, 'retry' | 'sleep' | 'random'>;
+  /** The largest answer read (default 16 MiB): a query matching every series of a big server fails instead of filling memory. */
+  maxBytes?: number;
 }
+
+const MAX_BYTES = 16 << 20;
 
 /**
  * The bearer token named by `prometheus.token-env`, or undefined when none is configured. A named
@@ -153,8 +157,26 @@ export class PrometheusClient {
     return this.read(response);
   }
 
+  private async bounded(response: HttpResponse): Promise<string> {
+    const limit = this.options.maxBytes ?? MAX_BYTES;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.stream) {
+      size += (chunk as Buffer).length;
+      if (size > limit) {
+        response.stream.destroy();
+        throw environmentError(`Prometheus at ${this.endpoint.host} answered more than ${limit} bytes`, {
+          code: 'prometheus-api',
+          hint: 'The query matches too many series: aggregate it (sum, max, avg by a few labels).',
+        });
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
   private async read(response: HttpResponse): Promise<QueryResult> {
-    const text = await response.text();
+    const text = await this.bounded(response);
     let body: Envelope | undefined;
     try {
       const parsed: unknown = JSON.parse(text);
