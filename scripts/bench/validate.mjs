@@ -1,10 +1,13 @@
-// validate-data against named peers on the same file and the same checks (issue 3):
-// pandas + pandera, and DuckDB with 1 and 2 threads running the checks as SQL.
+// validate-data against named peers on the same file and the same checks (issues 3 and 15):
+// pandas + pandera, DuckDB with 1 and 2 threads running the checks as SQL, and polars (the
+// CSV with 2 threads; the same rows as Parquet with 1 and 2 threads, beside DuckDB on it).
 // Ours runs as users run it: the built CLI (bin/modelci.js over dist/, so `npm run build`
 // first; `npm run bench` does). MODELCI_BENCH_SOURCE=1 runs shared/main.ts through tsx instead.
 // Every tool is timed and its peak RSS taken from outside by peers/validate_measure.py.
 // Floors at 2M rows: >= 3x pandera's throughput, within 1.5x of DuckDB (2 threads),
-// peak RSS < 200 MiB and flat from 1M to 4M rows.
+// peak RSS < 200 MiB and flat from 1M to 4M rows. CSV goal: at or under polars with 2 threads at
+// under 150 MiB. Parquet: floor within 3x of polars with 2 threads, goal at or under polars with
+// 1 thread, peak RSS < 200 MiB and flat from 1M to 4M rows. BENCH_FORMATS=csv,parquet picks.
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,16 +89,18 @@ function measure(command) {
   return JSON.parse(run.stdout);
 }
 
-const tools = {
-  modelci: (file) => {
-    const outDir = join(work, 'out');
-    rmSync(outDir, { recursive: true, force: true });
-    return [...ours, 'validate-data', '--data', file, '--schema', schemaFile, '--format', 'json', '--out-dir', outDir, '--annotations', '0'];
-  },
-  'pandas+pandera': (file) => [python, join(peers, 'validate_pandera.py'), file],
-  'duckdb 1 thread': (file) => [python, join(peers, 'validate_duckdb.py'), file, '1'],
-  'duckdb 2 threads': (file) => [python, join(peers, 'validate_duckdb.py'), file, '2'],
+const modelci = (file) => {
+  const outDir = join(work, 'out');
+  rmSync(outDir, { recursive: true, force: true });
+  return [...ours, 'validate-data', '--data', file, '--schema', schemaFile, '--format', 'json', '--out-dir', outDir, '--annotations', '0'];
 };
+const polars = (threads) => (file) => ['env', `POLARS_MAX_THREADS=${threads}`, python, join(peers, 'validate_polars.py'), file];
+const duckdb = (threads) => (file) => [python, join(peers, 'validate_duckdb.py'), file, String(threads)];
+const toolsOf = {
+  csv: { modelci, 'pandas+pandera': (file) => [python, join(peers, 'validate_pandera.py'), file], 'duckdb 1 thread': duckdb(1), 'duckdb 2 threads': duckdb(2), 'polars 2 threads': polars(2) },
+  parquet: { modelci, 'polars 1 thread': polars(1), 'polars 2 threads': polars(2), 'duckdb 1 thread': duckdb(1), 'duckdb 2 threads': duckdb(2) },
+};
+const formats = (process.env.BENCH_FORMATS ?? 'csv,parquet').split(',');
 
 function errorsOf(name, stdout) {
   const document = JSON.parse(stdout);
@@ -106,45 +111,74 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const results = [];
 const allSizes = [...new Set([...sizes, peerSize])].sort((a, b) => a - b);
 for (const rows of allSizes) {
-  const file = join(work, `bench-${rows}.csv`);
-  await generate(rows, file);
-  const names = Object.keys(tools).filter((name) => name === 'modelci' || rows === peerSize);
-  // Rounds alternate the tools, so a burst of load from elsewhere hits them all alike.
-  const samplesOf = Object.fromEntries(names.map((name) => [name, []]));
-  const foundOf = {};
-  for (let i = 0; i < runs; i++) {
-    for (const name of names) {
-      const sample = measure(tools[name](file));
-      if (sample.code !== 0 && sample.code !== 1) throw new Error(`${name} exited ${sample.code}: ${sample.stderr}`);
-      foundOf[name] = errorsOf(name, sample.stdout);
-      samplesOf[name].push(sample);
+  const csv = join(work, `bench-${rows}.csv`);
+  await generate(rows, csv);
+  for (const format of formats) {
+    let file = csv;
+    if (format === 'parquet') {
+      file = join(work, `bench-${rows}.parquet`);
+      if (!existsSync(file)) {
+        const written = spawnSync(python, [join(peers, 'validate_to_parquet.py'), csv, file], { encoding: 'utf8' });
+        if (written.status !== 0) throw new Error(`writing ${file} failed: ${written.stderr}`);
+      }
     }
-  }
-  for (const name of names) {
-    const samples = samplesOf[name];
-    const found = foundOf[name];
-    const seconds = median(samples.map((s) => s.seconds));
-    const cpu = median(samples.map((s) => s.cpuSeconds));
-    const rss = Math.max(...samples.map((s) => s.maxRssMiB));
-    results.push({ name, rows, seconds, cpu, rss, found });
-    console.log(`${name.padEnd(18)} ${String(rows).padStart(8)} rows  wall ${seconds.toFixed(2).padStart(7)} s  cpu ${cpu.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds).toLocaleString('en').padStart(11)} rows/s  peak RSS ${rss.toFixed(0).padStart(5)} MiB  errors found ${found.errors}`);
+    const tools = toolsOf[format];
+    const names = Object.keys(tools).filter((name) => name === 'modelci' || rows === peerSize);
+    // Rounds alternate the tools, so a burst of load from elsewhere hits them all alike.
+    const samplesOf = Object.fromEntries(names.map((name) => [name, []]));
+    const foundOf = {};
+    for (let i = 0; i < runs; i++) {
+      for (const name of names) {
+        const sample = measure(tools[name](file));
+        if (sample.code !== 0 && sample.code !== 1) throw new Error(`${name} on ${format} exited ${sample.code}: ${sample.stderr}`);
+        foundOf[name] = errorsOf(name, sample.stdout);
+        samplesOf[name].push(sample);
+      }
+    }
+    for (const name of names) {
+      const samples = samplesOf[name];
+      const found = foundOf[name];
+      const seconds = median(samples.map((s) => s.seconds));
+      const cpu = median(samples.map((s) => s.cpuSeconds));
+      const rss = Math.max(...samples.map((s) => s.maxRssMiB));
+      results.push({ name, format, rows, seconds, cpu, rss, found });
+      console.log(`${format.padEnd(8)} ${name.padEnd(18)} ${String(rows).padStart(8)} rows  wall ${seconds.toFixed(2).padStart(7)} s  cpu ${cpu.toFixed(2).padStart(7)} s  ${Math.round(rows / seconds).toLocaleString('en').padStart(11)} rows/s  peak RSS ${rss.toFixed(0).padStart(5)} MiB  errors found ${found.errors}`);
+    }
   }
 }
 
-const at = (name, rows) => results.find((r) => r.name === name && r.rows === rows);
-const me = at('modelci', peerSize);
-const pandera = at('pandas+pandera', peerSize);
-const duck1 = at('duckdb 1 thread', peerSize);
-const duck2 = at('duckdb 2 threads', peerSize);
-const rssBySize = sizes.map((rows) => at('modelci', rows)).filter(Boolean);
+const at = (format, name, rows) => results.find((r) => r.format === format && r.name === name && r.rows === rows);
+const ratio = (me, peer) => `${(me.seconds / peer.seconds).toFixed(2)}x its time (cpu ${(me.cpu / peer.cpu).toFixed(2)}x)`;
+const memory = (format, floor) => {
+  const bySize = sizes.map((rows) => at(format, 'modelci', rows)).filter(Boolean);
+  const peak = Math.max(...bySize.map((r) => r.rss));
+  const flat = bySize.length > 1 ? bySize[bySize.length - 1].rss / bySize[0].rss : 1;
+  return `${bySize.map((r) => `${(r.rows / 1e6).toFixed(0)}M ${r.rss.toFixed(0)} MiB`).join(', ')} (< ${floor} MiB ${peak < floor ? 'MET' : 'NOT MET'}; ${bySize.at(-1)?.rows / 1e6}M/${bySize[0]?.rows / 1e6}M = ${flat.toFixed(2)}, flat ${flat <= 1.15 ? 'MET' : 'NOT MET'})`;
+};
 console.log(`\nmedians of ${runs} runs, ${peerSize.toLocaleString('en')} rows x 12 columns:`);
-const vsPandera = pandera.seconds / me.seconds;
-const vsDuck2 = me.seconds / duck2.seconds;
-console.log(`  modelci vs pandas+pandera: ${vsPandera.toFixed(2)}x the throughput (floor >= 3x) ${vsPandera >= 3 ? 'MET' : 'NOT MET'}; cpu time ratio ${(pandera.cpu / me.cpu).toFixed(2)}x`);
-console.log(`  modelci vs duckdb 1 thread: ${(me.seconds / duck1.seconds).toFixed(2)}x its time`);
-console.log(`  modelci vs duckdb 2 threads: ${vsDuck2.toFixed(2)}x its time (floor <= 1.5x) ${vsDuck2 <= 1.5 ? 'MET' : 'NOT MET'}`);
-const load = (await import('node:os')).loadavg()[0];
-console.log(`  load average at the end: ${load.toFixed(1)} on ${(await import('node:os')).cpus().length} cores${load > 2 ? ' (busy machine: wall times are inflated; compare the cpu column)' : ''}`);
-const peak = Math.max(...rssBySize.map((r) => r.rss));
-const flat = rssBySize.length > 1 ? rssBySize[rssBySize.length - 1].rss / rssBySize[0].rss : 1;
-console.log(`  modelci peak RSS: ${rssBySize.map((r) => `${(r.rows / 1e6).toFixed(0)}M ${r.rss.toFixed(0)} MiB`).join(', ')} (floor < 200 MiB ${peak < 200 ? 'MET' : 'NOT MET'}; ${rssBySize.at(-1)?.rows / 1e6}M/${rssBySize[0]?.rows / 1e6}M = ${flat.toFixed(2)}, flat ${flat <= 1.15 ? 'MET' : 'NOT MET'})`);
+if (formats.includes('csv')) {
+  const me = at('csv', 'modelci', peerSize);
+  const pandera = at('csv', 'pandas+pandera', peerSize);
+  const duck2 = at('csv', 'duckdb 2 threads', peerSize);
+  const polars2 = at('csv', 'polars 2 threads', peerSize);
+  const vsPandera = pandera.seconds / me.seconds;
+  const vsDuck2 = me.seconds / duck2.seconds;
+  const vsPolars2 = me.seconds / polars2.seconds;
+  console.log(`  CSV: modelci vs pandas+pandera: ${vsPandera.toFixed(2)}x the throughput (floor >= 3x) ${vsPandera >= 3 ? 'MET' : 'NOT MET'}; cpu time ratio ${(pandera.cpu / me.cpu).toFixed(2)}x`);
+  console.log(`  CSV: modelci vs duckdb 1 thread: ${ratio(me, at('csv', 'duckdb 1 thread', peerSize))}`);
+  console.log(`  CSV: modelci vs duckdb 2 threads: ${ratio(me, duck2)} (floor <= 1.5x) ${vsDuck2 <= 1.5 ? 'MET' : 'NOT MET'}`);
+  console.log(`  CSV: modelci vs polars 2 threads: ${ratio(me, polars2)} (goal <= 1x at < 150 MiB) ${vsPolars2 <= 1 && me.rss < 150 ? 'MET' : 'NOT MET'}; polars peak RSS ${polars2.rss.toFixed(0)} MiB`);
+  console.log(`  CSV: modelci peak RSS: ${memory('csv', 200)}`);
+}
+if (formats.includes('parquet')) {
+  const me = at('parquet', 'modelci', peerSize);
+  const polars1 = at('parquet', 'polars 1 thread', peerSize);
+  const polars2 = at('parquet', 'polars 2 threads', peerSize);
+  console.log(`  Parquet: modelci vs polars 2 threads: ${ratio(me, polars2)} (floor <= 3x) ${me.seconds / polars2.seconds <= 3 ? 'MET' : 'NOT MET'}`);
+  console.log(`  Parquet: modelci vs polars 1 thread: ${ratio(me, polars1)} (goal <= 1x) ${me.seconds <= polars1.seconds ? 'MET' : 'NOT MET'}`);
+  console.log(`  Parquet: modelci vs duckdb 1 thread: ${ratio(me, at('parquet', 'duckdb 1 thread', peerSize))}; vs duckdb 2 threads: ${ratio(me, at('parquet', 'duckdb 2 threads', peerSize))}`);
+  console.log(`  Parquet: modelci peak RSS: ${memory('parquet', 200)}`);
+}
+const os = await import('node:os');
+const load = os.loadavg()[0];
+console.log(`  load average at the end: ${load.toFixed(1)} on ${os.cpus().length} cores${load > 2 ? ' (busy machine: wall times are inflated; compare the cpu column)' : ''}`);

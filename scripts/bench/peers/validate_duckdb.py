@@ -1,5 +1,6 @@
 """DuckDB running the bench checks as SQL over the CSV read as text (so every bad value is
-counted, not just the first): types via TRY_CAST, required, ranges, enums, unique id, anchored regex.
+counted, not just the first), or over the Parquet file's typed columns: types via TRY_CAST,
+required, ranges, enums, unique id, anchored regex.
 
 Usage: validate_duckdb.py FILE THREADS. Prints {"rows", "errors"}.
 """
@@ -13,8 +14,9 @@ con = duckdb.connect(config={"threads": threads})
 cat5 = ", ".join(f"'c{i}'" for i in range(5))
 cat50 = ", ".join(f"'k{i:02d}'" for i in range(50))
 num = lambda col: f"({col} IS NOT NULL AND TRY_CAST({col} AS DOUBLE) IS NULL)"
+source = f"read_parquet('{path}')" if path.endswith(".parquet") else f"read_csv('{path}', all_varchar = true, header = true)"
 query = f"""
-WITH t AS (SELECT * FROM read_csv('{path}', all_varchar = true, header = true))
+WITH t AS (SELECT * FROM {source})
 SELECT
   count(*) AS rows,
   count(*) FILTER (WHERE id IS NULL OR TRY_CAST(id AS BIGINT) IS NULL)
