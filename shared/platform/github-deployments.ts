@@ -1,3 +1,4 @@
+import { ModelciError } from '../errors.js';
 import { GithubApi, githubApiSettings, type EnvironmentProtection, type RunReview } from './github-api.js';
 import { githubRunInfo } from './run-info.js';
 import type { Approval, ApprovalVerdict, DeploymentGate, DeploymentRecord, DeploymentState } from './deployments.js';
@@ -18,6 +19,7 @@ export interface GithubDeploymentsOptions {
   /** Who started the run (self-approval is named in the verdict). */
   actor: string | undefined;
   info?: (line: string) => void;
+  warn?: (line: string) => void;
   /** When the review log was read (GitHub's log carries no times of its own); tests pin it. */
   now?: () => Date;
 }
@@ -104,7 +106,7 @@ export class GithubDeployments implements DeploymentGate {
     const ref = this.options.sha ?? request.ref;
     const deployment = await this.api.createDeployment({ ref, environment: request.environment, description: request.description, ...(request.payload ? { payload: request.payload } : {}) });
     // Its statuses (in_progress first) are the gate's to report.
-    return new GithubDeploymentRecord(this.api, deployment.id, request.environment, this.options.runUrl, this.options.info);
+    return new GithubDeploymentRecord(this.api, deployment.id, request.environment, this.options.runUrl, this.options.info, this.options.warn);
   }
 }
 
@@ -122,6 +124,7 @@ class GithubDeploymentRecord implements DeploymentRecord {
     private readonly environment: string,
     private readonly logUrl: string | undefined,
     private readonly info: ((line: string) => void) | undefined,
+    private readonly warn: ((line: string) => void) | undefined,
   ) {
     this.id = String(deploymentId);
     if (logUrl) this.url = logUrl;
@@ -130,7 +133,12 @@ class GithubDeploymentRecord implements DeploymentRecord {
   async report(state: DeploymentState, description: string): Promise<void> {
     // GitHub's auto_inactive skips production environments, the stage that matters most: earlier deployments are retired here for every environment alike.
     await this.api.createDeploymentStatus(this.deploymentId, { state, description: description.slice(0, 140), ...(this.logUrl ? { logUrl: this.logUrl } : {}), autoInactive: false });
-    if (state === 'success') await this.retireEarlier();
+    if (state !== 'success') return;
+    // The promotion stands once its success is recorded: a deployment left active is a warning, not a failed gate.
+    await this.retireEarlier().catch((error: unknown) => {
+      const hint = error instanceof ModelciError && error.hint ? ` ${error.hint}` : '';
+      this.warn?.(`Earlier deployments of ${this.environment} were not marked inactive: ${error instanceof Error ? error.message : String(error)}.${hint}`);
+    });
   }
 
   /** Marks inactive every earlier deployment of the environment whose newest status is success. */
@@ -154,5 +162,5 @@ export function githubDeployments(env: NodeJS.ProcessEnv, token: string | undefi
   if (!settings.repository) return { unavailable: 'GITHUB_REPOSITORY is not set, so there is no repository whose environments could be read' };
   const api = new GithubApi({ token: auth, repository: settings.repository, baseUrl: settings.baseUrl, fromFork: settings.fromFork, mask, warn });
   const run = githubRunInfo(env);
-  return new GithubDeployments({ api, runId: Number(env.GITHUB_RUN_ID) || undefined, runUrl: run.url, sha: run.sha, actor: env.GITHUB_TRIGGERING_ACTOR ?? run.actor, info, ...(now ? { now } : {}) });
+  return new GithubDeployments({ api, runId: Number(env.GITHUB_RUN_ID) || undefined, runUrl: run.url, sha: run.sha, actor: env.GITHUB_TRIGGERING_ACTOR ?? run.actor, info, warn, ...(now ? { now } : {}) });
 }

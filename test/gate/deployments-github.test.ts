@@ -22,9 +22,9 @@ function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   };
 }
 
-function gate(extra: NodeJS.ProcessEnv = {}, info: string[] = []): DeploymentGate {
+function gate(extra: NodeJS.ProcessEnv = {}, info: string[] = [], warnings: string[] = []): DeploymentGate {
   // The review log has no times: the moment the gate reads it is pinned.
-  const opened = githubDeployments(env(extra), undefined, () => undefined, () => undefined, (line) => info.push(line), () => READ_AT);
+  const opened = githubDeployments(env(extra), undefined, () => undefined, (line) => warnings.push(line), (line) => info.push(line), () => READ_AT);
   if ('unavailable' in opened) throw new Error(opened.unavailable);
   return opened;
 }
@@ -138,6 +138,17 @@ describe('GitHub environments and approvals for the gate (a loopback GitHub chec
     expect(created.statuses.map((status) => [status.state, status.description])).toEqual([['in_progress', 'churn 8 to canary'], ['failure', 'denied: error_rate 0.031 > 0.01 in 2 of 10 measurements']]);
     expect(current.statuses.map((status) => status.state)).toEqual(['success']);
     expect(fake.violations).toEqual([]);
+  });
+
+  it('a success whose superseded deployments cannot be listed stays a success, with a warning naming the permission', async () => {
+    const superseded = fake.addDeployment('production', ['success']);
+    const warnings: string[] = [];
+    const record = await gate({}, [], warnings).startDeployment({ environment: 'production', ref: SHA, description: 'churn 9' });
+    fake.denied.add('repos/list-deployments');
+    await record!.report('success', 'allowed');
+    expect(fake.deployments.at(-1)!.statuses.map((status) => status.state)).toEqual(['success']);
+    expect(superseded.statuses.map((status) => status.state)).toEqual(['success']);
+    expect(warnings).toEqual(["Earlier deployments of production were not marked inactive: Could not list the deployments to production on acme/churn: GitHub answered 403: Resource not accessible by integration. The token lacks 'deployments: read': give the job `permissions:` with `deployments: read` (or grant it to the PAT or GitHub App)."]);
   });
 
   it('a token without deployments: write or actions: read fails with GitHub\'s answer, the permission and how to grant it', async () => {
