@@ -2,6 +2,7 @@ import type { Cell } from '../data/index.js';
 import { compileStrptime, parseOffset, utcMs, daysInMonth } from './strptime.js';
 import { isWkt } from './wkt.js';
 import { parseAnyDateTime } from './dateutil-parse.js';
+import { domainToASCII } from 'node:url';
 
 /**
  * Casting one cell to a field's type, following frictionless-py 5 (the reference for parity):
@@ -113,6 +114,7 @@ function pyStrip(s: string): string {
 
 function parseDecimal(text: string): number | typeof INVALID {
   if (isPlainDecimal(text)) return Number(text);
+  if (hasNonAscii(text)) return parseDecimal(asciiDigits(text));
   if (DECIMAL_UNDERSCORE.test(text)) return Number(text.replace(/_/g, ''));
   if (DECIMAL_SPECIAL.test(text)) {
     const lower = text.toLowerCase();
@@ -123,6 +125,22 @@ function parseDecimal(text: string): number | typeof INVALID {
 }
 
 const NON_BARE = /((^[^-\d]*)|(\D*$))/g;
+
+/** Python's int() and Decimal() take any Unicode decimal digit (٢, ２); only the slow path asks. */
+function hasNonAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 127) return true;
+  return false;
+}
+
+function asciiDigits(text: string): string {
+  return text.replace(/\p{Nd}/gu, (digit) => {
+    // Unicode lays out each script's digits as runs of ten, each starting at a zero.
+    const code = digit.codePointAt(0)!;
+    let start = code;
+    while (start > code - 100 && /\p{Nd}/u.test(String.fromCodePoint(start - 1))) start--;
+    return String((code - start) % 10);
+  });
+}
 
 export function createCaster(options: CastOptions): Caster {
   switch (options.type) {
@@ -154,6 +172,7 @@ export function createCaster(options: CastOptions): Caster {
         let text = pyStrip(cell);
         if (!bare) text = text.replace(NON_BARE, '');
         if (isPlainInteger(text)) return Number(text);
+        if (hasNonAscii(text)) text = asciiDigits(text);
         if (/^[+-]?\d+(?:_\d+)*$/.test(text)) return Number(text.replace(/_/g, ''));
         return INVALID;
       };
@@ -221,12 +240,8 @@ export function createCaster(options: CastOptions): Caster {
     case 'array':
       return (cell) => {
         if (typeof cell !== 'string') return INVALID;
-        try {
-          const value: unknown = JSON.parse(cell);
-          return Array.isArray(value) ? (value as (string | number | boolean)[]) : INVALID;
-        } catch {
-          return INVALID;
-        }
+        const value = parsePythonJson(cell);
+        return Array.isArray(value) ? (value as (string | number | boolean)[]) : INVALID;
       };
     case 'geopoint':
       return geopointCaster(options.format);
@@ -246,10 +261,27 @@ export function createCaster(options: CastOptions): Caster {
   }
 }
 
-// Email as python-validators checks it, simplified: dot-atom local part, a domain with a TLD.
-const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,}$/;
+// Email as validators 0.36 `email()` checks it with frictionless-py's defaults (no IP domains, no
+// simple hosts): one @, a local part of at most 64 characters (dot-atom over ASCII and Latin-1/
+// Latin Extended letters, or a quoted string), a domain of at most 253 whose IDNA form has labels
+// and a letter-ending TLD of two or more characters.
+const LATIN = '\\u0100-\\u017F\\u0180-\\u024F\\u00A0-\\u00FF';
+const EMAIL_USER = new RegExp(`^(?:[${LATIN}]|[${LATIN}0-9a-z!#$%&'*+/=?^_\`{}|~\\-]+(?:\\.[${LATIN}0-9a-z!#$%&'*+/=?^_\`{}|~\\-]+)*|"(?:[${LATIN}\\x01-\\x08\\x0b\\x0c\\x0e-\\x1f!#-\\[\\]-\\x7f]|\\\\[\\t.])*")$`, 'iu');
+const EMAIL_DOMAIN = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9][a-z0-9-]{0,61}[a-z]$/i;
+const EMAIL = {
+  test(value: string): boolean {
+    const at = value.indexOf('@');
+    if (at < 0 || value.indexOf('@', at + 1) >= 0) return false;
+    const user = value.slice(0, at);
+    const host = value.slice(at + 1);
+    if (user.length > 64 || host.length > 253 || !host || /\s|__+/.test(host)) return false;
+    const ascii = hasNonAscii(host) ? domainToASCII(host) : host;
+    return EMAIL_USER.test(user) && ascii.replace(/\.+$/, '').length <= 253 && EMAIL_DOMAIN.test(ascii);
+  },
+};
 const WKT = { test: isWkt };
-const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
+// rfc3986's URI reference with a scheme required (all frictionless-py asks): a scheme and a colon.
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 const UUID_HEX = /^[0-9a-fA-F]{32}$/;
 /** Python's uuid.UUID(str): optional urn:/uuid: prefixes and braces, hyphens anywhere, 32 hex digits. */
 const UUID = {
@@ -380,9 +412,45 @@ export function isIsoDuration(text: string): boolean {
 
 /** A JSON object, or undefined for anything else (frictionless-py's object type). */
 export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  const value = parsePythonJson(text);
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/**
+ * Python's json.loads: JSON plus the bare constants NaN, Infinity and -Infinity (read here as
+ * numbers). Returns undefined for text it refuses.
+ */
+export function parsePythonJson(text: string): unknown {
   try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return JSON.parse(text) as unknown;
+  } catch {
+    if (!/NaN|Infinity/.test(text)) return undefined;
+  }
+  // Replace the constants outside strings with placeholders, then put the numbers back.
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      out += c;
+      if (c === '\\') out += text[++i] ?? '';
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (text.startsWith('NaN', i)) {
+      out += '"\\u0000NaN"';
+      i += 2;
+    } else if (text.startsWith('-Infinity', i)) {
+      out += '"\\u0000-Infinity"';
+      i += 8;
+    } else if (text.startsWith('Infinity', i)) {
+      out += '"\\u0000Infinity"';
+      i += 7;
+    } else out += c;
+  }
+  try {
+    return JSON.parse(out, (_key, value: unknown) => (typeof value === 'string' && value.startsWith('\u0000') ? Number(value.slice(1)) : value)) as unknown;
   } catch {
     return undefined;
   }

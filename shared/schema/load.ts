@@ -165,6 +165,9 @@ function parseField(field: Record<string, unknown>, index: number, path: (string
     format = format.slice(4);
   }
   checkFormat(name, type, format, [...path, 'format'], fail);
+  if (type === 'geojson') {
+    context.warn(`field '${name}': geojson values are checked as JSON objects with a string \`type\`; frictionless-py also validates them against the ${format === 'topojson' ? 'TopoJSON' : 'GeoJSON'} JSON Schema, which modelci does not`, [...path, 'type']);
+  }
   if (type === 'list' && field.itemType !== undefined && !ITEM_TYPES.includes(String(field.itemType))) {
     fail(`field '${name}' has an unsupported itemType '${String(field.itemType)}'`, [...path, 'itemType'], `itemType is one of ${ITEM_TYPES.join(', ')}.`);
   }

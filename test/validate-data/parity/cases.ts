@@ -199,4 +199,34 @@ const divergent: ParityCase[] = [
   raw('divergence: uniqueKeys are checked (v2)', 'a,b\n1,2\n1,2\n', [{ name: 'a', type: 'integer' }, { name: 'b', type: 'integer' }], { uniqueKeys: [['a', 'b']] }, true),
 ];
 
-export const CASES: ParityCase[] = [...header, ...rows, ...integer, ...number, ...boolean, ...string, ...dates, ...structured, ...schemas, ...divergent];
+const more: ParityCase[] = [
+  column('geojson: GeoJSON schema', { type: 'geojson' }, ['{"type": "Feature", "geometry": null, "properties": {"a": 1}}', '{"coordinates": [0, 0, 0], "type": "Point"}', '{"type": "Point"}', '{}', '"string"', '3.14', '{"type": "Unknown"}']),
+  column('geojson: topojson', { type: 'geojson', format: 'topojson' }, ['{"type": "LineString", "arcs": [42]}', '{"type": "Point", "coordinates": [1, 2]}', '{}', 'x']),
+  column('string: wkt, the spec examples', { type: 'string', format: 'wkt' }, ['CIRCULARSTRING EMPTY', 'GEOMETRYCOLLECTION EMPTY', 'POLYGON ((30 10, 40 40, 20 40, 10 20, 30 10)', 'string', 'CURVEPOLYGON (CIRCULARSTRING (0 0, 4 0, 4 4, 0 4, 0 0), (1 1, 3 3, 3 1, 1 1))', 'COMPOUNDCURVE (CIRCULARSTRING (0 0, 1 1, 1 0), (1 0, 0 1))', 'MULTICURVE ((0 0, 5 5), CIRCULARSTRING (4 0, 4 4, 8 4))', 'POLYHEDRALSURFACE Z (((0 0 0, 0 1 0, 1 1 0, 0 0 0)))']),
+  column('string: email, more forms', { type: 'string', format: 'email' }, ['a@b.co', 'a.b@c.example', 'a..b@c.com', '"quoted"@example.com', 'user@[127.0.0.1]', 'user@localhost', 'ü@example.com', 'a@b.c']),
+  column('string: uri, more forms', { type: 'string', format: 'uri' }, ['://no-scheme.test', 'ftp://host/path', 'urn:isbn:0451450523', 'http://exa mple.com', 'http://[::1]:80/', 'a:b', '1http://x']),
+  column('string: uuid, more forms', { type: 'string', format: 'uuid' }, ['{95ecc380-afe9-11e4-9b6c-751b66dd541e}', 'urn:uuid:95ecc380-afe9-11e4-9b6c-751b66dd541e', '95ecc380-afe9-11e4-9b6c-751b66dd541', '95ecc380-afe911e4-9b6c-751b66dd541e', '00000000-0000-0000-0000-000000000000']),
+  column('string: binary, spec examples', { type: 'string', format: 'binary' }, ['dGVzdA==', 'string', 'dGVzdA']),
+  column('number: whitespace and signs', { type: 'number' }, [' 1.5', '1.5 ', '+1.5', '-.5', '1_000.5', '1e', 'e5', '١٢']),
+  column('integer: large values', { type: 'integer' }, ['9007199254740993', '-0', '00', '1 000']),
+  column('boolean: whitespace', { type: 'boolean' }, [' true', 'true ', 'yes ']),
+  column('time: default, more', { type: 'time' }, ['10:20:30.123456789', '10:20:30.', '102030', '10:20:30 ', '24:00:00', '10:20:30-0500']),
+  column('datetime: default, more', { type: 'datetime' }, ['2024-01-31T10:20:30.123456789Z', '2024-01-31T24:00:00', '2024-01-31T10:20:30+0200', '2024-01-31T10:20:30 +02:00', '2024-1-31T10:20:30', '2024-01-31t10:20:30']),
+  column('date: default, more', { type: 'date' }, [' 2024-01-31', '2024-01-31 ', '0001-01-01', '9999-12-31', '+2024-01-31']),
+  column('year: more', { type: 'year' }, [' 2024', '2024 ', '+202', '1e03']),
+  column('yearmonth: more', { type: 'yearmonth' }, [' 2024-01', '2024 - 01', '24-01', '2024-001']),
+  column('list: number items (v2)', { type: 'list', itemType: 'number' }, ['1.5,2', '1.5, 2', 'x,1', ''], { v2: true }),
+  column('list: boolean items (v2)', { type: 'list', itemType: 'boolean' }, ['true,false', 'true,yes'], { v2: true }),
+  column('list: date items (v2)', { type: 'list', itemType: 'date' }, ['2024-01-01,2024-02-01', '2024-01-01,x'], { v2: true }),
+  column('list: maxLength (v2)', { type: 'list', constraints: { maxLength: 2 } }, ['a,b', 'a,b,c'], { v2: true }),
+  column('object: nested and unicode', { type: 'object' }, ['{"a": {"b": [1, 2]}}', '{"ü": 1}', '{"a": 1,}', "{'a': 1}", '{"a": NaN}']),
+  column('array: JSON edge cases', { type: 'array' }, ['[NaN]', '[Infinity]', '[1,]', ' [1] ', '[[1], [2]]']),
+  column('duration: more', { type: 'duration' }, ['P1.5Y', 'P1,5D', 'PT36H', 'P0D', '-P1D', 'P1Y2M3W']),
+  column('any: with constraints required', { type: 'any', constraints: { required: true } }, ['x', '']),
+  column('string: pattern with a character class and groups', { type: 'string', constraints: { pattern: '(ab)+c?' } }, ['abab', 'ababc', 'abcab', '']),
+  column('number: enum with strings', { type: 'number', constraints: { enum: ['1.5', 2] } }, ['1.5', '2', '3']),
+  column('date: enum with a strptime format', { type: 'date', format: '%d/%m/%Y', constraints: { enum: ['01/02/2024'] } }, ['01/02/2024', '02/01/2024']),
+  column('time: any with minimum', { type: 'time', format: 'any', constraints: { minimum: '06:00' } }, ['5am', '7am']),
+];
+
+export const CASES: ParityCase[] = [...header, ...rows, ...integer, ...number, ...boolean, ...string, ...dates, ...structured, ...more, ...schemas, ...divergent];
