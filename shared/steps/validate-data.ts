@@ -96,7 +96,7 @@ export const validateDataStep = defineStep({
       throw relocate(error, dataPath, show(dataPath));
     });
     const failed = report.checks.filter((check) => check.status === 'failed');
-    const drift = input.reference
+    const ran = input.reference
       ? await ctx.platform.group(`drift against ${input.reference}`, () =>
           runDrift({
             reference: input.reference!,
@@ -108,6 +108,9 @@ export const validateDataStep = defineStep({
           }),
         )
       : undefined;
+    // A header-only file is valid data, but drift against it would pass on nothing compared.
+    const noRows = 'the data has no rows, so nothing was compared with the reference';
+    const drift = ran && report.rowCount === 0 ? { ...ran, failed: true, cause: noRows, summary: `${ran.summary}; fails the step: ${noRows}` } : ran;
     const status = failed.length === 0 && !drift?.failed ? 'passed' : 'failed';
     const failedNames = [...failed.map((check) => check.name + (check.field ? `(${check.field})` : '')), ...(drift?.failed ? ['drift'] : [])];
     const file = show(dataPath);

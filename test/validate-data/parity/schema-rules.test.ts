@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { cli, tempDir } from '../helpers.js';
 
 /** What the parity work changed that a user sees: refusals with their fix, warnings, and what now goes on. */
-async function validate(csv: string, schema: unknown): Promise<Awaited<ReturnType<typeof cli>>> {
+async function validate(csv: string, schema: unknown, reference?: string): Promise<Awaited<ReturnType<typeof cli>>> {
   const dir = tempDir('modelci-schema-rules-');
   writeFileSync(join(dir, 'data.csv'), csv);
   writeFileSync(join(dir, 'schema.json'), JSON.stringify(schema, null, 2));
-  return cli(dir, ['validate-data', '--data', 'data.csv', '--schema', 'schema.json', '--format', 'json']);
+  if (reference !== undefined) writeFileSync(join(dir, 'reference.csv'), reference);
+  return cli(dir, ['validate-data', '--data', 'data.csv', '--schema', 'schema.json', '--format', 'json', ...(reference !== undefined ? ['--reference', 'reference.csv'] : [])]);
 }
 
 type Refusal = { code: string; message: string; hint?: string; location?: { file: string; line?: number; column?: number } };
@@ -81,5 +82,11 @@ describe('the two former divergences', () => {
     const required = await validate('id\n', { fields, 'x-modelci': { rowCount: { min: 1 } } });
     expect(required.code).toBe(1);
     expect((required.json as { checks: { name: string; status: string; message: string }[] }).checks).toContainEqual(expect.objectContaining({ name: 'row-count', status: 'failed', message: '0 rows (expected >= 1)' }));
+  });
+
+  it('drift against a header-only file fails closed instead of passing on nothing compared', async () => {
+    const run = await validate('x\n', { fields: [{ name: 'x', type: 'integer' }] }, 'x\n1\n2\n3\n');
+    expect(run.code).toBe(1);
+    expect(run.json).toMatchObject({ status: 'failed', rowCount: 0, drift: { failed: true, cause: 'the data has no rows, so nothing was compared with the reference' } });
   });
 });
