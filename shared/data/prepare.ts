@@ -21,7 +21,8 @@ export interface SourceOptions extends ReadOptions {
 
 /** A data file made ready for the readers: unzipped and turned into UTF-8 where needed, in a temp dir. */
 export interface PreparedSource {
-  open(): Promise<Table>;
+  /** `names`: the columns of a CSV file read with dialect `header: false` (the schema's fields). */
+  open(names?: string[]): Promise<Table>;
   /** The text encoding, as named by the user or detected; absent for Parquet. */
   encoding?: string;
   /** Errors name the file as given, not the temp copy. */
@@ -90,7 +91,7 @@ export async function prepareSource(path: string, options: SourceOptions = {}): 
     const read = current;
     const gzip = encoding.decoder === 'utf-8' && resolved.gzip;
     return {
-      open: () => (json ? openJsonTable(read, gzip) : openTable(read, options)),
+      open: (names) => (json ? openJsonTable(read, gzip) : openWithNames(read, options, names)),
       encoding: encoding.name,
       relocate,
       cleanup,
@@ -100,6 +101,9 @@ export async function prepareSource(path: string, options: SourceOptions = {}): 
     throw relocate(error);
   }
 }
+
+/** openTable with the column names of a headerless CSV file (the reader's third parameter, where it has one). */
+const openWithNames = openTable as (path: string, options: ReadOptions, names?: string[]) => Promise<Table>;
 
 async function readHead(path: string, bytes: number): Promise<Buffer> {
   let handle;

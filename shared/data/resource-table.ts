@@ -14,16 +14,17 @@ export interface ResourceTable extends Table {
  * Opens one data file, or the parts of a multi-file resource as one table: the header from the
  * first part, and each later part's first line skipped when the table has a header, rows numbered
  * on across the parts (frictionless-py's multipart loader). Zip archives and text in encodings
- * other than UTF-8 are prepared first (prepare.ts). Messages name the files as given.
+ * other than UTF-8 are prepared first (prepare.ts). Messages name the files as given. `names`:
+ * the columns of CSV files read with dialect `header: false` (the schema's fields).
  */
-export async function openResourceTable(paths: readonly string[], options: ReadOptions = {}): Promise<ResourceTable> {
+export async function openResourceTable(paths: readonly string[], options: ReadOptions = {}, names?: string[]): Promise<ResourceTable> {
   if (paths.length === 0) throw new Error('openResourceTable needs at least one path');
   const prepared: PreparedSource[] = [];
   const openPart = async (index: number): Promise<Table> => {
     const source = await prepareSource(paths[index]!, options);
     prepared.push(source);
     try {
-      return await source.open();
+      return await source.open(names);
     } catch (error) {
       throw source.relocate(error);
     }

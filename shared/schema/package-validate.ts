@@ -51,7 +51,7 @@ export async function validateResource(resource: TableResource, others: readonly
       const id = `${target.name}\u0000${key.referenceFields.join('\u0000')}`;
       let set = sets.get(id);
       if (!set) {
-        const table = await openResourceTable(target.paths, { ...target.read, ...readOnly(options) });
+        const table = await openResourceTable(target.paths, { ...target.read, ...readOnly(options) }, headerless(target));
         try {
           set = await collectReferenceKeys(table, target.schema, key.referenceFields, options.keyBudget, options.signal);
         } finally {
@@ -61,7 +61,7 @@ export async function validateResource(resource: TableResource, others: readonly
       }
       checks.push({ key, set });
     }
-    const table = await openResourceTable(resource.paths, { ...resource.read, ...readOnly(options), deferParsing: options.threads !== 1 });
+    const table = await openResourceTable(resource.paths, { ...resource.read, ...readOnly(options), deferParsing: options.threads !== 1 }, headerless(resource));
     try {
       const report = await validateOpenTable(table, resource.schema, { ...options, foreignKeys: checks });
       return { ...report, ...(table.encoding ? { encoding: table.encoding } : {}) };
@@ -71,6 +71,11 @@ export async function validateResource(resource: TableResource, others: readonly
   } finally {
     for (const set of sets.values()) set.dispose();
   }
+}
+
+/** A table without a header row takes its column names from its schema, as frictionless-py does. */
+function headerless(resource: TableResource): string[] | undefined {
+  return resource.read.dialect?.header === false ? resource.schema.fields.map((field) => field.name) : undefined;
 }
 
 function readOnly(options: ValidateOptions): SourceOptions {
