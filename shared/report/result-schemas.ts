@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { compareResult } from '../compare/result.js';
 import { evaluateResult } from '../metrics/evaluation.js';
-import { gateResult } from '../gate/result.js';
+import { gateResult, rollbackResult, verifyResult } from '../gate/result.js';
 import { pushModelResult } from '../registry/push-result.js';
 import { inferSchemaResult, validateDataResult } from '../schema/result-schema.js';
 import { trainResult } from '../train/result-schema.js';
@@ -15,7 +15,9 @@ export const REPORTED_RESULTS: Readonly<Record<string, z.ZodType>> = {
   compare: compareResult,
   'push-model': pushModelResult,
   gate: gateResult,
+  verify: verifyResult,
+  rollback: rollbackResult,
 };
 
 /** The order a report shows steps in: the pipeline's. */
-export const STEP_ORDER = ['validate-data', 'infer-schema', 'train', 'evaluate', 'compare', 'push-model', 'gate'];
+export const STEP_ORDER = ['validate-data', 'infer-schema', 'train', 'evaluate', 'compare', 'push-model', 'gate', 'verify', 'rollback'];
