@@ -39,6 +39,7 @@ for (const { file, evidence } of records) {
     for (const reason of result.reasons ?? []) console.log(`  reject: ${reason}`);
   }
   if (evidence.step === 'report') console.log(`  report: ${relative(process.cwd(), join(project, result.markdown))} and ${relative(process.cwd(), join(project, result.html))}`);
+  if (evidence.step === 'gate') console.log(`  ${result.decision} ${result.name} version ${result.version} into ${result.stage}${result.record ? `; audit record ${result.record}` : ''}`);
   if (evidence.step === 'push-model') console.log(`  registry: ${result.uri} (${result.created ? 'new version' : 'same content as an existing version'}), digest ${String(result.digest).slice(0, 19)}…`);
   const metrics = result.metrics;
   if (evidence.step === 'train' && metrics) {
@@ -48,4 +49,6 @@ for (const { file, evidence } of records) {
   }
   console.log(`  evidence: ${relative(process.cwd(), join(evidenceDir, file))}`);
 }
+console.log('\n── stage history (staging) ──');
+spawnSync(process.execPath, [join(root, 'bin', 'modelci.js'), 'registry', 'history', '--config', join(project, 'modelci.yaml'), '--registry', 'file://.modelci/registry', '--name', 'churn', '--alias', 'staging'], { stdio: 'inherit', cwd: project });
 process.exit(run.status ?? 1);
