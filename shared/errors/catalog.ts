@@ -37,6 +37,7 @@ export const ERROR_CATALOG: Readonly<Record<string, ErrorEntry>> = {
   "config-yaml-syntax": { kind: 'usage', message: "invalid YAML: …", hint: "Check indentation and quoting near this line." },
   "constraint-error": { kind: 'usage', message: "row …, column '…': class '…' is not one of the classes (……)", hint: "Every class needs a probability column; check --proba-prefix / --proba-columns." },
   "csv-delimiter": { kind: 'usage', message: "the CSV delimiter must be one ASCII character other than a quote or newline, got '…'", hint: "Use e.g. --delimiter ';' or --delimiter '\\t'." },
+  "csv-dialect": { kind: 'usage', message: "dialect … must be one ASCII character other than a newline, got '…' (or: headerRows must be row numbers from 1)", hint: "E.g. quoteChar: \"'\", headerRows: [1, 2]." },
   "csv-field-too-large": { kind: 'usage', message: "row at line … is longer than … MiB" },
   "csv-truncated": { kind: 'usage', message: "the file ends in the middle of a row", hint: "Check that the file was written completely." },
   "csv-unterminated-quote": { kind: 'usage', message: "unterminated quoted field starting at line …", hint: "A field opened with \" never closes. Close it, or double the quotes inside quoted fields (\"\")." },

@@ -1,5 +1,20 @@
-import { INVALID, type Value } from './casters.js';
-import type { Constraint, FieldSpec } from './load.js';
+import { INVALID, type Caster, type FieldType, type Value } from './casters.js';
+
+/** A constraint as load.ts builds it (its Constraint has this shape and more). */
+export interface ItemConstraint {
+  name: string;
+  note: string;
+  test: (value: Value) => boolean;
+}
+
+/** What arrayItem needs of the item field load.ts builds (here, so the two files need not import each other). */
+export interface ItemField {
+  type: FieldType;
+  cast: Caster;
+  missingValues: Set<string>;
+  required: boolean;
+  constraints: ItemConstraint[];
+}
 
 /**
  * `arrayItem` as frictionless-py checks it: once the array itself passes its own constraints,
@@ -12,12 +27,12 @@ export interface ArrayItemRules {
   /** False when an item is not of the item type (checked only when the array's own constraints pass). */
   typesPass: (items: unknown[]) => boolean;
   /** The item constraints, as constraints on the array. */
-  constraints: Constraint[];
+  constraints: ItemConstraint[];
 }
 
 const STRUCTURED = new Set(['object', 'array', 'geojson']);
 
-export function arrayItemRules(item: FieldSpec, own: Constraint[]): ArrayItemRules {
+export function arrayItemRules(item: ItemField, own: ItemConstraint[]): ArrayItemRules {
   const ownRules = own.filter((constraint) => constraint.name !== 'required');
   const ownPass = (value: Value) => ownRules.every((constraint) => constraint.test(value));
   const isNull = (cell: unknown) => cell === null || ((typeof cell === 'string' || typeof cell === 'number' || typeof cell === 'boolean') && item.missingValues.has(pythonStr(cell)));
@@ -26,7 +41,7 @@ export function arrayItemRules(item: FieldSpec, own: Constraint[]): ArrayItemRul
     if (item.type === 'any') return JSON.stringify(cell);
     return STRUCTURED.has(item.type) ? item.cast(JSON.stringify(cell)) : INVALID;
   };
-  const constraints: Constraint[] = [];
+  const constraints: ItemConstraint[] = [];
   if (item.required) {
     constraints.push({ name: 'arrayItem.required', note: 'array item constraint "required" is "true"', test: (value) => !ownPass(value) || !(value as unknown[]).some(isNull) });
   }

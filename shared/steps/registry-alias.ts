@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeVersion } from '../registry/content.js';
+import { normalizeVersion } from '../registry/names.js';
 import { registryFor, registryInputs } from '../registry/step-access.js';
 import { defineStep, type StepResult } from '../runner/types.js';
 
