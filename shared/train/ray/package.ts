@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, sep } from 'node:path';
 import ignoreModule, { type Ignore } from 'ignore';
 import { usageError } from '../../errors.js';
 import { writeZip, type ZipEntry } from './zip.js';
@@ -155,7 +155,7 @@ export async function packageWorkingDir(root: string, options: PackageOptions): 
   const limit = options.maxBytes ?? RAY_PACKAGE_LIMIT;
   if (zipBytes >= limit) {
     await rm(partial, { force: true });
-    throw usageError(`The working directory '${toPosix(relative(process.cwd(), root)) || '.'}' zips to ${mib(zipBytes)}, over Ray's package limit of ${mib(limit)}. Largest: ${largestPaths(files).join(', ')}.`, {
+    throw usageError(`The working directory '${toPosix(root)}' zips to ${mib(zipBytes)}, over Ray's package limit of ${mib(limit)}. Largest: ${largestPaths(files).join(', ')}.`, {
       code: 'ray-package-too-large',
       hint: 'Leave data and build output out with the excludes input or .gitignore (read them from storage in the job), or give working-dir as an s3:// or https:// zip.',
     });
