@@ -2,6 +2,10 @@ import { createReadStream } from 'node:fs';
 import { environmentError, usageError } from '../../errors.js';
 import { send, type HttpRequest, type HttpResponse } from '../../http/client.js';
 import type { RetryPolicy } from '../../http/retry-policy.js';
+import { sleep } from '../../http/sleep.js';
+
+const AGENT_WAIT_MS = 2000;
+const AGENT_BUDGET_MS = 60_000;
 
 const RAY_UNREACHABLE_HINT =
   'Check that ray-address is the dashboard (port 8265 by default) and that it is reachable from this job; the request was retried.';
@@ -106,14 +110,21 @@ export class RayClient {
   /** Submits; `undefined` when a job with this submission id already exists (a re-run attaches to it). */
   async submit(submission: RaySubmission): Promise<{ job_id: string; submission_id: string } | undefined> {
     const what = `submit Ray job ${submission.submission_id}`;
-    const response = await this.exchange({ method: 'POST', path: '/api/jobs/', what, headers: { 'content-type': 'application/json' }, body: JSON.stringify(submission) });
-    if (response.status === 400 || response.status === 500) {
+    // A head whose job agent is (re)starting answers "No available agent ... try again later".
+    for (let waited = 0; ; waited += AGENT_WAIT_MS) {
+      const response = await this.exchange({ method: 'POST', path: '/api/jobs/', what, headers: { 'content-type': 'application/json' }, body: JSON.stringify(submission) });
+      if (response.status < 400) {
+        await this.expectOk(response, what);
+        return response.json<{ job_id: string; submission_id: string }>();
+      }
       const why = await rayErrorText(response);
       if (/already exists/i.test(why)) return undefined;
+      if (response.status === 500 && /try again later/i.test(why) && waited < AGENT_BUDGET_MS) {
+        await sleep(AGENT_WAIT_MS, this.options.signal);
+        continue;
+      }
       throw environmentError(`Ray could not ${what} (HTTP ${response.status}: ${why}).`, { code: 'ray-api-error', hint: 'Check the runtime_env (pip, working-dir) and the resources asked for (num-cpus, num-gpus, memory).' });
     }
-    await this.expectOk(response, what);
-    return response.json<{ job_id: string; submission_id: string }>();
   }
 
   /** The job's whole driver log so far. */
