@@ -4,7 +4,8 @@ import { YamlSource } from '../text/yaml-source.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import { usageError, type SourceLocation } from '../errors.js';
 import { compileStrptime, StrptimeFormatError } from './strptime.js';
-import { canonicalJson, createCaster, FIELD_TYPES, INVALID, parseJsonObject, STRING_FORMATS, SUPPORTED_CONSTRAINTS, type Caster, type CastOptions, type FieldType, type Value } from './casters.js';
+import { createCaster, FIELD_TYPES, INVALID, STRING_FORMATS, SUPPORTED_CONSTRAINTS, type Caster, type CastOptions, type FieldType, type Value } from './casters.js';
+import { canonicalJson, parseJsonObject } from './python-values.js';
 import { arrayItemRules } from './array-item.js';
 import { parseDatasetChecks, parseFieldChecks, EXTENSION_KEY, type DatasetChecks, type FieldChecks } from './checks-spec.js';
 
