@@ -1,3 +1,5 @@
+// The file:// backend of the Registry interface: every method of it over one directory layout,
+// whose locking and atomic renames the methods share; the layout rules would scatter if split.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';

@@ -1,3 +1,5 @@
+// The MLflow backend of the Registry interface: every method of it over MLflow's REST API, sharing
+// one client, its error mapping and the tag layout; split further, each part would need all three.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';

@@ -1,3 +1,5 @@
+// One port of dateutil.parser.parse (what frictionless-py uses for format "any"): its lexer, the
+// token resolver and the defaults share one state, so they stay in one file to be read beside the original.
 import { daysInMonth, utcMs } from './strptime.js';
 
 /**
