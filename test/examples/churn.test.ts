@@ -47,7 +47,10 @@ describe('examples/churn', () => {
     expect(compared.result.metrics[0].rules.map((rule: { rule: string; passed: boolean | null }) => [rule.rule, rule.passed])).toEqual([['min 0.7', true], ['max-regression 0.005', null]]);
     expect(pushed.result.attached).toEqual(expect.arrayContaining(['compare.json', 'evaluate.json', 'train.json']));
     const alias = await runCliCaptured(['registry', 'show', '--registry', 'file://.modelci/registry', '--name', 'churn', '--version', 'champion', '--format', 'json'], { cwd: dir });
-    expect(JSON.parse(alias.stdout)).toMatchObject({ version: '1', aliases: ['champion'] });
+    expect(JSON.parse(alias.stdout)).toMatchObject({ version: '1', aliases: ['champion', 'staging'] });
+    const gated = JSON.parse(await readFile(join(dir, '.modelci/evidence/gate.json'), 'utf8'));
+    expect(gated.result).toMatchObject({ decision: 'allow', stage: 'staging', version: '1' });
+    expect(gated.result.checks.every((check: { passed: boolean }) => check.passed)).toBe(true);
     const validated = JSON.parse(await readFile(join(dir, '.modelci/evidence/validate-data.json'), 'utf8'));
     expect(validated.result).toMatchObject({ rowCount: 3000, errorCount: 0, drift: { datasetDrift: false } });
 
@@ -63,7 +66,7 @@ describe('examples/churn', () => {
     expect(comparedAgain.result.metrics.map((metric: { delta: number }) => metric.delta)).toEqual([0, 0]);
     const pushedAgain = JSON.parse(await readFile(join(dir, '.modelci/evidence/push-model.json'), 'utf8'));
     expect(pushedAgain.result).toMatchObject({ version: '1', created: false });
-    await expectValidEvidence(join(dir, '.modelci'), ['validate-data', 'train', 'evaluate', 'compare', 'push-model', 'report']);
+    await expectValidEvidence(join(dir, '.modelci'), ['validate-data', 'train', 'evaluate', 'compare', 'push-model', 'gate', 'report']);
     const report = await readFile(join(dir, '.modelci/report.md'), 'utf8');
     expect(report).toMatch(/^## modelci report\n\n✅ \*\*passed\*\* · compare: \*\*promote\*\*/);
     for (const step of ['validate-data', 'train', 'evaluate', 'compare', 'push-model']) expect(report).toContain(`### ✅ ${step}`);
