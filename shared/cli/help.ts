@@ -1,6 +1,7 @@
 import { inputFields, type InputField } from '../runner/input-fields.js';
 import type { StepDefinition } from '../runner/types.js';
 import { GLOBAL_OPTIONS } from './parse-args.js';
+import { aliasOfInput } from './flag-aliases.js';
 
 function pad(text: string, width: number): string {
   return text.length >= width ? `${text}  ` : text.padEnd(width);
@@ -27,8 +28,9 @@ export function defaultText(field: InputField): string {
   return String(field.default);
 }
 
-function flagLine(field: InputField): string {
-  const notes = [field.required ? 'required' : '', defaultText(field) ? `default: ${defaultText(field)}` : '', field.kind === 'string-list' ? 'repeatable' : '']
+function flagLine(command: string, field: InputField): string {
+  const alias = aliasOfInput(command, field.name);
+  const notes = [field.required ? 'required' : '', defaultText(field) ? `default: ${defaultText(field)}` : '', field.kind === 'string-list' ? 'repeatable' : '', alias ? `also --${alias}` : '']
     .filter(Boolean)
     .join('; ');
   return `  ${pad(`--${field.name}${valueHint(field)}`, 34)}${field.description}${notes ? ` (${notes})` : ''}`;
@@ -36,7 +38,7 @@ function flagLine(field: InputField): string {
 
 export function commandHelp(step: StepDefinition): string {
   const fields = inputFields(step.inputs);
-  const lines = [`modelci ${step.name}: ${step.description}`, '', `Usage: modelci ${step.name} [flags]`, '', 'Flags:', ...fields.map(flagLine), '', 'Global options:'];
+  const lines = [`modelci ${step.name}: ${step.description}`, '', `Usage: modelci ${step.name} [flags]`, '', 'Flags:', ...fields.map((field) => flagLine(step.name, field)), '', 'Global options:'];
   for (const [name, description] of Object.entries(GLOBAL_OPTIONS)) lines.push(`  ${pad(`--${name}`, 34)}${description}`);
   lines.push('', 'Every flag can also be set under this step\'s name in modelci.yaml (flags win over the file).');
   return lines.join('\n');

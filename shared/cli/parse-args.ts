@@ -2,6 +2,7 @@ import { usageError } from '../errors.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import type { InputField } from '../runner/input-fields.js';
 import { refuseRenamedInput } from '../runner/renamed-inputs.js';
+import { cliFlagAlias } from './flag-aliases.js';
 
 /** Options every command takes; they are not step inputs. */
 export const GLOBAL_OPTIONS = {
@@ -80,7 +81,8 @@ export function parseFlags(tokens: readonly string[], fields: readonly InputFiel
     if (!token.startsWith('--')) {
       throw usageError(`unexpected argument '${token}'`, { code: 'usage', hint: `Inputs are flags: modelci ${command} --name value. See modelci ${command} --help.` });
     }
-    const { name, inline } = flagName(token);
+    const { name: spelled, inline } = flagName(token);
+    const name = cliFlagAlias(command, spelled) ?? spelled;
     const negated = name.startsWith('no-') ? byName.get(name.slice(3)) : undefined;
     if (negated?.kind === 'boolean' && inline === undefined) {
       add(negated.name, 'false');

@@ -7,7 +7,8 @@ import { usageError } from '../errors.js';
 export const RENAMED_INPUTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   // `metrics` meant metric files here and metric names for evaluate; in the root action they collided.
   train: { metrics: 'metrics-files' },
-  // A GitLab component's own `stage` input is the job's pipeline stage; the promotion stage is `stage-name` at every door.
+  // A GitLab component's own `stage` input is the job's pipeline stage; the promotion stage is
+  // `stage-name` at every door (the command line also takes `--stage`: cli/flag-aliases.ts).
   gate: { stage: 'stage-name' },
   verify: { stage: 'stage-name' },
   rollback: { stage: 'stage-name' },

@@ -60,6 +60,21 @@ describe('gate entry checks', () => {
     expect(audit?.statement?.predicate.modelci.moves).toMatchObject([{ alias: 'staging', from: null, to: '1', seq: 1, kind: 'promote' }]);
   });
 
+  it("takes the issue's --stage on the command line as --stage-name, for gate, verify and rollback", async () => {
+    const one = await project.push('one');
+    const two = await project.push('two');
+    for (const version of [one, two]) {
+      const run = await project.cli(['gate', '--stage', 'staging', '--name', 'churn', '--version', version, '--registry', project.uri]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.json).toMatchObject({ decision: 'allow', stage: 'staging', version });
+    }
+    const verified = await project.cli(['verify', '--stage', 'staging', '--name', 'churn', '--registry', project.uri]);
+    expect(verified.json).toMatchObject({ verified: true, version: two });
+    const rolled = await project.cli(['rollback', '--stage', 'staging', '--name', 'churn', '--registry', project.uri, '--reason', 'test']);
+    expect(rolled.code, rolled.stderr).toBe(0);
+    expect(await project.registry.getAlias('churn', 'staging')).toBe(one);
+  });
+
   it('denies a version that does not exist, and moves nothing', async () => {
     const run = await project.cli(gateArgs(project, 'staging', '7'));
     expect(run.code, run.stderr).toBe(1);

@@ -78,9 +78,12 @@ describe('stages: in modelci.yaml', () => {
       const unknown = await project.cli(['gate', '--stage-name', 'stagign', '--name', 'churn', '--version', '1', '--registry', project.uri]);
       expect(unknown.code).toBe(2);
       expect(unknown.stderr).toContain("did you mean 'staging'?");
-      const old = await project.cli(['gate', '--stage', 'staging', '--name', 'churn', '--version', '1', '--registry', project.uri]);
-      expect(old.code).toBe(2);
-      expect(old.stderr).toContain('--stage-name');
+      // The command line also takes the issue's `--stage`: the same input, the same refusal.
+      const short = await project.cli(['gate', '--stage', 'stagign', '--name', 'churn', '--version', '1', '--registry', project.uri]);
+      expect(short.code).toBe(2);
+      expect(short.stderr).toContain("did you mean 'staging'?");
+      const both = await project.cli(['gate', '--stage', 'staging', '--stage-name', 'production', '--name', 'churn', '--version', '1', '--registry', project.uri]);
+      expect(both.code).toBe(2);
     } finally {
       await project.remove();
     }
