@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -7,7 +7,7 @@ import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { usageError } from '../errors.js';
 import { openJsonTable } from './json-table.js';
-import { firstInvalidUtf8, resolveFormat, type ReadOptions } from './source.js';
+import { firstInvalidUtf8, readHead, resolveFormat, type ReadOptions } from './source.js';
 import { openTable, type Table } from './table.js';
 import { extractMember, zipMembers } from './zip.js';
 
@@ -58,7 +58,7 @@ export async function prepareSource(path: string, options: SourceOptions = {}): 
   try {
     let current = path;
     let inner = path;
-    const head = await readHead(path, 4);
+    const head = await headOrNothing(path, 4);
     const zipped = options.compression === 'zip' || path.toLowerCase().endsWith('.zip') || (head.length === 4 && head.readUInt32LE(0) === 0x04034b50);
     if (options.compression !== undefined && options.compression !== 'zip' && options.compression !== 'gz' && options.compression !== 'gzip') {
       throw usageError(`compression '${options.compression}' is not supported (${path})`, { code: 'data-zip', location: { file: path }, hint: 'Use zip or gz, or leave compression out and pass the file uncompressed.' });
@@ -105,20 +105,9 @@ export async function prepareSource(path: string, options: SourceOptions = {}): 
 /** openTable with the column names of a headerless CSV file (the reader's third parameter, where it has one). */
 const openWithNames = openTable as (path: string, options: ReadOptions, names?: string[]) => Promise<Table>;
 
-async function readHead(path: string, bytes: number): Promise<Buffer> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch {
-    return Buffer.alloc(0); // resolveFormat reports the missing file with its hint
-  }
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
+/** The file's first bytes, or none when it cannot be opened: resolveFormat reports the missing file with its hint. */
+function headOrNothing(path: string, bytes: number): Promise<Buffer> {
+  return readHead(path, bytes).catch(() => Buffer.alloc(0));
 }
 
 interface Encoding {
@@ -146,7 +135,7 @@ export function checkEncoding(given: string, path: string): Encoding {
 }
 
 async function detectEncoding(path: string, gzip: boolean): Promise<Encoding> {
-  const head = gzip ? await gunzippedHead(path) : await readHead(path, DETECT_BYTES);
+  const head = gzip ? await gunzippedHead(path) : await headOrNothing(path, DETECT_BYTES);
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { name: 'utf-8', decoder: 'utf-8' };
   if (head[0] === 0xff && head[1] === 0xfe) return { name: 'utf-16', decoder: 'utf-16le' };
   if (head[0] === 0xfe && head[1] === 0xff) return { name: 'utf-16-be', decoder: 'utf-16be' };

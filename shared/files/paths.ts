@@ -11,6 +11,12 @@ export function displayPath(base: string, absolute: string): string {
   return isAbsolute(rel) ? absolute : rel.split(sep).join('/');
 }
 
+/** A path as a message names it: relative to `base` when inside it, else absolute as given. */
+export function messagePath(base: string, absolute: string): string {
+  const rel = relative(base, absolute);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : absolute;
+}
+
 export function resolveFrom(base: string, path: string): string {
   return resolve(base, path);
 }

@@ -137,7 +137,7 @@ export function integerBytes(buf: Uint8Array, start: number, end: number): numbe
   return negative ? -value : value;
 }
 
-/** Plain decimals without exponent, up to 15 significant digits. */
+/** Plain decimals without exponent, up to 15 significant digits. Reads its sign itself, as integerBytes does: both run once per cell. */
 export function numberBytes(buf: Uint8Array, start: number, end: number): number | typeof SLOW {
   let i = start;
   let negative = false;

@@ -1,5 +1,6 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { z } from 'zod';
+import { messagePath } from '../files/paths.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { inferSchemaSection } from '../report/sections/infer-schema.js';
@@ -29,10 +30,7 @@ export const inferSchemaStep = defineStep({
   result: inferSchemaResult,
   outputs: { schema: 'Path of the schema written.' },
   async run(input, ctx) {
-    const show = (path: string) => {
-      const rel = relative(ctx.cwd, path);
-      return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-    };
+    const show = (path: string) => messagePath(ctx.cwd, path);
     const dataPath = resolve(ctx.cwd, input.data);
     const outputPath = resolve(ctx.cwd, input.output);
     const inferred = await inferSchema(dataPath, {

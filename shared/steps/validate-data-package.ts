@@ -1,5 +1,6 @@
-import { relative, resolve, isAbsolute } from 'node:path';
+import { resolve } from 'node:path';
 import { usageError } from '../errors.js';
+import { messagePath } from '../files/paths.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { validateDataSection } from '../report/sections/validate-data.js';
 import { loadPackage } from '../schema/package.js';
@@ -38,10 +39,7 @@ export async function runPackage(input: PackageInputs, ctx: StepContext): Promis
     throw usageError('drift (--reference) compares one data file; it does not apply to a data package', { code: 'package-invalid', location: { file: input.package! }, hint: 'Run validate-data with --data and --reference for the table to check for drift.' });
   }
   const packagePath = resolve(ctx.cwd, input.package!);
-  const show = (path: string) => {
-    const rel = relative(ctx.cwd, path);
-    return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-  };
+  const show = (path: string) => messagePath(ctx.cwd, path);
   const described = await loadPackage(packagePath).catch((error: unknown) => {
     throw relocate(error, packagePath, show(packagePath));
   });

@@ -1,5 +1,6 @@
-import { relative, resolve, isAbsolute } from 'node:path';
+import { resolve } from 'node:path';
 import { z } from 'zod';
+import { messagePath } from '../files/paths.js';
 import { usageError } from '../errors.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { validateDataSection } from '../report/sections/validate-data.js';
@@ -67,10 +68,7 @@ export const validateDataStep = defineStep({
     const dataPath = resolve(ctx.cwd, input.data);
     const schemaPath = resolve(ctx.cwd, input.schema);
     const dialect = input.dialect !== undefined ? await loadDialectInput(input.dialect, ctx.cwd) : undefined;
-    const show = (path: string) => {
-      const rel = relative(ctx.cwd, path);
-      return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
-    };
+    const show = (path: string) => messagePath(ctx.cwd, path);
     const schema = await loadSchema(schemaPath).catch((error: unknown) => {
       throw relocate(error, schemaPath, show(schemaPath));
     });
