@@ -1,6 +1,6 @@
 // The MLflow backend of the Registry interface: every method of it over MLflow's REST API, sharing
 // one client, its error mapping and the tag layout; split further, each part would need all three.
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../http/sleep.js';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
@@ -224,7 +224,7 @@ export class MlflowRegistry implements Registry {
         throw environmentError(`MLflow did not finish registering ${name} version ${version} in time (status ${status}).`, { code: 'registry-timeout', hint: 'The server may be overloaded; raise the wait or check its logs.' });
       }
       // A cancelled job stops waiting now, not after the pause.
-      await sleep(delay, undefined, this.options.signal ? { signal: this.options.signal } : undefined);
+      await sleep(delay, this.options.signal);
     }
   }
 
