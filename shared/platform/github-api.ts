@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck/light.js';
 import { Octokit } from '@octokit/rest';
 import { environmentError, ModelciError, usageError } from '../errors.js';
 import { TOOL_VERSION } from '../version.js';
@@ -25,6 +26,12 @@ export interface GithubApiOptions {
   warn?: (line: string) => void;
   /** One second of Retry-After, in ms (tests shorten it). */
   retryAfterBaseMs?: number;
+  /**
+   * The pause between content-creating requests, in ms: GitHub asks for at least one second
+   * (its secondary rate limits), which is the default. GitHub Enterprise Server with lifted
+   * limits, and loopback test servers, may set less.
+   */
+  writeIntervalMs?: number;
 }
 
 export interface IssueComment {
@@ -93,8 +100,15 @@ export interface EnvironmentProtection {
 }
 
 /** The settings a GitHub Actions job gives: API base, repository, whether the PR comes from a fork. */
-export function githubApiSettings(env: NodeJS.ProcessEnv): { baseUrl: string; repository: string | undefined; fromFork: boolean } {
-  return { baseUrl: env.GITHUB_API_URL || 'https://api.github.com', repository: env.GITHUB_REPOSITORY, fromFork: forkPullRequest(env.GITHUB_EVENT_PATH) };
+export function githubApiSettings(env: NodeJS.ProcessEnv): { baseUrl: string; repository: string | undefined; fromFork: boolean; writeIntervalMs?: number } {
+  const interval = env.MODELCI_GITHUB_WRITE_INTERVAL_MS;
+  const writeIntervalMs = interval !== undefined && /^\d+$/.test(interval) ? Number(interval) : undefined;
+  return {
+    baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
+    repository: env.GITHUB_REPOSITORY,
+    fromFork: forkPullRequest(env.GITHUB_EVENT_PATH),
+    ...(writeIntervalMs !== undefined ? { writeIntervalMs } : {}),
+  };
 }
 
 function forkPullRequest(eventPath: string | undefined): boolean {
@@ -139,7 +153,12 @@ export class GithubApi {
       baseUrl: (options.baseUrl ?? 'https://api.github.com').replace(/\/+$/, ''),
       userAgent: `modelci/${TOOL_VERSION}`,
       log: { debug: () => undefined, info: () => undefined, warn, error: () => undefined },
-      throttle: { onRateLimit: onLimit('primary'), onSecondaryRateLimit: onLimit('secondary'), retryAfterBaseValue: base },
+      throttle: {
+        onRateLimit: onLimit('primary'),
+        onSecondaryRateLimit: onLimit('secondary'),
+        retryAfterBaseValue: base,
+        ...(options.writeIntervalMs !== undefined ? { write: new Bottleneck.Group({ maxConcurrent: 1, minTime: options.writeIntervalMs }) } : {}),
+      },
       retry: { retries: LIMIT_RETRIES, retryAfterBaseValue: base },
     });
   }

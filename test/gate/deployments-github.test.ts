@@ -17,7 +17,7 @@ beforeEach(() => fake.reset());
 
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
-    GITHUB_API_URL: `${fake.url}/api/v3`, GITHUB_SERVER_URL: 'https://github.test', GITHUB_REPOSITORY: 'acme/churn', GITHUB_RUN_ID: String(RUN), GITHUB_SHA: SHA,
+    GITHUB_API_URL: `${fake.url}/api/v3`, MODELCI_GITHUB_WRITE_INTERVAL_MS: '0', GITHUB_SERVER_URL: 'https://github.test', GITHUB_REPOSITORY: 'acme/churn', GITHUB_RUN_ID: String(RUN), GITHUB_SHA: SHA,
     GITHUB_ACTOR: 'carol', GITHUB_TOKEN: 'ghs_deploytoken0123456789', ...extra,
   };
 }

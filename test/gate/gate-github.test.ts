@@ -41,7 +41,7 @@ async function gateOnGithub(version: string): Promise<Awaited<ReturnType<GatePro
   await writeFile(outputs, '');
   await writeFile(summary, '');
   const env = {
-    GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputs, GITHUB_STEP_SUMMARY: summary, GITHUB_API_URL: `${fake.url}/api/v3`, GITHUB_SERVER_URL: 'https://github.test',
+    GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputs, GITHUB_STEP_SUMMARY: summary, GITHUB_API_URL: `${fake.url}/api/v3`, MODELCI_GITHUB_WRITE_INTERVAL_MS: '0', GITHUB_SERVER_URL: 'https://github.test',
     GITHUB_REPOSITORY: 'acme/churn', GITHUB_RUN_ID: String(RUN), GITHUB_SHA: SHA, GITHUB_ACTOR: 'carol', GITHUB_TOKEN: 'ghs_gatetoken0123456789',
   };
   const saved = { ...process.env };

@@ -107,7 +107,7 @@ beforeEach(() => {
 });
 
 function api(extra: { fromFork?: boolean; warn?: (line: string) => void; mask?: (secret: string) => void } = {}): GithubApi {
-  return new GithubApi({ token: TOKEN, repository: 'acme/churn', baseUrl: `${fake.url}${PREFIX}`, retryAfterBaseMs: 1, ...extra });
+  return new GithubApi({ token: TOKEN, repository: 'acme/churn', baseUrl: `${fake.url}${PREFIX}`, retryAfterBaseMs: 1, writeIntervalMs: 0, ...extra });
 }
 
 async function failure(work: Promise<unknown>): Promise<ModelciError> {
@@ -131,6 +131,16 @@ describe('GitHub API (github-api.ts) against a loopback GitHub checked by its Op
     expect(fake.seen[0]?.headers.authorization).toBe(`token ${TOKEN}`);
     expect(masked).toEqual([TOKEN]);
     expect(fake.violations).toEqual([]);
+  });
+
+  it('spaces content-creating requests one second apart by default, as GitHub asks (MODELCI_GITHUB_WRITE_INTERVAL_MS lowers it)', async () => {
+    const github = new GithubApi({ token: TOKEN, repository: 'acme/churn', baseUrl: `${fake.url}${PREFIX}`, retryAfterBaseMs: 1 });
+    const started = performance.now();
+    await github.createComment(5, 'one');
+    await github.updateComment(900, 'two');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    expect(githubApiSettings({ MODELCI_GITHUB_WRITE_INTERVAL_MS: '0' }).writeIntervalMs).toBe(0);
+    expect(githubApiSettings({ MODELCI_GITHUB_WRITE_INTERVAL_MS: 'soon' }).writeIntervalMs).toBeUndefined();
   });
 
   it('creates, updates and deletes a comment, and minimizes one through GraphQL (GHES: /api/graphql)', async () => {

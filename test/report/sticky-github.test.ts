@@ -23,7 +23,7 @@ afterAll(() => fake.stop());
 beforeEach(() => fake.reset());
 
 function env(run = 100, attempt = 1): NodeJS.ProcessEnv {
-  return { GITHUB_API_URL: `${fake.url}/api/v3`, GITHUB_REPOSITORY: 'acme/churn', GITHUB_EVENT_PATH: eventPath, GITHUB_EVENT_NAME: 'pull_request', GITHUB_RUN_ID: String(run), GITHUB_RUN_ATTEMPT: String(attempt), GITHUB_TOKEN: 'ghs_testtoken0123456789' };
+  return { GITHUB_API_URL: `${fake.url}/api/v3`, MODELCI_GITHUB_WRITE_INTERVAL_MS: '0', GITHUB_REPOSITORY: 'acme/churn', GITHUB_EVENT_PATH: eventPath, GITHUB_EVENT_NAME: 'pull_request', GITHUB_RUN_ID: String(run), GITHUB_RUN_ATTEMPT: String(attempt), GITHUB_TOKEN: 'ghs_testtoken0123456789' };
 }
 
 async function thread(run = 100, attempt = 1): Promise<CommentThread> {
