@@ -1,8 +1,6 @@
-import type { Cell } from '../data/index.js';
-import { compileStrptime, parseOffset, utcMs, daysInMonth } from './strptime.js';
 import { isWkt } from './wkt.js';
 import { isPythonBase64, parseJsonObject, parsePythonJson } from './python-values.js';
-import { parseAnyDateTime } from './dateutil-parse.js';
+import { dateCaster, datetimeCaster, timeCaster } from './temporal-casters.js';
 import { domainToASCII } from 'node:url';
 
 /**
@@ -11,9 +9,8 @@ import { domainToASCII } from 'node:url';
  * Comparable forms: numbers for integer/number/year, epoch ms for date/datetime, ms since
  * midnight for time, year*12+month-1 for yearmonth, strings for string/duration, booleans.
  */
-export const INVALID = Symbol('invalid');
-export type Value = string | number | boolean | string[] | number[] | boolean[] | (string | number | boolean)[];
-export type Caster = (cell: Exclude<Cell, null>) => Value | typeof INVALID;
+export { INVALID, type Caster, type Value } from './cast-value.js';
+import { INVALID, type Caster, type Value } from './cast-value.js';
 
 export const FIELD_TYPES = ['string', 'number', 'integer', 'boolean', 'date', 'time', 'datetime', 'year', 'yearmonth', 'duration', 'any', 'list', 'object', 'array', 'geopoint', 'geojson'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
@@ -295,111 +292,6 @@ function stringCaster(format: string): Caster {
   const test = format === 'email' ? EMAIL : format === 'uri' ? URI : format === 'uuid' ? UUID : format === 'binary' ? BASE64 : format === 'wkt' ? WKT : undefined;
   if (!test) return (cell) => (typeof cell === 'string' ? cell : INVALID);
   return (cell) => (typeof cell === 'string' && test.test(cell) ? cell : INVALID);
-}
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function dateCaster(format: string): Caster {
-  if (format === 'default') {
-    const parse = compileStrptime('%Y-%m-%d');
-    return (cell) => {
-      if (typeof cell !== 'string') return INVALID;
-      // Fast path for the canonical form; strptime also accepts 2024-1-5.
-      const fast = cell.length === 10 ? ISO_DATE.exec(cell) : null;
-      if (fast) {
-        const year = Number(fast[1]);
-        const month = Number(fast[2]);
-        const day = Number(fast[3]);
-        if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return INVALID;
-        return utcMs(year, month, day);
-      }
-      const parsed = parse(cell);
-      return parsed ? parsed.epochMs : INVALID;
-    };
-  }
-  if (format === 'any') {
-    return (cell) => {
-      const parsed = typeof cell === 'string' ? parseAnyDateTime(cell) : undefined;
-      return parsed ? utcMs(parsed.year, parsed.month, parsed.day) : INVALID;
-    };
-  }
-  const parse = compileStrptime(format);
-  return (cell) => {
-    if (typeof cell !== 'string') return INVALID;
-    const parsed = parse(cell);
-    return parsed ? parsed.epochMs - parsed.dayMs : INVALID;
-  };
-}
-
-// dateutil.isoparse as frictionless guards it: a 'YYYY-MM-DD?HH:MM:SS' prefix, then fraction and offset.
-const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2}).(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
-const ISO_TIME = /^(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
-
-function isoParts(match: RegExpExecArray, offset: number): { dayMs: number; offsetMs: number } | null {
-  const hour = Number(match[offset]);
-  const minute = Number(match[offset + 1]);
-  const second = Number(match[offset + 2]);
-  if (hour > 24 || minute > 59 || second > 59) return null;
-  if (hour === 24 && (minute !== 0 || second !== 0)) return null;
-  const fraction = match[offset + 3];
-  const ms = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0;
-  const zone = match[offset + 4];
-  const offsetMs = zone && zone !== 'Z' ? parseOffset(zone) : 0;
-  return { dayMs: ((hour * 60 + minute) * 60 + second) * 1000 + ms, offsetMs };
-}
-
-function datetimeCaster(format: string): Caster {
-  if (format === 'default') {
-    return (cell) => {
-      if (typeof cell !== 'string') return INVALID;
-      const match = ISO_DATETIME.exec(cell);
-      if (!match) return INVALID;
-      const year = Number(match[1]);
-      const month = Number(match[2]);
-      const day = Number(match[3]);
-      if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return INVALID;
-      const parts = isoParts(match, 4);
-      if (!parts) return INVALID;
-      return utcMs(year, month, day) + parts.dayMs - parts.offsetMs;
-    };
-  }
-  if (format === 'any') {
-    return (cell) => {
-      const parsed = typeof cell === 'string' ? parseAnyDateTime(cell) : undefined;
-      return parsed ? utcMs(parsed.year, parsed.month, parsed.day) + parsed.dayMs - (parsed.offsetMs ?? 0) : INVALID;
-    };
-  }
-  const parse = compileStrptime(format);
-  return (cell) => {
-    if (typeof cell !== 'string') return INVALID;
-    const parsed = parse(cell);
-    return parsed ? parsed.epochMs : INVALID;
-  };
-}
-
-function timeCaster(format: string): Caster {
-  if (format === 'default') {
-    return (cell) => {
-      if (typeof cell !== 'string') return INVALID;
-      const match = ISO_TIME.exec(cell);
-      if (!match) return INVALID;
-      const parts = isoParts(match, 1);
-      if (!parts) return INVALID;
-      return parts.dayMs;
-    };
-  }
-  if (format === 'any') {
-    return (cell) => {
-      const parsed = typeof cell === 'string' ? parseAnyDateTime(cell) : undefined;
-      return parsed ? parsed.dayMs : INVALID;
-    };
-  }
-  const parse = compileStrptime(format);
-  return (cell) => {
-    if (typeof cell !== 'string') return INVALID;
-    const parsed = parse(cell);
-    return parsed ? parsed.dayMs : INVALID;
-  };
 }
 
 const DURATION = /^P(?!$)(?:\d+(?:[.,]\d+)?Y)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?W)?(?:\d+(?:[.,]\d+)?D)?(?:T(?:\d+(?:[.,]\d+)?H)?(?:\d+(?:[.,]\d+)?M)?(?:\d+(?:[.,]\d+)?S)?)?$/;
