@@ -31,7 +31,7 @@ export interface GithubApiOptions {
    * (its secondary rate limits), which is the default. GitHub Enterprise Server with lifted
    * limits, and loopback test servers, may set less.
    */
-  writeIntervalMs?: number;
+  writeIntervalMs?: number | undefined;
 }
 
 export interface IssueComment {
@@ -100,14 +100,13 @@ export interface EnvironmentProtection {
 }
 
 /** The settings a GitHub Actions job gives: API base, repository, whether the PR comes from a fork. */
-export function githubApiSettings(env: NodeJS.ProcessEnv): { baseUrl: string; repository: string | undefined; fromFork: boolean; writeIntervalMs?: number } {
+export function githubApiSettings(env: NodeJS.ProcessEnv): { baseUrl: string; repository: string | undefined; fromFork: boolean; writeIntervalMs: number | undefined } {
   const interval = env.MODELCI_GITHUB_WRITE_INTERVAL_MS;
-  const writeIntervalMs = interval !== undefined && /^\d+$/.test(interval) ? Number(interval) : undefined;
   return {
     baseUrl: env.GITHUB_API_URL || 'https://api.github.com',
     repository: env.GITHUB_REPOSITORY,
     fromFork: forkPullRequest(env.GITHUB_EVENT_PATH),
-    ...(writeIntervalMs !== undefined ? { writeIntervalMs } : {}),
+    writeIntervalMs: interval !== undefined && /^\d+$/.test(interval) ? Number(interval) : undefined,
   };
 }
 

@@ -160,7 +160,7 @@ export function githubDeployments(env: NodeJS.ProcessEnv, token: string | undefi
   if (!auth) return { unavailable: 'no token: give the gate step `token: ${{ github.token }}` and the job `permissions:` with `deployments: write` and `actions: read`' };
   const settings = githubApiSettings(env);
   if (!settings.repository) return { unavailable: 'GITHUB_REPOSITORY is not set, so there is no repository whose environments could be read' };
-  const api = new GithubApi({ token: auth, repository: settings.repository, baseUrl: settings.baseUrl, fromFork: settings.fromFork, ...(settings.writeIntervalMs !== undefined ? { writeIntervalMs: settings.writeIntervalMs } : {}), mask, warn });
+  const api = new GithubApi({ token: auth, repository: settings.repository, baseUrl: settings.baseUrl, fromFork: settings.fromFork, writeIntervalMs: settings.writeIntervalMs, mask, warn });
   const run = githubRunInfo(env);
   return new GithubDeployments({ api, runId: Number(env.GITHUB_RUN_ID) || undefined, runUrl: run.url, sha: run.sha, actor: env.GITHUB_TRIGGERING_ACTOR ?? run.actor, info, warn, ...(now ? { now } : {}) });
 }

@@ -43,7 +43,7 @@ export async function githubThread(env: NodeJS.ProcessEnv, token: string | undef
   if (!auth) return { unavailable: 'no token: give the step `token: ${{ github.token }}` (with `pull-requests: write`) to comment on the pull request' };
   const settings = githubApiSettings(env);
   if (!settings.repository) return { unavailable: 'GITHUB_REPOSITORY is not set, so there is no repository to comment in' };
-  const api = new GithubApi({ token: auth, repository: settings.repository, baseUrl: settings.baseUrl, fromFork: settings.fromFork, ...(settings.writeIntervalMs !== undefined ? { writeIntervalMs: settings.writeIntervalMs } : {}), mask, warn });
+  const api = new GithubApi({ token: auth, repository: settings.repository, baseUrl: settings.baseUrl, fromFork: settings.fromFork, writeIntervalMs: settings.writeIntervalMs, mask, warn });
   const number = await pullRequestNumber(api, env);
   if (number === undefined) return { unavailable: `this run (event ${env.GITHUB_EVENT_NAME ?? 'unknown'}) belongs to no open pull request` };
   return {
