@@ -4,16 +4,18 @@
 // own process, alternating, so machine drift hits both alike; we report medians, the ratio and
 // each side's peak RSS. Floor (issue 11): modelci within 0.6x of the Python script's time; goal 0.5x.
 //
-// The TypeScript side is imported from source through tsx (`node --import tsx`), the same code
-// the bundle contains; the data is handed to both sides as raw little-endian arrays so neither
-// side's file parser is measured.
+// The TypeScript side (scripts/bench/evaluate-child.ts) is bundled with ncc, with the metrics
+// worker bundled beside it, as scripts/build.mjs builds dist/: its workers then run built code as
+// users' do (run from source, every worker thread loads tsx, which costs time and memory that
+// users never pay). The data is handed to both sides as raw little-endian arrays so neither side's
+// file parser is measured.
 //
 // BENCH_ROWS (default 1000000), BENCH_RESAMPLES (1000), BENCH_RUNS (3) override the sizes.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { peerPython } from '../lib/peer-python.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -21,39 +23,6 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RESAMPLES = Number(process.env.BENCH_RESAMPLES ?? 1000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SEED = 20261123;
-
-if (process.argv[2] === '--child') {
-  // The TypeScript side, in its own process.
-  const [labelsPath, scoresPath, resamples, seed] = process.argv.slice(3);
-  const load = (path, Type) => {
-    const bytes = readFileSync(path);
-    return new Type(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  };
-  const y = load(labelsPath, Uint8Array);
-  const score = load(scoresPath, Float64Array);
-  const { binaryEvaluator } = await import(pathToFileURL(join(root, 'shared/metrics/evaluator.ts')).href);
-  const { binaryStats, binaryConfusion } = await import(pathToFileURL(join(root, 'shared/metrics/binary.ts')).href);
-  const { summarize } = await import(pathToFileURL(join(root, 'shared/metrics/summary.ts')).href);
-  const t0 = performance.now();
-  const evaluator = binaryEvaluator({ y, score });
-  const metrics = evaluator.evaluate(null);
-  binaryConfusion(binaryStats(evaluator.prepared, null));
-  const t1 = performance.now();
-  // What `modelci evaluate --metrics roc_auc` runs: the stratified bootstrap on worker threads.
-  const only = new Set(['roc_auc']);
-  const ranking = binaryEvaluator({ y, score }, { only });
-  const ci = (await summarize(ranking, { bootstrap: Number(resamples), seed: Number(seed), confidence: 0.95, only })).roc_auc.ci;
-  const t2 = performance.now();
-  console.log(JSON.stringify({
-    metrics_s: (t1 - t0) / 1000,
-    bootstrap_s: (t2 - t1) / 1000,
-    total_s: (t2 - t0) / 1000,
-    roc_auc: metrics.roc_auc.value,
-    ci,
-    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
-  }));
-  process.exit(0);
-}
 
 // Seeded data: 30% positives, logistic scores rounded to 6 decimals (so there are ties, as real
 // probabilities written to CSV have).
@@ -80,6 +49,17 @@ function makeData(dir) {
   return { labelsPath, scoresPath };
 }
 
+// The child and its worker entry, bundled the way scripts/build.mjs bundles dist/.
+function bundleChild(dir) {
+  const ncc = join(root, 'node_modules/.bin/ncc');
+  const child = join(dir, 'child');
+  for (const [entry, out] of [['scripts/bench/evaluate-child.ts', child], ['shared/metrics/metrics-worker.ts', join(child, 'metrics-worker')]]) {
+    const built = spawnSync(ncc, ['build', entry, '-o', out, '-t', '--minify', '--quiet'], { cwd: root, encoding: 'utf8' });
+    if (built.status !== 0) throw new Error(`ncc build ${entry} failed:\n${built.stderr}`);
+  }
+  return join(child, 'index.js');
+}
+
 function run(command, args) {
   const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
@@ -95,8 +75,9 @@ const dir = mkdtempSync(join(tmpdir(), 'modelci-bench-evaluate-'));
 try {
   const { labelsPath, scoresPath } = makeData(dir);
   const args = [labelsPath, scoresPath, String(RESAMPLES), String(SEED)];
+  const child = bundleChild(dir);
   const sides = {
-    'modelci (TypeScript)': () => run(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', ...args]),
+    'modelci (TypeScript)': () => run(process.execPath, [child, ...args]),
     'numpy + scikit-learn': () => run(peerPython(), [join(root, 'scripts/bench/peers/evaluate_sklearn.py'), ...args]),
   };
   const results = Object.fromEntries(Object.keys(sides).map((name) => [name, []]));
