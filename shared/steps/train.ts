@@ -6,7 +6,7 @@ import { CacheCorruptError, discardEntry, readCacheEntry, restoreEntry, storeEnt
 import { explainMiss, gitTreeDiff } from '../train/miss-reasons.js';
 import { trainKey, trainSetup, type TrainPaths } from '../train/key.js';
 import { runCommand, type CommandResult } from '../train/command.js';
-import { checkRayInputs, runOnRay, type RayRunInfo } from '../train/ray/backend.js';
+import { checkRayInputs, rayConnectionBudget, runOnRay, type RayRunInfo } from '../train/ray/backend.js';
 import { isSecretName } from '../train/env.js';
 import { Redactor } from '../text/redact.js';
 import type { Scalar } from '../train/flatten.js';
@@ -247,6 +247,7 @@ export const trainStep = defineStep({
           commandEnv,
           collect: [...new Set([...paths.outputs, ...paths.metrics].map((p) => p.display))],
           cacheKey: key,
+          ...rayConnectionBudget(ctx.env),
           run: ctx.platform.run(),
           signal: ctx.signal,
           info: (line) => ctx.platform.info(redact(line)),

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { TestProject } from 'vitest/node';
+import { RayClient } from '../../shared/train/ray/client.js';
 import { repoRoot } from '../helpers/python.js';
 
 export interface RayCluster {
@@ -67,28 +68,29 @@ function stopGroup(child: ChildProcess): Promise<void> {
 
 /**
  * The head answers its API before its job agent has registered; until then a submission fails with
- * "No available agent". One trivial job, submitted until accepted and followed to its end, also
- * warms the runtime-env machinery the tests' first job would otherwise wait for.
+ * "No available agent". One trivial job, submitted through modelci's own client (fetch would be
+ * refused: its sec-fetch-* headers look like a browser's to Ray) and followed to its end, also warms
+ * the runtime-env machinery the tests' first job would otherwise wait for.
  */
 async function warmUp(address: string, token: string): Promise<void> {
-  // Ray refuses POSTs that look like a browser's (fetch sends sec-fetch-* headers): say who we are.
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'user-agent': 'modelci-tests' };
+  const client = new RayClient({ base: address, token, signal: AbortSignal.timeout(300_000) });
   const deadline = Date.now() + 240_000;
-  let accepted = false;
   let last = '';
-  while (!accepted) {
+  for (;;) {
     if (Date.now() > deadline) throw new Error(`the Ray head accepted no job within 240 s (last answer: ${last.slice(-300)})`);
-    const response = await fetch(`${address}/api/jobs/`, { method: 'POST', headers, body: JSON.stringify({ submission_id: 'warm-up', entrypoint: 'true' }) }).catch(() => undefined);
-    const text = response ? await response.text() : '';
-    last = `${response?.status ?? 'no answer'} ${text}`;
-    accepted = response?.status === 200 || /already exists/.test(text);
-    if (!accepted) await delay(1000);
+    try {
+      await client.submit({ submission_id: 'warm-up', entrypoint: 'true' });
+      break;
+    } catch (error) {
+      last = (error as Error).message;
+      await delay(1000);
+    }
   }
   for (;;) {
     if (Date.now() > deadline) throw new Error('the warm-up job did not finish within 240 s');
-    const job = (await (await fetch(`${address}/api/jobs/warm-up`, { headers })).json()) as { status: string; message?: string };
-    if (job.status === 'SUCCEEDED') return;
-    if (job.status === 'FAILED' || job.status === 'STOPPED') throw new Error(`the warm-up job ended ${job.status}: ${job.message}`);
+    const job = await client.job('warm-up');
+    if (job?.status === 'SUCCEEDED') return;
+    if (job?.status === 'FAILED' || job?.status === 'STOPPED') throw new Error(`the warm-up job ended ${job.status}: ${job.message}`);
     await delay(500);
   }
 }

@@ -63,10 +63,22 @@ export interface RayRunContext {
 
 export type RayRunResult = CommandResult & { ray: RayRunInfo; attached: boolean };
 
+/**
+ * MODELCI_RAY_CONNECTION_BUDGET_S: how long the cluster may stay unreachable before the step gives
+ * up (default 120 s). A whole number of seconds; anything else is refused, not guessed.
+ */
+export function rayConnectionBudget(env: NodeJS.ProcessEnv): { connectionBudgetMs?: number } {
+  const raw = env.MODELCI_RAY_CONNECTION_BUDGET_S;
+  if (raw === undefined || raw === '') return {};
+  if (!/^\d+$/.test(raw.trim())) throw usageError(`MODELCI_RAY_CONNECTION_BUDGET_S must be a whole number of seconds, not '${raw}'.`, { code: 'input-invalid' });
+  return { connectionBudgetMs: Number(raw.trim()) * 1000 };
+}
+
 /** Checks the address (before any connection) and the inputs a Ray run needs; exit 2 on a mistake. */
 export function checkRayInputs(input: RayInputs, env: NodeJS.ProcessEnv): void {
   if (!input.rayAddress) throw usageError('backend: ray needs ray-address.', { code: 'ray-address-missing', hint: 'Set ray-address to the dashboard, e.g. https://ray.example.com:8265.' });
   rayEndpoint(input.rayAddress, input.rayToken, input.rayAllowInsecure);
+  rayConnectionBudget(env);
   if (input.resultsUri) {
     parseS3Uri(input.resultsUri);
     s3Credentials(env);
