@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CandidateRow } from './candidates.js';
 import type { Decision } from './decide.js';
 
 /** The compare step's result, as its evidence records it; see docs/compare.md. */
@@ -7,6 +8,8 @@ export interface CompareData extends Omit<Decision, 'notes'> {
   challenger: { source: string; kind: string; digest: string };
   champion: { name: string; version: string | null; digest: string; source: string } | null;
   policy: { firstModel: string; paired: string; alpha: number; resamples: number; seed: number };
+  /** With candidates: every matrix leg weighed, the picked one marked. */
+  candidates?: CandidateRow[];
 }
 
 /** How a result names its champion: `churn version 3`, a file, or `no champion`. */
@@ -45,4 +48,12 @@ export const compareResult = z.strictObject({
   challenger: z.strictObject({ source: z.string(), kind: z.string(), digest: z.string() }),
   champion: z.strictObject({ name: z.string(), version: z.string().nullable(), digest: z.string(), source: z.string() }).nullable(),
   policy: z.strictObject({ firstModel: z.string(), paired: z.string(), alpha: z.number(), resamples: z.number().int(), seed: z.number().int() }),
+  candidates: z.array(z.strictObject({
+    source: z.string(),
+    metric: z.string().describe("The policy's first metric, which the legs are ranked by."),
+    value: z.number().nullable(),
+    eligible: z.boolean().describe('evaluate passed and every value bound of the policy holds'),
+    picked: z.boolean(),
+    reason: z.string().nullable().describe('Why an ineligible leg was passed over.'),
+  })).optional().describe('With candidates: every matrix leg weighed; the picked one is the challenger.'),
 }) satisfies z.ZodType<CompareData>;

@@ -12,6 +12,7 @@ import { compareSection } from '../report/sections/compare.js';
 import { policyShape, PolicyProblem, type PolicyInput } from '../compare/policy.js';
 import { normalizeLocated, policyError, readPolicyFile, type LocatedPolicy } from '../compare/policy-source.js';
 import { readSide, type Side } from '../compare/sides.js';
+import { pickCandidate, readCandidates, type CandidateRow } from '../compare/candidates.js';
 import { changeStatistics } from '../compare/statistics.js';
 import type { Registry } from '../registry/types.js';
 import { absolute, registryFor, registryInputs } from '../registry/step-access.js';
@@ -19,6 +20,7 @@ import { defineStep, type StepContext, type StepResult } from '../runner/types.j
 
 const inputs = z.object({
   challenger: z.string().optional().describe("The challenger: evaluate evidence, an out-dir or evidence folder holding it, a flat metrics JSON file or `dvc metrics diff --json` output (default this run's `<out-dir>/evidence/evaluate.json`)."),
+  candidates: z.string().optional().describe("A folder of matrix legs, one subfolder each holding that leg's evaluate evidence (downloaded artifacts): compare picks the best leg on the policy's first metric among those that keep every value bound, and compares it as the challenger. Not with --challenger."),
   champion: z.string().default('registry').describe('The champion: `registry` (the version the champion alias points at), a file of the same kinds as --challenger, or `none`.'),
   championAlias: z.string().default('champion').describe('The alias that names the champion in the registry.'),
   policy: z.string().optional().describe('Policy file with the keys of the `compare:` section of modelci.yaml (first-model, paired, alpha, resamples, seed, metrics).'),
@@ -103,10 +105,21 @@ export const compareStep = defineStep({
     decision: '`promote` or `reject`.',
     promote: "'true' when the challenger should be promoted.",
     'champion-version': 'The champion version compared against (empty without a champion).',
+    challenger: 'The challenger compared: with candidates, the leg compare picked.',
   },
   async run(options, ctx): Promise<StepResult<CompareData>> {
+    if (options.challenger !== undefined && options.candidates !== undefined) {
+      throw usageError('--challenger and --candidates cannot both be given: candidates picks the challenger', { code: 'input-conflict', hint: 'Give one challenger, or a folder of matrix legs as candidates.' });
+    }
     const { policy, locate } = await loadPolicy(options, ctx);
-    const challenger = await readSide(absolute(options.challenger ?? evidencePath(ctx.outDir, 'evaluate'), ctx), 'challenger', ctx.cwd);
+    let challenger: Side;
+    let candidates: CandidateRow[] | undefined;
+    if (options.candidates !== undefined) {
+      const picked = pickCandidate(policy, await readCandidates(absolute(options.candidates, ctx), ctx.cwd));
+      challenger = picked.picked;
+      candidates = picked.rows;
+      ctx.platform.info(`compare: picked ${challenger.source} of ${candidates.length} legs on ${candidates[0]!.metric}.`);
+    } else challenger = await readSide(absolute(options.challenger ?? evidencePath(ctx.outDir, 'evaluate'), ctx), 'challenger', ctx.cwd);
     const scratch = await mkdtemp(join(tmpdir(), 'modelci-compare-'));
     let decision: Decision;
     let champion: Side | null;
@@ -131,6 +144,7 @@ export const compareStep = defineStep({
       challenger: { source: challenger.source, kind: challenger.kind, digest: challenger.digest },
       champion: champion ? { name: champion.name ?? champion.source, version: champion.version ?? null, digest: champion.digest, source: champion.source } : null,
       policy: { firstModel: policy.firstModel, paired: policy.paired, alpha: policy.alpha, resamples: policy.resamples, seed: policy.seed },
+      ...(candidates ? { candidates } : {}),
     };
     const promote = decision.decision === 'promote';
     for (const reason of decision.reasons) ctx.platform.info(`reject: ${reason}`);
@@ -138,9 +152,9 @@ export const compareStep = defineStep({
       status: promote ? 'passed' : 'failed',
       summary: `${decision.decision} against ${nameOfChampion(data.champion)}: ${decision.metrics.map(metricLine).join(', ') || 'no metrics'}`,
       data,
-      outputs: { decision: decision.decision, promote: String(promote), 'champion-version': champion?.version ?? '' },
+      outputs: { decision: decision.decision, promote: String(promote), 'champion-version': champion?.version ?? '', challenger: challenger.source },
       markdown: renderMarkdown(compareSection(data)),
-      files: { inputs: [challenger.source, ...(champion && champion.kind !== 'registry' ? [champion.source] : [])] },
+      files: { inputs: [...(candidates ? candidates.map((row) => row.source) : [challenger.source]), ...(champion && champion.kind !== 'registry' ? [champion.source] : [])] },
     };
   },
 });

@@ -39,6 +39,15 @@ function comparisonTable(data: CompareData, confidence: number): Block {
   );
 }
 
+/** The matrix legs compare weighed; the picked one is the challenger below. */
+function candidatesTable(rows: NonNullable<CompareData['candidates']>): Block {
+  return table(
+    [cell('leg'), cell(rows[0]?.metric ?? 'metric'), cell('picked'), cell('eligible')],
+    rows.map((row) => [[row.source], cell(formatNumber(row.value)), row.picked ? [strong(raw('picked'))] : cell(''), row.eligible ? cell('yes') : [raw('no: '), row.reason ?? '']]),
+    ['left', 'right', 'left', 'left'],
+  );
+}
+
 /** Relative changes in percent, with the interval ends as lines when intervals were computed. */
 function changeChart(data: CompareData): XyChart | null {
   const shown = data.metrics.filter((metric) => metric.delta !== null && metric.champion !== null);
@@ -57,6 +66,7 @@ export function compareSection(data: CompareData): Block[] {
   const blocks: Block[] = [paragraph(strong(raw(data.decision)), raw(' · against '), championText(data.champion), raw(` · ${pairing}`))];
   if (data.reasons.length) blocks.push({ kind: 'list', items: data.reasons.map((reason) => [reason]) });
   if (data.notes.length) blocks.push({ kind: 'list', items: data.notes.map((note) => [note]) });
+  if (data.candidates) blocks.push(candidatesTable(data.candidates));
   if (data.metrics.length) blocks.push(comparisonTable(data, 1 - data.policy.alpha));
   const chart = changeChart(data);
   if (chart) blocks.push({ kind: 'chart', chart });
