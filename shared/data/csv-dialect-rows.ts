@@ -1,3 +1,9 @@
+// A separate copy of csv-rows.ts's row loop on purpose (issue 11): only the field scan differs,
+// but merging the two into one parseRows that takes the dialect made the default RFC 4180 path,
+// the hot loop of CSV validation, slower: 2.4 % (dialect scan inline) and 2.1 % (scan in its own
+// function) on a 2M-row x 12-column file (median parse loop 502 ms -> 514 / 513 ms, six runs).
+// Keep their row-level steps alike when either changes; they differ in one: only this loop tells
+// tooLong of a row that a piece ends just after a delimiter.
 import { usageError } from '../errors.js';
 import type { ChunkStore } from './csv-chunk.js';
 import type { ByteDialect } from './csv-dialect.js';
