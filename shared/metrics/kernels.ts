@@ -2,8 +2,8 @@ import { pairedBinaryChunk, type PairedBinaryData } from './paired-kernel.js';
 import { binaryChunk, rankingChunk, type BinaryData, type RankingData } from './ranking-kernel.js';
 
 /**
- * The kernels inline Rng.nextInt's draw, which is exact for fewer than 2^21 choices (Lemire's
- * method in doubles): a stratum this large goes to the generic bootstrap instead.
+ * The kernels draw with rng.ts's drawCounts, Rng.nextInt's draw, which is exact for fewer than
+ * 2^21 choices (Lemire's method in doubles): a stratum this large goes to the generic bootstrap instead.
  */
 export const KERNEL_MAX_STRATUM = 2097152;
 

@@ -1,4 +1,5 @@
 import type { BinaryData } from './ranking-kernel.js';
+import { chunkSeed, drawStrata, seedState } from './rng.js';
 
 /** One binary model of a paired bootstrap: its positions (descending score) and the row of each. */
 export interface PairedBinaryModel extends Omit<BinaryData, 'strata'> {
@@ -14,10 +15,10 @@ export interface PairedBinaryData {
 
 /**
  * The paired bootstrap's statistics for one chunk of resamples: each resample draws one
- * multiplicity per row (drawMultiplicities() with Rng(chunkSeed(seed, first)), inlined) and passes
- * over each model's positions with binaryStats()'s arithmetic in the same order. Output: per
- * resample, the champion's then the challenger's `12 + 3 * bins` numbers (layout of parallel.ts).
- * Deliberate hot-loop inlining of the draw and of binaryStats() (as ranking-kernel.ts; calling them measured slower).
+ * multiplicity per row (drawStrata, the draws of drawMultiplicities() with Rng(chunkSeed(seed, first)))
+ * and passes over each model's positions with binaryStats()'s arithmetic in the same order. Output:
+ * per resample, the champion's then the challenger's `12 + 3 * bins` numbers (layout of parallel.ts).
+ * The pass is binaryChunk()'s, kept inlined: one pass function shared with binaryChunk measured 4% slower here (it is handed two object shapes).
  */
 export function pairedBinaryChunk(data: PairedBinaryData, seed: number, first: number, count: number): Float64Array {
   const { rows: rowCount, strata, models } = data;
@@ -28,52 +29,10 @@ export function pairedBinaryChunk(data: PairedBinaryData, seed: number, first: n
   // Each model's multiplicities in its position order, gathered in a pass of their own: a gather
   // inside the statistics pass makes it wait on memory (about twice as slow at 1M rows).
   const atPosition = new Uint32Array(rowCount);
-  let scratchSize = 0;
-  for (let k = 0; k < strata.length; k++) if (strata[k]!.length > scratchSize) scratchSize = strata[k]!.length;
-  const scratch = new Uint32Array(scratchSize);
-  const chunkSeed = (Math.imul(seed >>> 0, 0x9e3779b1) + Math.imul(first + 1, 0x85ebca77)) >>> 0;
-  let s = chunkSeed | 0;
-  const st = [0, 0, 0, 0];
-  for (let k = 0; k < 4; k++) {
-    s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    st[k] = (z ^ (z >>> 16)) >>> 0;
-  }
-  let a = st[0]!;
-  let b = st[1]!;
-  let c = st[2]!;
-  let d = st[3]!;
+  const scratch = new Uint32Array(Math.max(0, ...strata.map((stratum) => stratum.length)));
+  const state = seedState(chunkSeed(seed, first));
   for (let r = 0; r < count; r++) {
-    mult.fill(0);
-    for (let k = 0; k < strata.length; k++) {
-      const stratum = strata[k]!;
-      const size = stratum.length;
-      const local = scratch.subarray(0, size);
-      local.fill(0);
-      const floor = (4294967296 - size) % size;
-      for (let j = 0; j < size; j++) {
-        let pick = 0;
-        for (;;) {
-          const x = Math.imul(b, 5);
-          const result = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
-          const t = b << 9;
-          c ^= a;
-          d ^= b;
-          b ^= c;
-          a ^= d;
-          c ^= t;
-          d = (d << 11) | (d >>> 21);
-          const m = result * size;
-          pick = (m * 2.3283064365386963e-10) | 0;
-          const low = m - pick * 4294967296;
-          if (low >= floor) break;
-        }
-        local[pick]!++;
-      }
-      for (let j = 0; j < size; j++) mult[stratum[j]!] = local[j]!;
-    }
+    drawStrata(state, strata, mult, scratch);
     for (let side = 0; side < 2; side++) {
       const { n, y, weight, groupStart, pred, score, logLoss, brier, bin, rowOfPosition } = models[side]!;
       const base = (2 * r + side) * stride;

@@ -1,8 +1,11 @@
+import { chunkSeed, drawCounts, drawStrata, seedState } from './rng.js';
+
 /**
  * Bootstrap resamples of roc_auc and average_precision for one chunk of resamples, run in this
- * thread or on a worker thread (metrics-worker.ts imports this module). Deliberate hot-loop inlining
- * of Rng/drawMultiplicities() and of rankingMetrics()/binaryStats() (calling them measured 20-40% slower at 1M rows);
- * a test holds the two to the same numbers. Strata must list positions in increasing order,
+ * thread or on a worker thread (metrics-worker.ts imports this module). Resamples are drawn with
+ * rng.ts's drawCounts (the draws of drawMultiplicities() with Rng(chunkSeed(seed, first))).
+ * Deliberate hot-loop inlining of rankingMetrics()/binaryStats() (calling them measured 20-40% slower
+ * at 1M rows); a test holds the two to the same numbers. Strata must list positions in increasing order,
  * each class in one stratum (as prepareBinary does).
  */
 export interface RankingData {
@@ -19,7 +22,7 @@ export function rankingChunk(data: RankingData, seed: number, first: number, cou
   const auc = new Float64Array(count);
   const ap = new Float64Array(count);
   // Draws are counted per stratum (positions of one class, in position order); the pass reads
-  // each class's counts sequentially. Same draws, same order as drawMultiplicities().
+  // each class's counts sequentially, so it needs no scatter into per-position multiplicities.
   const local: Uint32Array[] = [];
   let positives = new Uint32Array(0);
   let negatives = new Uint32Array(0);
@@ -29,47 +32,9 @@ export function rankingChunk(data: RankingData, seed: number, first: number, cou
     if (counts.length > 0 && y[strata[k]![0]!] === 1) positives = counts;
     else if (counts.length > 0) negatives = counts;
   }
-  // splitmix32 seeding of xoshiro128**, as Rng(chunkSeed(seed, first)).
-  const chunkSeed = (Math.imul(seed >>> 0, 0x9e3779b1) + Math.imul(first + 1, 0x85ebca77)) >>> 0;
-  let s = chunkSeed | 0;
-  const st = [0, 0, 0, 0];
-  for (let k = 0; k < 4; k++) {
-    s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    st[k] = (z ^ (z >>> 16)) >>> 0;
-  }
-  let a = st[0]!;
-  let b = st[1]!;
-  let c = st[2]!;
-  let d = st[3]!;
+  const state = seedState(chunkSeed(seed, first));
   for (let r = 0; r < count; r++) {
-    for (let k = 0; k < strata.length; k++) {
-      const counts = local[k]!;
-      const size = counts.length;
-      counts.fill(0);
-      const floor = (4294967296 - size) % size;
-      for (let j = 0; j < size; j++) {
-        let pick = 0;
-        for (;;) {
-          const x = Math.imul(b, 5);
-          const result = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
-          const t = b << 9;
-          c ^= a;
-          d ^= b;
-          b ^= c;
-          a ^= d;
-          c ^= t;
-          d = (d << 11) | (d >>> 21);
-          const m = result * size;
-          pick = (m * 2.3283064365386963e-10) | 0;
-          const low = m - pick * 4294967296;
-          if (low >= floor) break;
-        }
-        counts[pick]!++;
-      }
-    }
+    for (let k = 0; k < strata.length; k++) drawCounts(state, local[k]!);
     let tp = 0;
     let fp = 0;
     let prevTp = 0;
@@ -116,53 +81,10 @@ export function binaryChunk(data: BinaryData, seed: number, first: number, count
   const stride = 12 + 3 * bins;
   const out = new Float64Array(count * stride);
   const mult = new Uint32Array(n);
-  let scratchSize = 0;
-  for (let k = 0; k < strata.length; k++) if (strata[k]!.length > scratchSize) scratchSize = strata[k]!.length;
-  const scratch = new Uint32Array(scratchSize);
-  const chunkSeed = (Math.imul(seed >>> 0, 0x9e3779b1) + Math.imul(first + 1, 0x85ebca77)) >>> 0;
-  let s = chunkSeed | 0;
-  const st = [0, 0, 0, 0];
-  for (let k = 0; k < 4; k++) {
-    s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    st[k] = (z ^ (z >>> 16)) >>> 0;
-  }
-  let a = st[0]!;
-  let b = st[1]!;
-  let c = st[2]!;
-  let d = st[3]!;
+  const scratch = new Uint32Array(Math.max(0, ...strata.map((stratum) => stratum.length)));
+  const state = seedState(chunkSeed(seed, first));
   for (let r = 0; r < count; r++) {
-    // drawMultiplicities(), inlined.
-    mult.fill(0);
-    for (let k = 0; k < strata.length; k++) {
-      const stratum = strata[k]!;
-      const size = stratum.length;
-      const local = scratch.subarray(0, size);
-      local.fill(0);
-      const floor = (4294967296 - size) % size;
-      for (let j = 0; j < size; j++) {
-        let pick = 0;
-        for (;;) {
-          const x = Math.imul(b, 5);
-          const result = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
-          const t = b << 9;
-          c ^= a;
-          d ^= b;
-          b ^= c;
-          a ^= d;
-          c ^= t;
-          d = (d << 11) | (d >>> 21);
-          const m = result * size;
-          pick = (m * 2.3283064365386963e-10) | 0;
-          const low = m - pick * 4294967296;
-          if (low >= floor) break;
-        }
-        local[pick]!++;
-      }
-      for (let j = 0; j < size; j++) mult[stratum[j]!] = local[j]!;
-    }
+    drawStrata(state, strata, mult, scratch);
     // binaryStats(), with the same arithmetic in the same order.
     const base = r * stride;
     let tp = 0;
