@@ -37,7 +37,7 @@ export interface SweepCurve {
 /**
  * The ROC sweep: one pass down the positions, closing a trapezoid (and a precision step) at each
  * new distinct score. `mult` (by row) counts each row that many times: a bootstrap resample.
- * The bootstrap kernels (ranking-kernel.ts, paired-kernel.ts) inline this loop on purpose.
+ * The bootstrap kernels (ranking-kernel.ts, paired-kernel.ts) inline this loop on purpose: calling it measured 1.38x their time.
  */
 export function rankingSweep(input: SweepInput, mult: Multiplicity, curve?: SweepCurve): RankingTotals {
   const { n, groupStart, order, labels, positive, weight } = input;
