@@ -12,6 +12,7 @@ import { checkAlias, checkModelName, checkRecordName, normalizeVersion } from '.
 import { notFound, versionNotFound } from './errors.js';
 import { pullFiles, type FetchFile } from './pull-files.js';
 import { send, type HttpRequest, type HttpResponse } from './http.js';
+import { mlflowArtifactUrl, mlflowAuthorization } from './mlflow-http.js';
 import type {
   AliasEvent,
   AliasOutcome,
@@ -88,12 +89,7 @@ export class MlflowRegistry implements Registry {
   constructor(baseUrl: string, private readonly options: RegistryOptions) {
     this.base = baseUrl.replace(/\/+$/, '');
     this.displayUri = `mlflow+${this.base}`;
-    const env = options.env ?? {};
-    const token = options.token ?? env.MLFLOW_TRACKING_TOKEN;
-    const username = options.username ?? env.MLFLOW_TRACKING_USERNAME;
-    const password = options.password ?? env.MLFLOW_TRACKING_PASSWORD;
-    if (token) this.authorization = `Bearer ${token}`;
-    else if (username !== undefined || password !== undefined) this.authorization = `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`).toString('base64')}`;
+    this.authorization = mlflowAuthorization(options.env ?? {}, options);
   }
 
   private async call<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body: Record<string, unknown> | undefined, what: string, allow: string[] = []): Promise<T | undefined> {
@@ -136,7 +132,7 @@ export class MlflowRegistry implements Registry {
   }
 
   private artifactUrl(path: string): string {
-    return `${this.base}/api/2.0/mlflow-artifacts/artifacts/${path.split('/').map(encodeURIComponent).join('/')}`;
+    return mlflowArtifactUrl(this.base, path);
   }
 
   /** `mlflow-artifacts:/1/<run>/artifacts` or `mlflow-artifacts://host/1/...` -> `1/<run>/artifacts`. */

@@ -47,7 +47,7 @@ const inputs = z.object({
   rayAddress: z.string().optional().describe('backend ray: the Ray dashboard address, e.g. `https://ray.example.com:8265`.'),
   rayToken: z.string().optional().describe("backend ray: the cluster's token (Ray token auth, RAY_AUTH_TOKEN), sent as `Authorization: Bearer`.").meta({ secret: true }),
   rayAllowInsecure: z.boolean().default(false).describe('backend ray: allow a plain-HTTP or tokenless ray-address on another machine (refused by default).'),
-  resultsUri: z.string().optional().describe('backend ray: `s3://bucket/prefix` where the job uploads its outputs and metrics files (under `<prefix>/<submission id>/`); read with the AWS_* variables.'),
+  resultsUri: z.string().optional().describe('backend ray: where the job uploads its outputs and metrics files: `s3://bucket/prefix` (under `<prefix>/<submission id>/`, read with the AWS_* variables), or the model registry `mlflow+https://host` (its proxied artifact store, under `modelci/ray-results/<submission id>/`, read with MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD).'),
   resultsEndpoint: z.string().optional().describe('backend ray: URL of an S3-compatible server (MinIO, Ceph) for results-uri; default AWS S3.'),
   workingDir: z.string().optional().describe('backend ray: the folder shipped to the cluster (default the working directory; .git, .gitignore\'d paths and `excludes` left out), or a remote `s3://` / `https://…zip` working_dir used as is.'),
   excludes: z.array(z.string()).default([]).describe('backend ray: gitignore-style patterns left out of the shipped working directory.'),

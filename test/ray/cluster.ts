@@ -12,6 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { TestProject } from 'vitest/node';
 import { RayClient } from '../../shared/train/ray/client.js';
 import { repoRoot } from '../helpers/python.js';
+import { startMlflow, type MlflowServer } from '../servers/mlflow.js';
 
 export interface RayCluster {
   address: string;
@@ -20,6 +21,8 @@ export interface RayCluster {
   bucket: string;
   /** Credentials moto accepts; the job's own come from the head's environment. */
   aws: Record<string, string>;
+  /** An MLflow server (the model registry) whose artifact store can take the results. */
+  mlflow: string;
 }
 
 declare module 'vitest' {
@@ -160,6 +163,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const s3Endpoint = `http://127.0.0.1:${s3}`;
   const bucket = 'modelci-results';
   let moto: ChildProcess | undefined;
+  let mlflow: MlflowServer | undefined;
+  // Started first: its process comes up while `ray start` (which blocks this thread) runs.
+  const mlflowStarting = startMlflow();
   try {
     moto = spawn(join(python, 'moto_server'), ['-H', '127.0.0.1', '-p', String(s3)], { env, detached: true, stdio: 'ignore' });
     // Not --block: there any Ray process that dies (the client server, slow to find its node on a busy
@@ -173,18 +179,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     if (head.status !== 0) throw new Error(`ray start failed: ${head.stderr}`);
     await waitFor(`${s3Endpoint}/`, {}, moto, 'moto_server', 60);
+    mlflow = await mlflowStarting;
     const created = spawnSync(join(python, 'python'), ['-c', `import boto3; boto3.client("s3", endpoint_url="${s3Endpoint}").create_bucket(Bucket="${bucket}")`], { env, encoding: 'utf8' });
     if (created.status !== 0) throw new Error(`could not create the bucket: ${created.stderr}`);
     await warmUp(address, token);
     process.stderr.write(`[test/ray] Ray head and moto up in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   } catch (error) {
-    await Promise.all([stopRay(temp), moto ? stopGroup(moto) : undefined]);
+    await Promise.all([stopRay(temp), moto ? stopGroup(moto) : undefined, (mlflow ?? (await mlflowStarting.catch(() => undefined)))?.stop()]);
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
-  project.provide('ray', { address, token, s3Endpoint, bucket, aws });
+  project.provide('ray', { address, token, s3Endpoint, bucket, aws, mlflow: mlflow.url });
   return async () => {
-    await Promise.all([stopRay(temp), stopGroup(moto as ChildProcess)]);
+    await Promise.all([stopRay(temp), stopGroup(moto as ChildProcess), mlflow?.stop()]);
     if (process.env.MODELCI_KEEP_RAY_LOGS) process.stderr.write(`[test/ray] Ray logs kept in ${temp}\n`);
     else await rm(temp, { recursive: true, force: true });
   };

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packageWorkingDir } from '../../shared/train/ray/package.js';
 import { rayEndpoint } from '../../shared/train/ray/address.js';
+import { checkResultsUri } from '../../shared/train/ray/results-store.js';
+import { parseMlflowResultsUri } from '../../shared/train/ray/mlflow-results.js';
 import { repoRoot } from '../helpers/python.js';
 import { makeContext, runTrainStep, tempDir, writeFiles } from './helpers.js';
 
@@ -90,5 +92,29 @@ describe('the cluster address, judged before any connection', () => {
     expect(rayEndpoint('https://ray.example.com:8265/', 'tok', false).base).toBe('https://ray.example.com:8265');
     expect(rayEndpoint('http://10.0.0.5:8265', undefined, true).loopback).toBe(false);
     expect(() => rayEndpoint('ray://10.0.0.5:10001', 'tok', false)).toThrow(/must start with http/);
+  });
+});
+
+describe('the results store, judged before any connection', () => {
+  it.each([
+    ['mlflow+http://10.20.30.40:5000', 'ray-insecure-address', 'plain HTTP to another machine'],
+    ['mlflow+ftp://mlflow.example.com', 'ray-results-uri-invalid', 'must be mlflow+http(s)://host'],
+    ['mlflow+https://user:pw@mlflow.example.com', 'ray-results-uri-invalid', 'without credentials'],
+    ['s3://Not_A_Bucket/x', 'ray-results-uri-invalid', 'is not s3://bucket/prefix'],
+    ['s3://ml-results/churn', 'ray-results-credentials', 'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not'],
+  ])('refuses results-uri %s with exit 2 (%s) and sends nothing', async (resultsUri, code, why) => {
+    const { ctx } = makeContext(dir.path, { env: { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' } });
+    const outcome = await runTrainStep({ command: 'true', backend: 'ray', rayAddress: 'http://127.0.0.1:9', resultsUri }, ctx);
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.error).toMatchObject({ code });
+    expect(outcome.error?.message).toContain(why);
+  });
+
+  it('takes the registry over https or on loopback without AWS credentials, and plain HTTP elsewhere only with ray-allow-insecure', () => {
+    const env = {};
+    expect(() => checkResultsUri({ resultsUri: 'mlflow+https://mlflow.example.com/team/', rayAllowInsecure: false }, env)).not.toThrow();
+    expect(() => checkResultsUri({ resultsUri: 'mlflow+http://127.0.0.1:5000', rayAllowInsecure: false }, env)).not.toThrow();
+    expect(() => checkResultsUri({ resultsUri: 'mlflow+http://10.0.0.5:5000', rayAllowInsecure: true }, env)).not.toThrow();
+    expect(parseMlflowResultsUri('mlflow+https://mlflow.example.com/team/', false)).toBe('https://mlflow.example.com/team');
   });
 });

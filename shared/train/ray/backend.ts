@@ -9,8 +9,8 @@ import { rayEndpoint } from './address.js';
 import { RayClient, type RayJobStatus, type RaySubmission } from './client.js';
 import { collectorEntrypoint, collectorEnv, RESULTS_UPLOAD_FAILED } from './collector.js';
 import { isRemoteWorkingDir, packageWorkingDir } from './package.js';
-import { downloadResults, resultsPrefix } from './results.js';
-import { parseS3Uri, s3Credentials } from './s3.js';
+import { downloadResults } from './results.js';
+import { checkResultsUri, openResultsStore, type ResultsStore } from './results-store.js';
 import { submissionId } from './submission-id.js';
 import { olderThan, RAY_SAFE_VERSION } from './version-advice.js';
 import { waitForJob } from './wait.js';
@@ -79,20 +79,17 @@ export function checkRayInputs(input: RayInputs, env: NodeJS.ProcessEnv): void {
   if (!input.rayAddress) throw usageError('backend: ray needs ray-address.', { code: 'ray-address-missing', hint: 'Set ray-address to the dashboard, e.g. https://ray.example.com:8265.' });
   rayEndpoint(input.rayAddress, input.rayToken, input.rayAllowInsecure);
   rayConnectionBudget(env);
-  if (input.resultsUri) {
-    parseS3Uri(input.resultsUri);
-    s3Credentials(env);
-  }
+  checkResultsUri(input, env);
 }
 
-function runtimeEnv(input: RayInputs, ctx: RayRunContext, workingDir: string, subdir: string, resultsUri: string | undefined): Record<string, unknown> {
+function runtimeEnv(input: RayInputs, ctx: RayRunContext, workingDir: string, subdir: string, results: ResultsStore | undefined): Record<string, unknown> {
   const envVars: Record<string, string> = {};
   for (const [name, value] of Object.entries(ctx.commandEnv)) {
     // Job info shows runtime_env to anyone who can read the dashboard.
     if (isSecretName(name)) ctx.warning(`train: env ${name} looks secret and is not passed to the Ray job (runtime_env is visible in job info); give the cluster its own secret.`);
     else envVars[name] = value;
   }
-  Object.assign(envVars, collectorEnv(input.command, input.shell, ctx.collect, resultsUri, input.resultsEndpoint, subdir));
+  Object.assign(envVars, collectorEnv(input.command, input.shell, ctx.collect, results?.collectorEnv ?? {}, subdir));
   return { working_dir: workingDir, ...(input.pip.length ? { pip: input.pip } : {}), env_vars: envVars };
 }
 
@@ -127,13 +124,7 @@ export async function runOnRay(input: RayInputs, ctx: RayRunContext): Promise<Ra
     ctx.warning(`train: the cluster runs Ray ${rayVersion}; releases before ${RAY_SAFE_VERSION} have advisories about unauthenticated dashboard endpoints. Upgrade it and turn on token auth (RAY_AUTH_MODE=token).`);
   }
   const { id, deterministic } = submissionId(ctx.run, 'train', ctx.cacheKey);
-  const location = input.resultsUri ? parseS3Uri(input.resultsUri) : undefined;
-  const credentials = location ? s3Credentials(ctx.env) : undefined;
-  if (credentials) {
-    ctx.mask(credentials.secretAccessKey);
-    if (credentials.sessionToken) ctx.mask(credentials.sessionToken);
-  }
-  const resultsUri = location ? `s3://${location.bucket}/${resultsPrefix(location, id)}` : undefined;
+  const results = openResultsStore(input, ctx.env, id, ctx.signal, ctx.mask);
 
   let attached = deterministic && (await client.job(id)) !== undefined;
   if (attached) ctx.info(`train: attaching to Ray job ${id}, which this CI run submitted before.`);
@@ -142,7 +133,7 @@ export async function runOnRay(input: RayInputs, ctx: RayRunContext): Promise<Ra
     const submission: RaySubmission = {
       submission_id: id,
       entrypoint: collectorEntrypoint(),
-      runtime_env: runtimeEnv(input, ctx, uri, subdir, resultsUri),
+      runtime_env: runtimeEnv(input, ctx, uri, subdir, results),
       metadata: { 'modelci.version': TOOL_VERSION, 'modelci.step': 'train', ...(ctx.run.repository ? { 'modelci.repository': ctx.run.repository } : {}), ...(ctx.run.url ? { 'modelci.run': ctx.run.url } : {}) },
       ...(input.numCpus !== undefined ? { entrypoint_num_cpus: input.numCpus } : {}),
       ...(input.numGpus !== undefined ? { entrypoint_num_gpus: input.numGpus } : {}),
@@ -169,9 +160,9 @@ export async function runOnRay(input: RayInputs, ctx: RayRunContext): Promise<Ra
   if (job.status === 'FAILED' && job.message) tail.push(job.message);
   if (exitCode === RESULTS_UPLOAD_FAILED) tail.push('The command succeeded, but its results could not be uploaded (see above).');
   const result: RayRunResult = { exitCode, signal: job.status === 'STOPPED' ? 'SIGTERM' : null, timedOut: waited.timedOut, aborted: waited.aborted, durationMs: waited.durationMs, tail, ray, attached };
-  if (exitCode === 0 && location && credentials) {
-    const manifest = await downloadResults({ location, credentials, ...(input.resultsEndpoint ? { endpoint: input.resultsEndpoint } : {}), signal: ctx.signal }, id, ctx.workdir);
-    ctx.info(`train: collected ${manifest.files.length} result file(s) from ${resultsUri}.`);
+  if (exitCode === 0 && results) {
+    const manifest = await downloadResults(results.source, ctx.workdir);
+    ctx.info(`train: collected ${manifest.files.length} result file(s) from ${results.source.shown}.`);
   }
   return result;
 }
