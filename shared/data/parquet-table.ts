@@ -1,15 +1,16 @@
 import { usageError } from '../errors.js';
+import { cellAt, chunkRange, decodeColumnChunk, toParquetCell, type ParquetColumn } from './parquet-columns.js';
 import type { ReadOptions } from './source.js';
 import type { Cell, RowBatch, Table } from './table-types.js';
 
 /**
  * A Parquet file as a table of typed cells: numbers, booleans and strings as stored (int64 as
  * number, DATE as an ISO date, bytes as base64), null as null. Each row group is decoded once,
- * column by column (hyparquet), then handed out in batches: reading a batch's row range from the
- * file instead re-decodes its row group's pages for every batch.
+ * column by column (parquet-columns.ts for flat files, hyparquet's row reader for nested ones),
+ * then handed out in batches: as rows, or after useColumns() as the typed columns themselves.
  */
 export async function openParquet(path: string, options: ReadOptions): Promise<Table> {
-  const { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetReadObjects, parquetSchema } = await import('hyparquet');
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } = await import('hyparquet');
   const file = await asyncBufferFromFile(path);
   let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
   try {
@@ -23,41 +24,47 @@ export async function openParquet(path: string, options: ReadOptions): Promise<T
   // Nested columns (lists, structs) are assembled by hyparquet's row reader, as one JSON cell each.
   const flat = tree.children.every((child) => child.children.length === 0);
   const batchRows = options.batchRows ?? 16384;
+  let columnar = false;
+
+  async function readGroup(groupIndex: number, groupRows: number): Promise<ParquetColumn[]> {
+    const group = metadata.row_groups[groupIndex]!;
+    const columns: ParquetColumn[] = [];
+    for (const name of header) {
+      const chunk = group.columns.find((item) => item.meta_data?.path_in_schema[0] === name);
+      if (!chunk) throw new Error(`row group ${groupIndex} has no column ${name}`);
+      const { start, end } = chunkRange(chunk);
+      columns.push(decodeColumnChunk(await file.slice(start, end), chunk, tree, groupRows));
+    }
+    return columns;
+  }
+
   async function* batches(): AsyncGenerator<RowBatch> {
     let groupStart = 0;
-    for (const group of metadata.row_groups) {
-      const groupRows = Number(group.num_rows);
+    for (let g = 0; g < metadata.row_groups.length; g++) {
+      const groupRows = Number(metadata.row_groups[g]!.num_rows);
       const groupEnd = groupStart + groupRows;
-      const columns: Cell[][] = header.map(() => new Array<Cell>(groupRows));
+      let columns: ParquetColumn[] | undefined;
+      let cells: Cell[][] | undefined;
       try {
-        if (!flat) {
+        if (flat) columns = await readGroup(g, groupRows);
+        else {
+          cells = header.map(() => new Array<Cell>(groupRows));
           const objects = (await parquetReadObjects({ file, metadata, rowStart: groupStart, rowEnd: groupEnd })) as Record<string, unknown>[];
-          objects.forEach((object, r) => header.forEach((name, j) => (columns[j]![r] = toParquetCell(object[name], dates[j]!))));
-        } else {
-          await parquetRead({
-            file,
-            metadata,
-            rowStart: groupStart,
-            rowEnd: groupEnd,
-            onChunk: ({ columnName, columnData, rowStart, rowEnd }) => {
-              const j = header.indexOf(columnName);
-              if (j === -1) return;
-              const target = columns[j]!;
-              const from = Math.max(rowStart, groupStart);
-              const to = Math.min(rowEnd, groupEnd);
-              for (let i = from; i < to; i++) target[i - groupStart] = toParquetCell(columnData[i - rowStart], dates[j]!);
-            },
-          });
+          objects.forEach((object, r) => header.forEach((name, j) => (cells![j]![r] = toParquetCell(object[name], dates[j]!))));
         }
       } catch (error) {
         throw usageError(`cannot read rows ${groupStart + 2}-${groupEnd + 1} of ${path}: ${(error as Error).message}`, { code: 'parquet-invalid', location: { file: path }, hint: 'The file may be truncated or use an unsupported encoding.', cause: error });
       }
       for (let start = 0; start < groupRows; start += batchRows) {
         const end = Math.min(groupRows, start + batchRows);
+        if (columnar && columns) {
+          yield { firstRowNumber: groupStart + start + 2, rowCount: end - start, columns: { columns, start } };
+          continue;
+        }
         const rows: Cell[][] = new Array<Cell[]>(end - start);
         for (let r = start; r < end; r++) {
           const row = new Array<Cell>(header.length);
-          for (let j = 0; j < header.length; j++) row[j] = columns[j]![r] ?? null;
+          for (let j = 0; j < header.length; j++) row[j] = columns ? cellAt(columns[j]!, r) : (cells![j]![r] ?? null);
           rows[r - start] = row;
         }
         yield { firstRowNumber: groupStart + start + 2, rowCount: rows.length, rows };
@@ -65,14 +72,16 @@ export async function openParquet(path: string, options: ReadOptions): Promise<T
       groupStart = groupEnd;
     }
   }
-  return { file: path, format: 'parquet', header, textCells: false, batches: batches(), close: async () => {} };
-}
-
-function toParquetCell(value: unknown, date: boolean): Cell {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (typeof value === 'bigint') return Number(value);
-  if (value instanceof Date) return date ? value.toISOString().slice(0, 10) : value.toISOString();
-  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
-  return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? Number(inner) : inner));
+  return {
+    file: path,
+    format: 'parquet',
+    header,
+    textCells: false,
+    batches: batches(),
+    close: async () => {},
+    useColumns: () => {
+      columnar = flat;
+      return flat;
+    },
+  };
 }

@@ -1,0 +1,197 @@
+import { parquetHeader } from 'hyparquet/src/column.js';
+import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
+import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
+import { readPlain } from 'hyparquet/src/plain.js';
+import { getMaxDefinitionLevel, getTreePath } from 'hyparquet/src/schema.js';
+import type { ColumnChunk, ColumnDecoder, DecodedArray, SchemaTree } from 'hyparquet/src/types.js';
+import type { Cell } from './table-types.js';
+
+/**
+ * One flat column of one row group, decoded page by page with hyparquet's page readers into
+ * typed storage: numbers, booleans (1/0) and dates (days since 1970) in a Float64Array, other
+ * values as cells, dictionary pages kept as codes into their dictionary (so a check of a
+ * dictionary value runs once per distinct value). hyparquet's own column reader assembles
+ * every optional column value by value into an array (its list assembly) and dereferences
+ * dictionaries, which is most of its time on flat files; this reader does neither.
+ */
+export interface ParquetColumn {
+  kind: 'number' | 'boolean' | 'date' | 'cells';
+  rows: number;
+  /** 1 where the value is present. */
+  valid: Uint8Array;
+  /** number, boolean, date. */
+  num?: Float64Array;
+  /** cells: the dictionary index per row, -1 where the value is in `other`. */
+  codes?: Int32Array;
+  /** cells: the dictionary of the column chunk, as cells. */
+  dict?: Cell[];
+  other?: Cell[];
+}
+
+const DAY_MS = 86_400_000;
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Dates come as day numbers, not Date objects. */
+const PARSERS = { ...DEFAULT_PARSERS, dateFromDays: (days: number) => days };
+
+export function columnKind(tree: SchemaTree): ParquetColumn['kind'] {
+  const { type, converted_type: converted, logical_type: logical } = tree.element;
+  if (converted === 'DATE' || logical?.type === 'DATE') return 'date';
+  if (type === 'BOOLEAN' && converted === undefined && logical === undefined) return 'boolean';
+  const numeric = type === 'INT32' || type === 'INT64' || type === 'FLOAT' || type === 'DOUBLE';
+  const plainInteger = converted === undefined || /^U?INT_(8|16|32|64)$/.test(converted);
+  if (numeric && plainInteger && (logical === undefined || logical.type === 'INTEGER')) return 'number';
+  return 'cells';
+}
+
+/** A value as the row readers hand it out: what hyparquet's row reader gives, as a cell. */
+export function toParquetCell(value: unknown, date: boolean): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return date ? value.toISOString().slice(0, 10) : value.toISOString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? Number(inner) : inner));
+}
+
+/** The cell of row r, as toParquetCell gives it for hyparquet's value. */
+export function cellAt(column: ParquetColumn, r: number): Cell {
+  if (column.valid[r] === 0) return null;
+  switch (column.kind) {
+    case 'number':
+      return column.num![r]!;
+    case 'boolean':
+      return column.num![r] === 1;
+    case 'date':
+      return new Date(column.num![r]! * DAY_MS).toISOString().slice(0, 10);
+    case 'cells': {
+      const code = column.codes![r]!;
+      return code >= 0 ? column.dict![code]! : column.other![r]!;
+    }
+  }
+}
+
+/** Number values as Number(value) would give them; int64 without a BigInt per value. */
+function numbersOf(values: DecodedArray): ArrayLike<number> {
+  if (values instanceof BigInt64Array && LITTLE_ENDIAN) {
+    const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+    const out = new Float64Array(values.length);
+    // hi * 2^32 is exact, so the one addition rounds once, as Number(bigint) does.
+    for (let i = 0; i < out.length; i++) out[i] = words[2 * i + 1]! * 4294967296 + (words[2 * i]! >>> 0);
+    return out;
+  }
+  if (values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array || values instanceof Uint32Array) return values;
+  return Array.from(values as ArrayLike<unknown>, (value) => (value === null || value === undefined ? NaN : Number(value)));
+}
+
+/** Decodes one flat column chunk (its bytes from the file) of `rows` rows. */
+export function decodeColumnChunk(bytes: ArrayBuffer, chunk: ColumnChunk, tree: SchemaTree, rows: number): ParquetColumn {
+  const meta = chunk.meta_data!;
+  const schemaPath = getTreePath(tree, meta.path_in_schema);
+  const element = schemaPath[schemaPath.length - 1]!.element;
+  const decoder: ColumnDecoder = { pathInSchema: meta.path_in_schema, type: meta.type, element, schemaPath, codec: meta.codec, parsers: PARSERS };
+  const kind = columnKind(schemaPath[schemaPath.length - 1]!);
+  const maxDefinition = getMaxDefinitionLevel(schemaPath);
+  const column: ParquetColumn = { kind, rows, valid: new Uint8Array(rows) };
+  if (kind === 'cells') {
+    column.codes = new Int32Array(rows);
+    column.other = new Array<Cell>(rows);
+  } else column.num = new Float64Array(rows);
+  let dictNumbers: ArrayLike<number> | undefined;
+  let dictCells: Cell[] | undefined;
+  const reader = { view: new DataView(bytes), offset: 0 };
+  let position = 0;
+  while (position < rows && reader.offset < bytes.byteLength) {
+    const header = parquetHeader(reader);
+    const compressed = new Uint8Array(bytes, reader.offset, header.compressed_page_size);
+    reader.offset += header.compressed_page_size;
+    if (header.type === 'DICTIONARY_PAGE') {
+      const page = decompressPage(compressed, Number(header.uncompressed_page_size), meta.codec, undefined);
+      const plain = readPlain({ view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }, meta.type, header.dictionary_page_header!.num_values, element.type_length);
+      const values = convert(plain, decoder);
+      if (kind === 'cells') {
+        dictCells = Array.from(values as ArrayLike<unknown>, (value) => toParquetCell(value, false));
+        column.dict = dictCells;
+      } else if (kind === 'boolean') dictNumbers = Array.from(values as ArrayLike<unknown>, (value) => (value ? 1 : 0));
+      else dictNumbers = numbersOf(values);
+      continue;
+    }
+    let encoding: string;
+    let count: number;
+    let page: { definitionLevels: number[] | undefined; dataPage: DecodedArray };
+    if (header.type === 'DATA_PAGE') {
+      const daph = header.data_page_header!;
+      encoding = daph.encoding;
+      count = daph.num_values;
+      page = readDataPage(decompressPage(compressed, Number(header.uncompressed_page_size), meta.codec, undefined), daph, decoder);
+    } else if (header.type === 'DATA_PAGE_V2') {
+      const daph = header.data_page_header_v2!;
+      encoding = daph.encoding;
+      count = daph.num_values;
+      page = readDataPageV2(compressed, header, decoder);
+    } else continue;
+    if (position + count > rows) throw new Error(`parquet column ${meta.path_in_schema.join('.')} has more values than its row group's ${rows} rows`);
+    const definitions = page.definitionLevels;
+    const hasNulls = definitions !== undefined && definitions.length > 0;
+    const dictionary = encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY';
+    if (dictionary && dictNumbers === undefined && dictCells === undefined) throw new Error(`parquet column ${meta.path_in_schema.join('.')} has a dictionary-encoded page without a dictionary`);
+    const data = page.dataPage;
+    const valid = column.valid;
+    if (kind === 'cells') {
+      const codes = column.codes!;
+      const other = column.other!;
+      const values = dictionary ? undefined : (convert(data, decoder) as ArrayLike<unknown>);
+      let v = 0;
+      for (let i = 0; i < count; i++) {
+        const r = position + i;
+        if (hasNulls && definitions[i] !== maxDefinition) {
+          codes[r] = -1;
+          other[r] = null;
+          continue;
+        }
+        if (values === undefined) {
+          codes[r] = (data as ArrayLike<number>)[v++]!;
+          valid[r] = 1;
+        } else {
+          codes[r] = -1;
+          const cell = toParquetCell(values[v++], false);
+          other[r] = cell;
+          valid[r] = cell === null ? 0 : 1;
+        }
+      }
+    } else {
+      const num = column.num!;
+      let values: ArrayLike<number>;
+      if (dictionary) {
+        const codes = data as ArrayLike<number>;
+        const out = new Float64Array(codes.length);
+        for (let i = 0; i < codes.length; i++) out[i] = dictNumbers![codes[i]!]!;
+        values = out;
+      } else if (kind === 'boolean') values = Array.from(data as ArrayLike<unknown>, (value) => (value ? 1 : 0));
+      else values = numbersOf(convert(data, decoder));
+      if (!hasNulls) {
+        if (values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array || values instanceof Uint32Array) num.set(values.subarray(0, count), position);
+        else for (let i = 0; i < count; i++) num[position + i] = values[i]!;
+        valid.fill(1, position, position + count);
+      } else {
+        let v = 0;
+        for (let i = 0; i < count; i++) {
+          if (definitions[i] !== maxDefinition) continue;
+          num[position + i] = values[v++]!;
+          valid[position + i] = 1;
+        }
+      }
+    }
+    position += count;
+  }
+  if (position !== rows) throw new Error(`parquet column ${meta.path_in_schema.join('.')} has ${position} values for its row group's ${rows} rows`);
+  return column;
+}
+
+/** The column chunk's byte range in the file. */
+export function chunkRange(chunk: ColumnChunk): { start: number; end: number } {
+  const meta = chunk.meta_data;
+  if (!meta) throw new Error('parquet column metadata is undefined');
+  if (chunk.file_path) throw new Error('parquet file_path not supported');
+  const start = Number(meta.dictionary_page_offset || meta.data_page_offset);
+  return { start, end: start + Number(meta.total_compressed_size) };
+}
