@@ -4,29 +4,10 @@ import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/data
 import { readPlain } from 'hyparquet/src/plain.js';
 import { getMaxDefinitionLevel, getTreePath } from 'hyparquet/src/schema.js';
 import type { ColumnChunk, ColumnDecoder, DecodedArray, SchemaTree } from 'hyparquet/src/types.js';
-import type { Cell } from './table-types.js';
+import type { Cell, ParquetColumn } from './table-types.js';
 
-/**
- * One flat column of one row group, decoded page by page with hyparquet's page readers into
- * typed storage: numbers, booleans (1/0) and dates (days since 1970) in a Float64Array, other
- * values as cells, dictionary pages kept as codes into their dictionary (so a check of a
- * dictionary value runs once per distinct value). hyparquet's own column reader assembles
- * every optional column value by value into an array (its list assembly) and dereferences
- * dictionaries, which is most of its time on flat files; this reader does neither.
- */
-export interface ParquetColumn {
-  kind: 'number' | 'boolean' | 'date' | 'cells';
-  rows: number;
-  /** 1 where the value is present. */
-  valid: Uint8Array;
-  /** number, boolean, date. */
-  num?: Float64Array;
-  /** cells: the dictionary index per row, -1 where the value is in `other`. */
-  codes?: Int32Array;
-  /** cells: the dictionary of the column chunk, as cells. */
-  dict?: Cell[];
-  other?: Cell[];
-}
+export type { ParquetColumn };
+
 
 const DAY_MS = 86_400_000;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -1,6 +1,5 @@
 import type { CsvChunk } from './csv-chunk.js';
 import type { DataFormat } from './source.js';
-import type { ParquetColumn } from './parquet-columns.js';
 
 /**
  * One value. CSV cells are the raw strings as written (the validator casts them with the schema);
@@ -38,4 +37,26 @@ export interface Table {
   recycle?(chunk: CsvChunk): void;
   /** Parquet: asks for batches of typed columns instead of rows (call before reading); false when the file cannot give them (nested columns). */
   useColumns?(): boolean;
+}
+
+/**
+ * One flat column of one row group, decoded page by page with hyparquet's page readers into
+ * typed storage: numbers, booleans (1/0) and dates (days since 1970) in a Float64Array, other
+ * values as cells, dictionary pages kept as codes into their dictionary (so a check of a
+ * dictionary value runs once per distinct value). hyparquet's own column reader assembles
+ * every optional column value by value into an array (its list assembly) and dereferences
+ * dictionaries, which is most of its time on flat files; this reader does neither.
+ */
+export interface ParquetColumn {
+  kind: 'number' | 'boolean' | 'date' | 'cells';
+  rows: number;
+  /** 1 where the value is present. */
+  valid: Uint8Array;
+  /** number, boolean, date. */
+  num?: Float64Array;
+  /** cells: the dictionary index per row, -1 where the value is in `other`. */
+  codes?: Int32Array;
+  /** cells: the dictionary of the column chunk, as cells. */
+  dict?: Cell[];
+  other?: Cell[];
 }

@@ -70,7 +70,8 @@ export function processBatch(hot: Hot, batch: RowBatch, only?: Uint8Array): numb
       } else {
         source = cells![j];
         if (source === undefined || source === null) isNull = true;
-        else isNull = missing[j]!.has(String(source));
+        // Only '' missing: String(cell) is '' for the empty string alone, so no string per cell.
+        else isNull = onlyEmptyMissing[j] ? source === '' : missing[j]!.has(String(source));
         if (!isNull) value = casts[j]!(source!);
       }
       if (isNull) {
