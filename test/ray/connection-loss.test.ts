@@ -2,14 +2,14 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RayClient } from '../../shared/train/ray/client.js';
 import type { RunInfo } from '../../shared/platform/types.js';
 import type { StepOutcome } from '../../shared/runner/execute-step.js';
-import { FakePlatform, makeContext, runTrainStep, tempDir, writeFiles } from '../train/helpers.js';
+import { makeContext, runTrainStep, writeFiles } from '../train/helpers.js';
+import { CiPlatform, projects, rayCluster } from './helpers.js';
 
-const provided = inject('ray');
-const cluster = 'address' in provided ? provided : undefined;
+const cluster = rayCluster();
 
 /**
  * A loopback TCP relay in front of the real Ray head: `cut` drops every connection and stops
@@ -45,20 +45,8 @@ class Relay {
   }
 }
 
-class CiPlatform extends FakePlatform {
-  constructor(private readonly runInfo: RunInfo) {
-    super('github');
-  }
-  override run(): RunInfo {
-    return this.runInfo;
-  }
-}
-
 const dataOf = (outcome: StepOutcome) => (outcome.result?.data ?? {}) as { ray?: { submissionId: string; status: string } };
-const dirs: { cleanup(): Promise<void> }[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => dir.cleanup()));
-});
+const made = projects();
 
 describe.runIf(cluster)('train on Ray: the cluster stops answering', () => {
   const c = cluster!;
@@ -66,16 +54,15 @@ describe.runIf(cluster)('train on Ray: the cluster stops answering', () => {
   afterAll(() => relay.cut());
 
   it('exits 3 once its connection budget is spent while the job runs on, and a re-run attaches and takes the job\'s own end', async () => {
-    const dir = await tempDir('modelci-ray-lost-');
-    dirs.push(dir);
-    await writeFiles(dir.path, { 'slow.py': 'import time\nprint("working", flush=True)\ntime.sleep(45)\nopen("model.json", "w").write("{}")\n' });
+    const dir = await made.empty('modelci-ray-lost-');
+    await writeFiles(dir, { 'slow.py': 'import time\nprint("working", flush=True)\ntime.sleep(45)\nopen("model.json", "w").write("{}")\n' });
     await relay.listen();
     const run: RunInfo = { id: '5151', attempt: '1', repository: 'acme/churn', job: 'train/lost' };
     const inputs = { command: 'python3 slow.py', outputs: ['model.json'], backend: 'ray', rayAddress: `http://127.0.0.1:${relay.port}`, rayToken: c.token, resultsUri: `s3://${c.bucket}/lost`, resultsEndpoint: c.s3Endpoint, cache: false };
     const env = { ...c.aws, MODELCI_RAY_CONNECTION_BUDGET_S: '3' };
 
     const platform = new CiPlatform(run);
-    const first = runTrainStep(inputs, makeContext(dir.path, { platform, env }).ctx);
+    const first = runTrainStep(inputs, makeContext(dir, { platform, env }).ctx);
     for (let i = 0; i < 600 && !platform.messages('info').some((line) => /^\[ray [0-9a-f]{8}\] working/.test(line)); i++) await delay(200);
     expect(platform.messages('info').join('\n')).toMatch(/\] working/);
     await relay.cut();
@@ -89,10 +76,10 @@ describe.runIf(cluster)('train on Ray: the cluster stops answering', () => {
 
     await relay.listen();
     const again = new CiPlatform(run);
-    const rerun = await runTrainStep(inputs, makeContext(dir.path, { platform: again, env }).ctx);
+    const rerun = await runTrainStep(inputs, makeContext(dir, { platform: again, env }).ctx);
     expect(rerun.status, rerun.error?.message).toBe('passed');
     expect(again.messages('info').some((line) => line.includes(`attaching to Ray job ${id}`))).toBe(true);
     expect(dataOf(rerun).ray).toMatchObject({ submissionId: id, status: 'SUCCEEDED' });
-    expect(await readFile(join(dir.path, 'model.json'), 'utf8')).toBe('{}');
+    expect(await readFile(join(dir, 'model.json'), 'utf8')).toBe('{}');
   });
 });

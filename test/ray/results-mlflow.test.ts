@@ -1,33 +1,12 @@
-import { cp, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { RunInfo } from '../../shared/platform/types.js';
-import { repoRoot } from '../helpers/python.js';
-import { FakePlatform, makeContext, runTrainStep, tempDir } from '../train/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { makeContext, runTrainStep } from '../train/helpers.js';
+import { CiPlatform, projects, rayCluster } from './helpers.js';
 
-const provided = inject('ray');
-const cluster = 'address' in provided ? provided : undefined;
-const churn = join(repoRoot, 'examples', 'churn');
-const dirs: { cleanup(): Promise<void> }[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => dir.cleanup()));
-});
-
-class CiPlatform extends FakePlatform {
-  constructor(private readonly runInfo: RunInfo) {
-    super('github');
-  }
-  override run(): RunInfo {
-    return this.runInfo;
-  }
-}
-
-async function churnProject(): Promise<string> {
-  const dir = await tempDir('modelci-ray-mlflow-');
-  dirs.push(dir);
-  for (const name of ['train.py', 'params.json', 'data']) await cp(join(churn, name), join(dir.path, name), { recursive: true });
-  return dir.path;
-}
+const cluster = rayCluster();
+const made = projects();
+const churnProject = () => made.churn('modelci-ray-mlflow-');
 
 const CHURN = { command: 'python3 train.py', params: 'params.json', deps: ['data/churn.csv', 'train.py'], metricsFiles: ['metrics.json'], outputs: ['model.json', 'predictions.csv'], cache: false };
 

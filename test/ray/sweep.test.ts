@@ -1,27 +1,12 @@
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { cp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { RunInfo } from '../../shared/platform/types.js';
-import { repoRoot } from '../helpers/python.js';
+import { describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../helpers/run-cli.js';
-import { FakePlatform, makeContext, runTrainStep, tempDir } from '../train/helpers.js';
+import { makeContext, runTrainStep } from '../train/helpers.js';
+import { CiPlatform, projects, rayCluster } from './helpers.js';
 
-const provided = inject('ray');
-const cluster = 'address' in provided ? provided : undefined;
-const churn = join(repoRoot, 'examples', 'churn');
-const dirs: { cleanup(): Promise<void> }[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => dir.cleanup()));
-});
-
-class CiPlatform extends FakePlatform {
-  constructor(private readonly runInfo: RunInfo) {
-    super('github');
-  }
-  override run(): RunInfo {
-    return this.runInfo;
-  }
-}
+const cluster = rayCluster();
+const made = projects();
 
 /**
  * docs/train.md's recipe as the CI would run it: each matrix leg trains one learning rate on the
@@ -32,13 +17,11 @@ describe.runIf(cluster)('a hyperparameter sweep across matrix legs, each on Ray,
   const c = cluster!;
 
   it('trains every leg as its own Ray job, and compare picks the leg with the best roc_auc and promotes it', async () => {
-    const work = await tempDir('modelci-ray-sweep-');
-    dirs.push(work);
-    const legsDir = join(work.path, 'legs');
+    const work = await made.empty('modelci-ray-sweep-');
+    const legsDir = join(work, 'legs');
     const rates = ['0.01', '0.5', '3'];
     const legs = await Promise.all(rates.map(async (rate) => {
-      const dir = join(work.path, `leg-${rate}`);
-      for (const name of ['train.py', 'params.json', 'data']) await cp(join(churn, name), join(dir, name), { recursive: true });
+      const dir = await made.churn(`modelci-ray-leg-${rate}-`);
       const platform = new CiPlatform({ id: '6161', attempt: '1', repository: 'acme/churn', job: `sweep (${rate})` });
       const trained = await runTrainStep({
         command: 'python3 train.py', params: 'params.json', param: [`learning_rate=${rate}`], deps: ['data/churn.csv', 'train.py'], metricsFiles: ['metrics.json'], outputs: ['model.json', 'predictions.csv'],
@@ -57,10 +40,9 @@ describe.runIf(cluster)('a hyperparameter sweep across matrix legs, each on Ray,
     expect(new Set(legs.map((leg) => leg.rocAuc)).size).toBe(3);
 
     const best = legs.reduce((a, b) => (b.rocAuc > a.rocAuc ? b : a));
-    await mkdir(join(work.path, 'pick'), { recursive: true });
-    await writeFile(join(work.path, 'champ.json'), JSON.stringify({ roc_auc: Math.min(...legs.map((leg) => leg.rocAuc)) }));
-    await writeFile(join(work.path, 'policy.yaml'), 'paired: allow-unpaired\nmetrics:\n  roc_auc: {min: 0.5, max-regression: 0.01}\n');
-    const picked = await runCliCaptured(['compare', '--candidates', 'legs', '--champion', 'champ.json', '--policy', 'policy.yaml', '--format', 'json'], { cwd: work.path });
+    await writeFile(join(work, 'champ.json'), JSON.stringify({ roc_auc: Math.min(...legs.map((leg) => leg.rocAuc)) }));
+    await writeFile(join(work, 'policy.yaml'), 'paired: allow-unpaired\nmetrics:\n  roc_auc: {min: 0.5, max-regression: 0.01}\n');
+    const picked = await runCliCaptured(['compare', '--candidates', 'legs', '--champion', 'champ.json', '--policy', 'policy.yaml', '--format', 'json'], { cwd: work });
     expect(picked.code, picked.stderr).toBe(0);
     const result = JSON.parse(picked.stdout) as { decision: string; challenger: { source: string }; candidates: { source: string; value: number; picked: boolean }[] };
     expect(result.decision).toBe('promote');

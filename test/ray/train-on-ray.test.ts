@@ -7,22 +7,15 @@ import { RayClient } from '../../shared/train/ray/client.js';
 import type { RunInfo } from '../../shared/platform/types.js';
 import { repoRoot } from '../helpers/python.js';
 import type { StepOutcome } from '../../shared/runner/execute-step.js';
-import { FakePlatform, gitInit, makeContext, runTrainStep, tempDir, writeFiles } from '../train/helpers.js';
+import { CiPlatform } from './helpers.js';
+import type { FakePlatform} from '../train/helpers.js';
+import { gitInit, makeContext, runTrainStep, tempDir, writeFiles } from '../train/helpers.js';
 import type { RayCluster } from './cluster.js';
 
 const provided = inject('ray');
 const required = process.env.MODELCI_REQUIRE_REFERENCES === '1';
 const cluster = 'address' in provided ? provided : undefined;
 if (!cluster && required) throw new Error(`the Ray tests need their cluster: ${'unavailable' in provided ? provided.unavailable : ''}`);
-
-class CiPlatform extends FakePlatform {
-  constructor(private readonly runInfo: RunInfo) {
-    super('github');
-  }
-  override run(): RunInfo {
-    return this.runInfo;
-  }
-}
 
 /** The step's data as the evidence records it. */
 function dataOf(outcome: StepOutcome): Record<string, unknown> {
