@@ -24,18 +24,23 @@ interface Written {
   method: number;
 }
 
+/** The fields both headers carry in the same order (method to name length), from `at`. */
+function writeEntryFields(header: Buffer, entry: Omit<Written, 'offset' | 'directory'>, at: number): void {
+  header.writeUInt16LE(entry.method, at);
+  header.writeUInt16LE(DOS_TIME, at + 2);
+  header.writeUInt16LE(DOS_DATE, at + 4);
+  header.writeUInt32LE(entry.crc, at + 6);
+  header.writeUInt32LE(entry.compressed, at + 10);
+  header.writeUInt32LE(entry.size, at + 14);
+  header.writeUInt16LE(entry.name.length, at + 18);
+}
+
 function localHeader(entry: Omit<Written, 'offset' | 'directory'>): Buffer {
   const header = Buffer.alloc(30);
   header.writeUInt32LE(0x04034b50, 0);
   header.writeUInt16LE(20, 4);
   header.writeUInt16LE(0x0800, 6); // names are UTF-8
-  header.writeUInt16LE(entry.method, 8);
-  header.writeUInt16LE(DOS_TIME, 10);
-  header.writeUInt16LE(DOS_DATE, 12);
-  header.writeUInt32LE(entry.crc, 14);
-  header.writeUInt32LE(entry.compressed, 18);
-  header.writeUInt32LE(entry.size, 22);
-  header.writeUInt16LE(entry.name.length, 26);
+  writeEntryFields(header, entry, 8);
   header.writeUInt16LE(0, 28);
   return Buffer.concat([header, entry.name]);
 }
@@ -46,13 +51,7 @@ function centralHeader(entry: Written): Buffer {
   header.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, so the mode below is read
   header.writeUInt16LE(20, 6);
   header.writeUInt16LE(0x0800, 8);
-  header.writeUInt16LE(entry.method, 10);
-  header.writeUInt16LE(DOS_TIME, 12);
-  header.writeUInt16LE(DOS_DATE, 14);
-  header.writeUInt32LE(entry.crc, 16);
-  header.writeUInt32LE(entry.compressed, 20);
-  header.writeUInt32LE(entry.size, 24);
-  header.writeUInt16LE(entry.name.length, 28);
+  writeEntryFields(header, entry, 10);
   const mode = entry.directory ? 0o40755 : 0o100644;
   header.writeUInt32LE(((mode << 16) | (entry.directory ? 0x10 : 0)) >>> 0, 38);
   header.writeUInt32LE(entry.offset, 42);
