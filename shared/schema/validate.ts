@@ -19,7 +19,8 @@ export type { CellResult, DataError } from './cell-result.js';
 export type { CheckResult } from './dataset-checks.js';
 export { createCellChecker } from './cell-checker.js';
 
-export interface ValidationReport {
+// A type alias (not an interface) so results built on it fit StepResult's Record<string, unknown> data.
+export type ValidationReport = {
   rowCount: number;
   errorCount: number;
   /** Count per Frictionless code. */
@@ -27,7 +28,7 @@ export interface ValidationReport {
   /** The first `maxErrors` errors in row order. */
   errors: DataError[];
   checks: CheckResult[];
-}
+};
 
 export interface ValidateOptions extends ReadOptions {
   /** How many errors to list (counts stay exact). Default 1000. */

@@ -5,22 +5,17 @@ import { renderMarkdown } from '../report/render-markdown.js';
 import { validateDataSection } from '../report/sections/validate-data.js';
 import { loadPackage } from '../schema/package.js';
 import { validateResource, type TableResource } from '../schema/package-validate.js';
-import type { CheckResult, DataError } from '../schema/validate.js';
+import type { ValidationReport } from '../schema/validate.js';
 import type { StepContext, StepResult } from '../runner/types.js';
 
 /** One resource's part of a package result. */
-export interface ResourceResult {
+export type ResourceResult = ValidationReport & {
   name: string;
   /** Its file(s), as shown. */
   data: string[];
   schema: string;
-  rowCount: number;
-  errorCount: number;
-  errorCounts: Record<string, number>;
-  errors: DataError[];
-  checks: CheckResult[];
   encoding?: string;
-}
+};
 
 interface PackageInputs {
   package?: string | undefined;

@@ -5,7 +5,7 @@ import { usageError } from '../errors.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { validateDataSection } from '../report/sections/validate-data.js';
 import { loadSchema } from '../schema/load.js';
-import type { CheckResult, DataError } from '../schema/validate.js';
+import type { ValidationReport } from '../schema/validate.js';
 import { validateResource } from '../schema/package-validate.js';
 import { loadDialectInput } from '../schema/package.js';
 import { runPackage } from './validate-data-package.js';
@@ -31,14 +31,9 @@ const inputs = z.object({
 export type ValidateDataInputs = z.infer<typeof inputs>;
 
 // A type alias (not an interface) so it fits StepResult's Record<string, unknown> data.
-export type ValidateDataData = {
+export type ValidateDataData = ValidationReport & {
   data: string;
   schema: string;
-  rowCount: number;
-  errorCount: number;
-  errorCounts: Record<string, number>;
-  errors: DataError[];
-  checks: CheckResult[];
   /** The text encoding read (absent for Parquet). */
   encoding?: string;
   /** Present when a reference was given; `failed` and `cause` say whether and why drift fails the step. */
