@@ -118,3 +118,12 @@ describe('the results store, judged before any connection', () => {
     expect(parseMlflowResultsUri('mlflow+https://mlflow.example.com/team/', false)).toBe('https://mlflow.example.com/team');
   });
 });
+
+describe('the connection-loss budget', () => {
+  it.each(['2m', '1.5', '-3'])('refuses MODELCI_RAY_CONNECTION_BUDGET_S=%s with exit 2 before any connection', async (value) => {
+    const { ctx } = makeContext(dir.path, { env: { MODELCI_RAY_CONNECTION_BUDGET_S: value } });
+    const outcome = await runTrainStep({ command: 'true', backend: 'ray', rayAddress: 'http://127.0.0.1:9' }, ctx);
+    expect(outcome.exitCode).toBe(2);
+    expect(outcome.error?.message).toContain(`MODELCI_RAY_CONNECTION_BUDGET_S must be a whole number of seconds, not '${value}'`);
+  });
+});
