@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAction, runAsRunner } from '../helpers/github-runner.js';
+import { runCliCaptured } from '../helpers/run-cli.js';
 import { repoRoot } from '../helpers/python.js';
 
 const PREDICTIONS = `label,score\n${Array.from({ length: 200 }, (_, i) => `${i % 2},${((i % 2) * 0.3 + ((i * 37) % 100) / 140).toFixed(3)}`).join('\n')}\n`;
@@ -35,6 +37,23 @@ describe('actions as the GitHub runner drives them (every declared input set)', 
     const rejected = await runAsRunner(repoRoot, 'actions/compare/action.yml', {}, { ...files, 'challenger.json': '{"roc_auc": 0.805}' });
     expect(rejected.status, rejected.log).toBe(1);
     expect(rejected.summary).toMatch(/reject/);
+  });
+
+  it('compare with: candidates picks the best matrix leg and names it in its challenger output', async () => {
+    const legs: Record<string, string> = {};
+    // leg-a, first by name, has every third label flipped: leg-b ranks better and must be the pick.
+    const worse = PREDICTIONS.split('\n').map((line, i) => (i > 0 && i % 3 === 0 && line ? `${line[0] === '0' ? '1' : '0'}${line.slice(1)}` : line)).join('\n');
+    for (const [leg, predictions] of [['leg-a', worse], ['leg-b', PREDICTIONS]] as const) {
+      const dir = await mkdtemp(join(tmpdir(), 'modelci-runner-leg-'));
+      await writeFile(join(dir, 'predictions.csv'), predictions);
+      const evaluated = await runCliCaptured(['evaluate', '--predictions', 'predictions.csv', '--task', 'binary', '--label', 'label', '--score', 'score', '--bootstrap', '0'], { cwd: dir });
+      expect(evaluated.code, evaluated.stderr).toBe(0);
+      legs[`legs/${leg}/evaluate.json`] = await readFile(join(dir, '.modelci', 'evidence', 'evaluate.json'), 'utf8');
+    }
+    const config = 'compare:\n  champion: none\n  first-model: allow\n  metrics:\n    roc_auc: {min: 0.5}\n';
+    const run = await runAsRunner(repoRoot, 'actions/compare/action.yml', { candidates: 'legs' }, { 'modelci.yaml': config, ...legs });
+    expect(run.status, run.log).toBe(0);
+    expect(run.outputs).toMatch(/challenger<<[^\n]+\nlegs\/leg-b\/evaluate\.json\n/);
   });
 
   it('the root action in pipeline mode hands a with: input to the step that takes it', async () => {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
 
 interface ActionFile {
@@ -40,7 +40,10 @@ export interface RunnerRun {
 /** Runs `<root>/<action>`'s `runs.main` with Node in a fresh workspace holding `files`, as the runner would for `uses: <root>`. */
 export async function runAsRunner(root: string, action: string, given: Record<string, string>, files: Record<string, string>): Promise<RunnerRun> {
   const dir = await mkdtemp(join(tmpdir(), 'modelci-runner-'));
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, name)), { recursive: true });
+    await writeFile(join(dir, name), text);
+  }
   const outputs = join(dir, '.github_output');
   const summary = join(dir, '.github_summary');
   await writeFile(outputs, '');
