@@ -6,8 +6,6 @@ import { getMaxDefinitionLevel, getTreePath } from 'hyparquet/src/schema.js';
 import type { ColumnChunk, ColumnDecoder, DecodedArray, SchemaTree } from 'hyparquet/src/types.js';
 import type { Cell, ParquetColumn } from './table-types.js';
 
-export type { ParquetColumn };
-
 
 const DAY_MS = 86_400_000;
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

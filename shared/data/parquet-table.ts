@@ -1,7 +1,7 @@
 import { usageError } from '../errors.js';
-import { cellAt, chunkRange, decodeColumnChunk, toParquetCell, type ParquetColumn } from './parquet-columns.js';
+import { cellAt, chunkRange, decodeColumnChunk, toParquetCell } from './parquet-columns.js';
 import type { ReadOptions } from './source.js';
-import type { Cell, RowBatch, Table } from './table-types.js';
+import type { Cell, ParquetColumn, RowBatch, Table } from './table-types.js';
 
 /**
  * A Parquet file as a table of typed cells: numbers, booleans and strings as stored (int64 as
