@@ -23,8 +23,9 @@ export interface CandidateRow {
  */
 export async function readCandidates(dir: string, cwd: string): Promise<Side[]> {
   const shown = relative(cwd, dir).split('\\').join('/') || dir;
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => {
-    throw usageError(`the candidates folder ${shown} does not exist`, { code: 'compare-side-missing', location: { file: shown }, hint: 'Download the matrix legs\' artifacts into one folder (one subfolder per leg) and pass it as candidates.' });
+  const entries = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    const what = error.code === 'ENOTDIR' ? 'is a file, not a folder' : error.code === 'ENOENT' ? 'does not exist' : `cannot be read (${error.code ?? error.message})`;
+    throw usageError(`the candidates folder ${shown} ${what}`, { code: 'compare-side-missing', location: { file: shown }, hint: 'Download the matrix legs\' artifacts into one folder (one subfolder per leg) and pass it as candidates.' });
   });
   const legs = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
   if (legs.length === 0) throw usageError(`the candidates folder ${shown} holds no leg folders`, { code: 'compare-side-missing', location: { file: shown }, hint: 'Each matrix leg\'s artifact is a subfolder holding evidence/evaluate.json (or evaluate.json).' });

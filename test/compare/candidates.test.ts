@@ -91,6 +91,8 @@ describe('compare --candidates: the best of several matrix legs', () => {
     expect([empty.code, empty.stderr]).toEqual([2, expect.stringMatching(/empty holds no leg folders/)]);
     const missing = await compare(['--candidates', 'nowhere', '--champion', 'none', '--policy', 'policy.yaml']);
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringMatching(/the candidates folder nowhere does not exist/)]);
+    const file = await compare(['--candidates', 'champ.json', '--champion', 'none', '--policy', 'policy.yaml']);
+    expect([file.code, file.stderr]).toEqual([2, expect.stringMatching(/the candidates folder champ\.json is a file, not a folder/)]);
     await mkdir(join(root, 'legs-bad', 'train-x'), { recursive: true });
     await cp(join(root, 'legs', 'train-a'), join(root, 'legs-bad', 'train-a'), { recursive: true });
     const bad = await compare(['--candidates', 'legs-bad', '--champion', 'none', '--policy', 'policy.yaml']);
