@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { usageError } from '../errors.js';
+import { relocateError } from '../files/relocate-error.js';
 import { openJsonTable } from './json-table.js';
 import { firstInvalidUtf8, readHead, resolveFormat, type ReadOptions } from './source.js';
 import { openTable, type Table } from './table.js';
@@ -46,13 +47,7 @@ export async function prepareSource(path: string, options: SourceOptions = {}): 
   };
   const copies: string[] = [];
   const relocate = (error: unknown): unknown => {
-    if (error && typeof error === 'object') {
-      const located = error as { location?: { file?: string }; message?: string };
-      for (const copy of copies) {
-        if (located.location?.file === copy) located.location.file = path;
-        if (error instanceof Error) error.message = error.message.split(copy).join(path);
-      }
-    }
+    for (const copy of copies) relocateError(error, copy, path);
     return error;
   };
   try {

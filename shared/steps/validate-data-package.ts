@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { usageError } from '../errors.js';
 import { messagePath } from '../files/paths.js';
+import { relocateError as relocate } from '../files/relocate-error.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { validateDataSection } from '../report/sections/validate-data.js';
 import { loadPackage } from '../schema/package.js';
@@ -103,14 +104,4 @@ export async function runPackage(input: PackageInputs, ctx: StepContext): Promis
     markdown: renderMarkdown(validateDataSection(data)),
     files: { inputs: [packagePath, ...described.resources.flatMap((resource) => [...resource.paths, ...(resource.schemaFile ? [resource.schemaFile] : [])])] },
   };
-}
-
-/** Errors from the readers name the absolute path; show the path the user typed. */
-function relocate(error: unknown, absolute: string, shown: string): unknown {
-  if (error && typeof error === 'object' && 'location' in error) {
-    const location = (error as { location?: { file: string } }).location;
-    if (location && location.file === absolute) location.file = shown;
-  }
-  if (error instanceof Error) error.message = error.message.split(absolute).join(shown);
-  return error;
 }

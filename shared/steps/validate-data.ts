@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { messagePath } from '../files/paths.js';
+import { relocateError as relocate } from '../files/relocate-error.js';
 import { usageError } from '../errors.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { validateDataSection } from '../report/sections/validate-data.js';
@@ -155,14 +156,4 @@ export const validateDataStep = defineStep({
 function driftFormat(format: 'csv' | 'json' | 'jsonl' | 'parquet', file: string): 'csv' | 'jsonl' | 'parquet' {
   if (format === 'json') throw usageError(`drift does not read JSON array files (${file})`, { code: 'data-format', location: { file }, hint: 'Convert the data to JSON Lines or CSV to check it for drift.' });
   return format;
-}
-
-/** Errors from the readers name the absolute path; show the path the user typed. */
-function relocate(error: unknown, absolute: string, shown: string): unknown {
-  if (error && typeof error === 'object' && 'location' in error) {
-    const location = (error as { location?: { file: string } }).location;
-    if (location && location.file === absolute) location.file = shown;
-    if (error instanceof Error) error.message = error.message.split(absolute).join(shown);
-  }
-  return error;
 }
