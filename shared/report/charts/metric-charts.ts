@@ -53,19 +53,41 @@ function shortTitle(name: string, metric: string, v: number | null | undefined, 
   return ci ? `${name}, ${metric} ${fmt(v)} (${fmt(ci[0])}-${fmt(ci[1])})` : `${name}, ${metric} ${fmt(v)}`;
 }
 
+interface UnitSquarePlot {
+  title: string;
+  subtitle: string;
+  xLabel: string;
+  yLabel: string;
+  model: [number, number][];
+  markers?: boolean;
+  reference: { name: string; points: [number, number][] };
+}
+
+/** The SVG of a curve on [0, 1] x [0, 1] with a dashed reference line (ROC, PR, calibration). */
+function unitSquareSvg(plot: UnitSquarePlot): string {
+  return lineChart({
+    title: plot.title,
+    subtitle: plot.subtitle,
+    xLabel: plot.xLabel,
+    yLabel: plot.yLabel,
+    x: { min: 0, max: 1 },
+    y: { min: 0, max: 1 },
+    series: [
+      { name: 'model', points: plot.model, markers: plot.markers ?? false, color: PALETTE[0] },
+      { name: plot.reference.name, points: plot.reference.points, dashed: true, color: '#9ca3af' },
+    ],
+  });
+}
+
 export function rocChart(roc: CurveInput, auc: number | null, ci?: [number, number] | null, title = 'ROC curve'): Chart {
   const subtitle = `ROC AUC ${ciText(auc, ci)}`;
-  const svg = lineChart({
+  const svg = unitSquareSvg({
     title,
     subtitle,
     xLabel: 'False positive rate',
     yLabel: 'True positive rate',
-    x: { min: 0, max: 1 },
-    y: { min: 0, max: 1 },
-    series: [
-      { name: 'model', points: pairs(roc), color: PALETTE[0] },
-      { name: 'chance', points: [[0, 0], [1, 1]], dashed: true, color: '#9ca3af' },
-    ],
+    model: pairs(roc),
+    reference: { name: 'chance', points: [[0, 0], [1, 1]] },
   });
   const xy: XyChart = {
     title: shortTitle('ROC', 'AUC', auc, ci),
@@ -83,17 +105,13 @@ export function precisionRecallChart(pr: CurveInput, ap: number | null, prevalen
   const subtitle = `Average precision ${ciText(ap, ci)}`;
   // Display only: PR curves drawn as steps from recall 0 upward.
   const ordered = pairs(pr).sort((a, b) => a[0] - b[0] || b[1] - a[1]);
-  const svg = lineChart({
+  const svg = unitSquareSvg({
     title,
     subtitle,
     xLabel: 'Recall',
     yLabel: 'Precision',
-    x: { min: 0, max: 1 },
-    y: { min: 0, max: 1 },
-    series: [
-      { name: 'model', points: ordered, color: PALETTE[0] },
-      { name: `prevalence ${prevalence.toFixed(3)}`, points: [[0, prevalence], [1, prevalence]], dashed: true, color: '#9ca3af' },
-    ],
+    model: ordered,
+    reference: { name: `prevalence ${prevalence.toFixed(3)}`, points: [[0, prevalence], [1, prevalence]] },
   });
   // Interpolated precision (the best precision at recall >= r), the usual way to plot PR on a grid.
   const values = GRID.map((g) => {
@@ -123,17 +141,14 @@ export interface ReliabilityBin {
 
 export function calibrationChart(bins: ReliabilityBin[], ece: number | null, ci?: [number, number] | null, title = 'Calibration (reliability curve)'): Chart {
   const subtitle = `Expected calibration error ${ciText(ece, ci)}`;
-  const svg = lineChart({
+  const svg = unitSquareSvg({
     title,
     subtitle,
     xLabel: 'Mean predicted probability',
     yLabel: 'Fraction of positives',
-    x: { min: 0, max: 1 },
-    y: { min: 0, max: 1 },
-    series: [
-      { name: 'model', points: bins.map((b) => [b.meanPredicted, b.fractionPositive]), markers: true, color: PALETTE[0] },
-      { name: 'perfectly calibrated', points: [[0, 0], [1, 1]], dashed: true, color: '#9ca3af' },
-    ],
+    model: bins.map((b) => [b.meanPredicted, b.fractionPositive]),
+    markers: true,
+    reference: { name: 'perfectly calibrated', points: [[0, 0], [1, 1]] },
   });
   const xy: XyChart = {
     title: shortTitle('Calibration', 'ECE', ece, ci),
