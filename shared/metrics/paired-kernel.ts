@@ -29,7 +29,7 @@ export function pairedBinaryChunk(data: PairedBinaryData, seed: number, first: n
   // Each model's multiplicities in its position order, gathered in a pass of their own: a gather
   // inside the statistics pass makes it wait on memory (about twice as slow at 1M rows).
   const atPosition = new Uint32Array(rowCount);
-  const scratch = new Uint32Array(Math.max(0, ...strata.map((stratum) => stratum.length)));
+  const scratch = new Uint8Array(Math.max(0, ...strata.map((stratum) => stratum.length)));
   const state = seedState(chunkSeed(seed, first));
   for (let r = 0; r < count; r++) {
     drawStrata(state, strata, mult, scratch);

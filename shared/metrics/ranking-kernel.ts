@@ -1,3 +1,4 @@
+import { rankingSweep } from './ranking-sweep.js';
 import { chunkSeed, drawCounts, drawStrata, seedState } from './rng.js';
 
 /**
@@ -17,24 +18,35 @@ export interface RankingData {
   strata: Uint32Array[];
 }
 
-export function rankingChunk(data: RankingData, seed: number, first: number, count: number): { auc: Float64Array; ap: Float64Array } {
+/** `limit` is drawCounts' byte limit; tests lower it to take the wrapped-count path. */
+export function rankingChunk(data: RankingData, seed: number, first: number, count: number, limit = 255): { auc: Float64Array; ap: Float64Array } {
   const { n, y, weight, groupStart, strata } = data;
   const auc = new Float64Array(count);
   const ap = new Float64Array(count);
   // Draws are counted per stratum (positions of one class, in position order); the pass reads
   // each class's counts sequentially, so it needs no scatter into per-position multiplicities.
-  const local: Uint32Array[] = [];
-  let positives = new Uint32Array(0);
-  let negatives = new Uint32Array(0);
+  const local: Uint8Array[] = [];
+  let positives = new Uint8Array(0);
+  let negatives = new Uint8Array(0);
   for (let k = 0; k < strata.length; k++) {
-    const counts = new Uint32Array(strata[k]!.length);
+    const counts = new Uint8Array(strata[k]!.length);
     local.push(counts);
     if (counts.length > 0 && y[strata[k]![0]!] === 1) positives = counts;
     else if (counts.length > 0) negatives = counts;
   }
   const state = seedState(chunkSeed(seed, first));
+  const before = new Int32Array(4);
   for (let r = 0; r < count; r++) {
-    for (let k = 0; k < strata.length; k++) drawCounts(state, local[k]!);
+    before.set(state);
+    let wrapped = false;
+    for (let k = 0; k < strata.length; k++) if (drawCounts(state, local[k]!, limit)) wrapped = true;
+    if (wrapped) {
+      state.set(before);
+      const totals = wrappedResample(data, state, limit);
+      auc[r] = totals.tp > 0 && totals.fp > 0 ? totals.area / (2 * totals.tp * totals.fp) : NaN;
+      ap[r] = totals.tp > 0 ? Math.max(0, totals.apSum / totals.tp) : NaN;
+      continue;
+    }
     // rankingSweep(), inlined for speed: calling rankingMetrics() instead measured 1.38x the time.
     let tp = 0;
     let fp = 0;
@@ -67,6 +79,13 @@ export function rankingChunk(data: RankingData, seed: number, first: number, cou
   return { auc, ap };
 }
 
+/** A resample whose byte counts wrapped, drawn again from the same state in 32 bits and swept by rankingSweep. */
+function wrappedResample(data: RankingData, state: Int32Array, limit: number) {
+  const mult = new Uint32Array(data.n);
+  drawStrata(state, data.strata, mult, new Uint8Array(Math.max(0, ...data.strata.map((s) => s.length))), limit);
+  return rankingSweep({ n: data.n, groupStart: data.groupStart, order: null, labels: data.y, positive: 1, weight: data.weight }, mult);
+}
+
 export interface BinaryData extends RankingData {
   pred: Uint8Array;
   score: Float64Array;
@@ -82,7 +101,7 @@ export function binaryChunk(data: BinaryData, seed: number, first: number, count
   const stride = 12 + 3 * bins;
   const out = new Float64Array(count * stride);
   const mult = new Uint32Array(n);
-  const scratch = new Uint32Array(Math.max(0, ...strata.map((stratum) => stratum.length)));
+  const scratch = new Uint8Array(Math.max(0, ...strata.map((stratum) => stratum.length)));
   const state = seedState(chunkSeed(seed, first));
   for (let r = 0; r < count; r++) {
     drawStrata(state, strata, mult, scratch);
