@@ -7,7 +7,7 @@ import type { Cell, ParquetColumn, RowBatch, Table } from './table-types.js';
  * A Parquet file as a table of typed cells: numbers, booleans and strings as stored (int64 as
  * number, DATE as an ISO date, bytes as base64), null as null. Each row group is decoded once,
  * column by column (parquet-columns.ts for flat files, hyparquet's row reader for nested ones),
- * then handed out in batches of rows.
+ * then handed out in batches: as rows, or after useColumns() as the typed columns themselves.
  */
 export async function openParquet(path: string, options: ReadOptions): Promise<Table> {
   const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } = await import('hyparquet');
@@ -24,6 +24,7 @@ export async function openParquet(path: string, options: ReadOptions): Promise<T
   // Nested columns (lists, structs) are assembled by hyparquet's row reader, as one JSON cell each.
   const flat = tree.children.every((child) => child.children.length === 0);
   const batchRows = options.batchRows ?? 16384;
+  let columnar = false;
 
   async function readGroup(groupIndex: number, groupRows: number): Promise<ParquetColumn[]> {
     const group = metadata.row_groups[groupIndex]!;
@@ -56,6 +57,10 @@ export async function openParquet(path: string, options: ReadOptions): Promise<T
       }
       for (let start = 0; start < groupRows; start += batchRows) {
         const end = Math.min(groupRows, start + batchRows);
+        if (columnar && columns) {
+          yield { firstRowNumber: groupStart + start + 2, rowCount: end - start, columns: { columns, start } };
+          continue;
+        }
         const rows: Cell[][] = new Array<Cell[]>(end - start);
         for (let r = start; r < end; r++) {
           const row = new Array<Cell>(header.length);
@@ -74,5 +79,9 @@ export async function openParquet(path: string, options: ReadOptions): Promise<T
     textCells: false,
     batches: batches(),
     close: async () => {},
+    useColumns: () => {
+      columnar = flat;
+      return flat;
+    },
   };
 }

@@ -16,6 +16,8 @@ export interface RowBatch {
   rows?: Cell[][];
   /** CSV: the rows as byte ranges (see csv-chunk.ts); batchRows() in table.ts turns them into strings. */
   chunk?: CsvChunk;
+  /** Parquet after Table.useColumns(): the row group's typed columns (one per header label); the batch is rows start to start + rowCount - 1 of them. */
+  columns?: { columns: ParquetColumn[]; start: number };
   /** Physical line where each row starts (text formats); absent for Parquet. */
   lines?: ArrayLike<number>;
 }
@@ -33,6 +35,8 @@ export interface Table {
   close(): Promise<void>;
   /** CSV: lets a batch's chunk memory serve later batches once nothing reads it (optional; saves memory). */
   recycle?(chunk: CsvChunk): void;
+  /** Parquet: asks for batches of typed columns instead of rows (call before reading); false when the file cannot give them (nested columns). */
+  useColumns?(): boolean;
 }
 
 /**

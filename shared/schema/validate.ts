@@ -11,6 +11,7 @@ import { matchHeader } from './header-check.js';
 import { buildHot } from './row-state.js';
 import { processBatch } from './row-check.js';
 import { keysBatch } from './row-keys.js';
+import { planTypedScreen, screenTypedBatch } from './typed-screen.js';
 import { createCellChecker, mergeCells } from './cell-checker.js';
 import { datasetChecks, round, type CheckResult } from './dataset-checks.js';
 import { disposeForeignKeys, finishForeignKeys, type ForeignKeyCheck } from './foreign-keys.js';
@@ -81,6 +82,9 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
   const queue: { batch: RowBatch; result: Promise<CellResult | undefined>; ready: boolean }[] = [];
   const valueFields = [...new Set([...uniqueIdx, ...hot.pkIdx, ...ukIdx.flat(), ...hot.foreign.flatMap((state) => state.columns), ...hot.needStats.flatMap((need, j) => (need ? [j] : []))])];
   const keyErrors: { error: DataError; phase: number }[] = [];
+  // Parquet: typed columns screened column by column, only failing rows checked as rows.
+  const typed = text ? undefined : planTypedScreen(hot, valueFields);
+  if (typed) table.useColumns?.();
   // The oldest chunk in flight: its cell results (from a worker, or here when workers failed)
   // merged with its keys in the order the single-threaded loop adds them.
   const checkHere = (batch: RowBatch) => {
@@ -119,6 +123,10 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
     for await (const batch of table.batches) {
       if (options.signal?.aborted) throw usageError('validation cancelled', { code: 'cancelled' });
       rowCount += batch.rowCount;
+      if (batch.columns) {
+        duplicateRows += screenTypedBatch(typed!, batch);
+        continue;
+      }
       if (first || source === undefined || !batch.chunk) {
         // One chunk (most small files) never starts a worker.
         first = false;

@@ -1,0 +1,212 @@
+import type { Cell, RowBatch } from '../data/index.js';
+import type { ParquetColumn } from '../data/table-types.js';
+import { cellAt } from '../data/parquet-columns.js';
+import { INVALID, type Value } from './casters.js';
+import type { Constraint } from './load.js';
+import type { NumericRange } from './cell-rules.js';
+import type { DataError } from './cell-result.js';
+import { processBatch } from './row-check.js';
+import { checkRowKeys, type RowAt } from './row-keys.js';
+import type { Hot } from './row-state.js';
+
+/**
+ * Checks a batch of typed Parquet columns column by column, with the row checks' own casts and
+ * constraints: numbers straight from their Float64Array, dictionary values, booleans and dates
+ * once per distinct value. Only rows with a cell that fails (or a null where one is required,
+ * or every cell null) are built as cells and go through processBatch, which writes every error
+ * exactly as for any other row; for the clean rows only the keys and statistics are taken, in
+ * row order, from the typed values.
+ */
+
+/** A cell's outcome: its value (null when present but not of a fabricated field's type), or one of these. */
+const NULL_CELL = Symbol('null');
+const DIRTY = Symbol('dirty');
+type Outcome = Value | null | typeof NULL_CELL | typeof DIRTY;
+
+const STATE_CLEAN = 0;
+const STATE_NULL = 1;
+const STATE_DIRTY = 2;
+/** Distinct dates remembered per column; a column with more starts over. */
+const DATE_CACHE_LIMIT = 1 << 16;
+
+export interface TypedScreen {
+  hot: Hot;
+  /** Fields whose clean values the row order needs: keys and statistics (validate.ts's valueFields). */
+  valueFields: number[];
+  /** Cast as the row checks do with nothing in between (number/integer field, only '' missing). */
+  plainNumber: boolean[];
+  dates: Map<number, Outcome>[];
+  dictionaries: { column: ParquetColumn | undefined; outcomes: Outcome[] }[];
+  state: Uint8Array;
+  dirty: Uint8Array;
+}
+
+/** The screen for these fields, or undefined when the rows must be checked whole (duplicate-row check). */
+export function planTypedScreen(hot: Hot, valueFields: number[]): TypedScreen | undefined {
+  if (hot.dupRows || hot.m === 0) return undefined;
+  const plainNumber = hot.fields.map((field, j) => hot.checkable[j]! && hot.onlyEmptyMissing[j]! && (field.type === 'number' || field.type === 'integer'));
+  return {
+    hot,
+    valueFields,
+    plainNumber,
+    dates: hot.fields.map(() => new Map()),
+    dictionaries: hot.fields.map(() => ({ column: undefined, outcomes: [] })),
+    state: new Uint8Array(0),
+    dirty: new Uint8Array(0),
+  };
+}
+
+function passes(list: Constraint[], range: NumericRange | undefined, value: Value): boolean {
+  if (range !== undefined && typeof value === 'number' && value >= range.min && value <= range.max && value > range.above && value < range.below) return true;
+  for (let c = 0; c < list.length; c++) if (!list[c]!.test(value)) return false;
+  return true;
+}
+
+/** What processBatch would make of this cell, without its errors. */
+function outcomeOf(hot: Hot, j: number, cell: Cell): Outcome {
+  const isNull = cell === null || (hot.onlyEmptyMissing[j] ? cell === '' : hot.missing[j]!.has(String(cell)));
+  if (isNull) return hot.required[j] ? DIRTY : NULL_CELL;
+  const value = hot.casts[j]!(cell!);
+  if (value === INVALID) return hot.checkable[j] ? DIRTY : null;
+  return passes(hot.constraints[j]!, hot.ranges[j], value) ? value : DIRTY;
+}
+
+function plainNumberOutcome(hot: Hot, j: number, value: number): Outcome {
+  if (hot.fields[j]!.type === 'integer' && !Number.isInteger(value)) return DIRTY;
+  return passes(hot.constraints[j]!, hot.ranges[j], value) ? value : DIRTY;
+}
+
+function dictionaryOutcomes(screen: TypedScreen, j: number, column: ParquetColumn): Outcome[] {
+  const cache = screen.dictionaries[j]!;
+  if (cache.column !== column) {
+    cache.column = column;
+    cache.outcomes = (column.dict ?? []).map((cell: Cell) => outcomeOf(screen.hot, j, cell));
+  }
+  return cache.outcomes;
+}
+
+/** The outcome of row r's cell in column j (r within the row group). */
+function cellOutcome(screen: TypedScreen, j: number, column: ParquetColumn, r: number): Outcome {
+  const hot = screen.hot;
+  if (column.valid[r] === 0) return hot.required[j] ? DIRTY : NULL_CELL;
+  switch (column.kind) {
+    case 'number':
+      return screen.plainNumber[j] ? plainNumberOutcome(hot, j, column.num![r]!) : outcomeOf(hot, j, column.num![r]!);
+    case 'boolean':
+    case 'date': {
+      const cache = screen.dates[j]!;
+      const key = column.num![r]!;
+      let outcome = cache.get(key);
+      if (outcome === undefined) {
+        if (cache.size >= DATE_CACHE_LIMIT) cache.clear();
+        outcome = outcomeOf(hot, j, cellAt(column, r));
+        cache.set(key, outcome);
+      }
+      return outcome;
+    }
+    case 'cells': {
+      const code = column.codes![r]!;
+      return code >= 0 ? dictionaryOutcomes(screen, j, column)[code]! : outcomeOf(hot, j, column.other![r]!);
+    }
+    default:
+      throw new Error(`unknown parquet column kind ${column.kind as string}`);
+  }
+}
+
+/** Fills state[j * n + r] for one column. */
+function screenColumn(screen: TypedScreen, j: number, column: ParquetColumn, start: number, n: number): void {
+  const { state, dirty } = screen;
+  const base = j * n;
+  const valid = column.valid;
+  if (column.kind === 'number' && screen.plainNumber[j]) {
+    const num = column.num!;
+    const hot = screen.hot;
+    const required = hot.required[j]!;
+    const integer = hot.fields[j]!.type === 'integer';
+    const list = hot.constraints[j]!;
+    const range = hot.ranges[j];
+    const bounded = range ?? { min: -Infinity, max: Infinity, above: -Infinity, below: Infinity };
+    const unconstrained = list.length === 0;
+    for (let i = 0; i < n; i++) {
+      const r = start + i;
+      let s = STATE_CLEAN;
+      if (valid[r] === 0) s = required ? STATE_DIRTY : STATE_NULL;
+      else {
+        const value = num[r]!;
+        if (integer && !Number.isInteger(value)) s = STATE_DIRTY;
+        else if (!unconstrained && !(range !== undefined && value >= bounded.min && value <= bounded.max && value > bounded.above && value < bounded.below) && !passes(list, undefined, value)) s = STATE_DIRTY;
+      }
+      state[base + i] = s;
+      if (s === STATE_DIRTY) dirty[i] = 1;
+    }
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const outcome = cellOutcome(screen, j, column, start + i);
+    const s = outcome === DIRTY ? STATE_DIRTY : outcome === NULL_CELL ? STATE_NULL : STATE_CLEAN;
+    state[base + i] = s;
+    if (s === STATE_DIRTY) dirty[i] = 1;
+  }
+}
+
+/** Checks one batch of typed columns; returns how many rows repeated an earlier row (always 0: see planTypedScreen). */
+export function screenTypedBatch(screen: TypedScreen, batch: RowBatch): number {
+  const hot = screen.hot;
+  const { m, nulls, mostly, mostlyState, needStats, stats, needValues, values, sink } = hot;
+  const { columns, start } = batch.columns!;
+  const n = batch.rowCount;
+  if (screen.dirty.length < n) screen.dirty = new Uint8Array(n);
+  if (screen.state.length < n * m) screen.state = new Uint8Array(n * m);
+  const { state, dirty } = screen;
+  dirty.fill(0, 0, n);
+  for (let j = 0; j < m; j++) screenColumn(screen, j, columns[j]!, start, n);
+  // A row of nulls only is a blank row: the row checks report it.
+  for (let i = 0; i < n; i++) {
+    if (dirty[i] !== 0) continue;
+    let j = 0;
+    while (j < m && state[j * n + i] === STATE_NULL) j++;
+    if (j === m) dirty[i] = 1;
+  }
+  // Null counts and `mostly` tallies of the clean rows (the row checks count the dirty ones).
+  for (let j = 0; j < m; j++) {
+    const base = j * n;
+    let nullCount = 0;
+    let present = 0;
+    for (let i = 0; i < n; i++) {
+      if (dirty[i] !== 0) continue;
+      if (state[base + i] === STATE_NULL) nullCount++;
+      else present++;
+    }
+    nulls[j] = nulls[j]! + nullCount;
+    if (mostly[j] !== undefined) mostlyState[j]!.nonNull += present;
+  }
+  const orderedFields = screen.valueFields;
+  const cells = new Array<Cell>(m).fill(null);
+  const where: RowAt = { k: m, cells, chunk: undefined, base: 0 };
+  const addToSink = (error: DataError, phase: number) => sink.add(error, phase);
+  const needRowOrder = orderedFields.length > 0;
+  for (let i = 0; i < n; i++) {
+    const r = start + i;
+    const rowNumber = batch.firstRowNumber + i;
+    if (dirty[i] !== 0) {
+      const row = new Array<Cell>(m);
+      for (let j = 0; j < m; j++) row[j] = cellAt(columns[j]!, r);
+      processBatch(hot, { firstRowNumber: rowNumber, rowCount: 1, rows: [row] });
+      continue;
+    }
+    if (!needRowOrder) continue;
+    for (const j of orderedFields) {
+      const column = columns[j]!;
+      let value: Value | null = null;
+      if (state[j * n + i] !== STATE_NULL) {
+        const outcome = cellOutcome(screen, j, column, r);
+        value = outcome === DIRTY || outcome === NULL_CELL ? null : outcome;
+      }
+      values[j] = value;
+      if (needValues) cells[j] = cellAt(column, r);
+      if (needStats[j] && typeof value === 'number' && !Number.isNaN(value)) stats[j]!.add(value);
+    }
+    if (needValues) checkRowKeys(hot, rowNumber, undefined, where, addToSink);
+  }
+  return 0;
+}

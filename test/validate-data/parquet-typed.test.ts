@@ -1,0 +1,139 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openTable } from '../../shared/data/index.js';
+import { parseSchema } from '../../shared/schema/load.js';
+import { validateOpenTable, validateTable, type ValidateOptions, type ValidationReport } from '../../shared/schema/validate.js';
+import { hasPythonModule, pythonPath } from '../helpers/python.js';
+import { tempDir } from './helpers.js';
+
+// validate-data screens Parquet's typed columns column by column and checks only the failing
+// rows as rows (shared/schema/typed-screen.ts). These tests hold that path to the row path on the
+// same file (the whole report: messages, cells, checks) and to the same table written as CSV.
+const dir = tempDir('modelci-parquet-typed-');
+
+const WRITE = `
+import sys, datetime, pyarrow as pa, pyarrow.parquet as pq, pyarrow.csv as pc
+out = sys.argv[1]
+n = 3000
+blank = lambda i: i % 401 == 200
+def pick(i, k, value, bad, nulls=89):
+    if blank(i): return None
+    return bad if i % 97 == k else (None if i % nulls == k else value)
+table = pa.table({
+    "id": pa.array([None if blank(i) else (i if i % 500 != 7 else 3) for i in range(n)], pa.int64()),
+    "grp": pa.array([None if blank(i) else "g%d" % (i % 7) for i in range(n)], pa.string()),
+    "small": pa.array([pick(i, 3, i % 100, 300) for i in range(n)], pa.int32()),
+    "score": pa.array([pick(i, 5, (i % 10) / 10, 1.5) for i in range(n)], pa.float64()),
+    "real": pa.array([pick(i, 19, float(i % 50), i + 0.5) for i in range(n)], pa.float64()),
+    "ok": pa.array([pick(i, 7, i % 2 == 0, None) for i in range(n)], pa.bool_()),
+    "day": pa.array([pick(i, 11, datetime.date(2020, 1, 1) + datetime.timedelta(days=i % 400), datetime.date(2019, 5, 5)) for i in range(n)], pa.date32()),
+    "cat": pa.array([pick(i, 13, "abc"[i % 3], "z", 43) for i in range(n)], pa.string()),
+    "code": pa.array([pick(i, 17, "C%04d" % i, "bad") for i in range(n)], pa.string()),
+    "text": pa.array([pick(i, 23, ["x y", "NA", "", "long words here"][i % 4], "3") for i in range(n)], pa.string()),
+})
+# Dictionary pages (falling back to plain ones when the dictionary outgrows its page), plain
+# pages only, version 2 data pages; several row groups each.
+pq.write_table(table, out + "/dict.parquet", row_group_size=700, use_dictionary=True, dictionary_pagesize_limit=2048)
+pq.write_table(table, out + "/plain.parquet", row_group_size=1024, use_dictionary=False, data_page_size=4096)
+pq.write_table(table, out + "/v2.parquet", row_group_size=900, data_page_version="2.0", data_page_size=2048)
+pc.write_csv(table, out + "/same.csv")
+`;
+
+const FIELDS = [
+  { name: 'id', type: 'integer', constraints: { required: true, unique: true } },
+  { name: 'grp', type: 'string', constraints: { required: true } },
+  { name: 'small', type: 'integer', constraints: { maximum: 200 } },
+  { name: 'score', type: 'number', constraints: { required: true, minimum: 0, maximum: 1 } },
+  { name: 'real', type: 'number', 'x-modelci': { maxNullFraction: 0.01 } },
+  { name: 'ok', type: 'boolean', constraints: { required: true } },
+  { name: 'day', type: 'date', constraints: { minimum: '2020-01-01' } },
+  { name: 'cat', type: 'string', constraints: { enum: ['a', 'b', 'c'] } },
+  { name: 'code', type: 'string', constraints: { pattern: 'C[0-9]{4}' } },
+  { name: 'text', type: 'string', constraints: { minLength: 2 } },
+];
+
+const schemaOf = (descriptor: Record<string, unknown>) => parseSchema('schema.json', JSON.stringify(descriptor));
+
+const SCHEMAS: Record<string, Record<string, unknown>> = {
+  'constraints, required nulls, blank rows, a unique field, primary and unique keys': { fields: FIELDS, primaryKey: ['id', 'grp'], uniqueKeys: [['grp', 'small']] },
+  'missing values that match numbers, type mismatches, mostly and statistics': {
+    missingValues: ['', 'NA', '3'],
+    fields: [
+      { name: 'id', type: 'integer', constraints: { minimum: 10 } },
+      { name: 'grp', type: 'string', constraints: { pattern: 'g[0-5]' } },
+      { name: 'small', type: 'number', 'x-modelci': { maxNullFraction: 0.01 } },
+      { name: 'score', type: 'number', 'x-modelci': { mostly: 0.95, mean: { min: 0.4, max: 0.5 }, quantiles: [{ q: 0.5, min: 0.3, max: 0.6 }] } },
+      { name: 'real', type: 'integer', 'x-modelci': { mostly: 0.5, max: { max: 10 } } },
+      { name: 'ok', type: 'any' },
+      { name: 'day', type: 'date', constraints: { exclusiveMaximum: '2020-12-31' } },
+      { name: 'cat', type: 'string', constraints: { enum: ['a', 'b'] } },
+      { name: 'code', type: 'string', constraints: { maxLength: 5 } },
+      { name: 'text', type: 'string', constraints: { enum: ['x y', 'long words here'] } },
+    ],
+  },
+  'fields the schema does not name (fabricated), matched by name': {
+    fieldsMatch: 'subset',
+    fields: [FIELDS[3], FIELDS[0], FIELDS[8], { name: 'absent', type: 'string' }],
+  },
+};
+
+/** validateOpenTable on the file's row batches: the path every format took before typed screening. */
+async function viaRows(path: string, schema: ReturnType<typeof schemaOf>, options: ValidateOptions): Promise<ValidationReport> {
+  const table = await openTable(path, options);
+  try {
+    return await validateOpenTable({ ...table, useColumns: undefined }, schema, options);
+  } finally {
+    await table.close();
+  }
+}
+
+async function viaColumns(path: string, schema: ReturnType<typeof schemaOf>, options: ValidateOptions): Promise<ValidationReport> {
+  const table = await openTable(path, options);
+  let typed = false;
+  try {
+    const report = await validateOpenTable({ ...table, useColumns: () => (typed = table.useColumns!()) }, schema, options);
+    expect(typed).toBe(true);
+    return report;
+  } finally {
+    await table.close();
+  }
+}
+
+const summary = (report: ValidationReport) => ({
+  rowCount: report.rowCount,
+  errorCount: report.errorCount,
+  errorCounts: report.errorCounts,
+  errors: report.errors.map((e) => [e.code, e.rowNumber, e.fieldName, e.fieldNumber, e.note]),
+});
+
+describe.skipIf(!hasPythonModule('pyarrow'))('Parquet typed-column screening reports what the row checks report', () => {
+  execFileSync(pythonPath(), ['-c', WRITE, dir]);
+
+  for (const [title, descriptor] of Object.entries(SCHEMAS)) {
+    const schema = schemaOf(descriptor);
+    for (const file of ['dict.parquet', 'plain.parquet', 'v2.parquet']) {
+      it(`${file}, ${title}: the whole report equals the row path's`, async () => {
+        const options = { maxErrors: 100_000 };
+        const rows = await viaRows(join(dir, file), schema, options);
+        expect(rows.errorCount).toBeGreaterThan(50);
+        expect(await viaColumns(join(dir, file), schema, options)).toEqual(rows);
+      });
+    }
+    it(`${title}: small batches across row groups and a short error list give the same report`, async () => {
+      const options = { maxErrors: 7, batchRows: 333 };
+      const rows = await viaRows(join(dir, 'dict.parquet'), schema, options);
+      expect(rows.errors).toHaveLength(7);
+      expect(await viaColumns(join(dir, 'dict.parquet'), schema, options)).toEqual(rows);
+    });
+  }
+
+  it('the seeded errors of every kind are there, and the report equals the CSV one', async () => {
+    const schema = schemaOf(SCHEMAS['constraints, required nulls, blank rows, a unique field, primary and unique keys']!);
+    const csv = summary(await validateTable(join(dir, 'same.csv'), schema, { threads: 1, maxErrors: 100_000 }));
+    expect(Object.keys(csv.errorCounts).sort()).toEqual(['blank-row', 'constraint-error', 'primary-key', 'unique-error']);
+    for (const file of ['dict.parquet', 'plain.parquet', 'v2.parquet']) {
+      expect(summary(await validateTable(join(dir, file), schema, { maxErrors: 100_000 }))).toEqual(csv);
+    }
+  });
+});
