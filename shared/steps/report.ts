@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { usageError } from '../errors.js';
@@ -70,11 +70,14 @@ export const reportStep = defineStep({
   },
   async run(input, ctx): Promise<StepResult<ReportData>> {
     refuseConflicts(input);
-    const dir = input.evidence ? resolve(ctx.cwd, input.evidence) : join(ctx.outDir, 'evidence');
+    if (input.phase === 'post' && !input.evidence) throw usageError('phase post reads the bundle the render phase wrote: pass --evidence with the folder it was downloaded to', { code: 'input-missing', hint: 'In the workflow_run job: download the artifact modelci-report-bundle, then run report with phase: post and evidence: <that folder>.' });
+    const given = input.evidence ? resolve(ctx.cwd, input.evidence) : join(ctx.outDir, 'evidence');
+    const dir = input.phase === 'post' ? await bundleFolder(given) : given;
     const shownDir = displayPath(ctx.cwd, dir);
     const folder = await readEvidenceFolder(dir, { shown: shownDir, results: REPORTED_RESULTS, skip: ['report.json'] });
+    if (input.phase === 'post') refuseBadBundle(folder, displayPath(ctx.cwd, given), shownDir);
     for (const { file, reason } of folder.unreadable) ctx.platform.warning(`not in the report: ${reason}`, { file: `${shownDir}/${file}` });
-    if (input.phase === 'render') return renderBundle(folder.records, folder.unreadable, join(ctx.outDir, 'report-bundle'), ctx.cwd);
+    if (input.phase === 'render') return renderBundle(folder.records, folder.unreadable, join(ctx.outDir, BUNDLE_FOLDER), ctx.cwd);
     const doc = buildReport(folder.records, folder.unreadable, input.title);
     const markdownPath = join(ctx.outDir, 'report.md');
     const htmlPath = join(ctx.outDir, 'report.html');
@@ -86,7 +89,6 @@ export const reportStep = defineStep({
     const shown = (path: string) => displayPath(ctx.cwd, path);
 
     let comment = noComment(input.mode, null, 'comment: false');
-    if (input.phase === 'post' && !input.evidence) throw usageError('phase post reads the bundle the render phase wrote: pass --evidence with the folder it was downloaded to', { code: 'input-missing', hint: 'In the workflow_run job: download the artifact modelci-report-bundle, then run report with phase: post and evidence: <that folder>.' });
     if (input.comment) {
       const thread = await ctx.platform.commentThread(input.token);
       if ('unavailable' in thread) {
@@ -143,6 +145,33 @@ export const reportStep = defineStep({
     };
   },
 });
+
+/** The folder the render phase bundles into, and where its records are in the downloaded artifact. */
+const BUNDLE_FOLDER = 'report-bundle';
+
+/**
+ * Where post finds the records in what it was given. The artifact render uploads holds them in
+ * report-bundle/, beside evidence/report.json (render's own record, which the runner adds), so a
+ * downloaded artifact has them one folder down; the bundle folder itself works too.
+ */
+async function bundleFolder(given: string): Promise<string> {
+  const inner = join(given, BUNDLE_FOLDER);
+  return (await stat(inner).then((entry) => entry.isDirectory(), () => false)) ? inner : given;
+}
+
+/**
+ * Post renders only a bundle render wrote: at least one record, and every file a valid record
+ * (render writes nothing else). Anything less would post a report of nothing as passed, or leave a
+ * step's failure out of the verdict.
+ */
+function refuseBadBundle(folder: { records: readonly unknown[]; unreadable: readonly { file: string; reason: string }[] }, shownGiven: string, shownDir: string): void {
+  if (folder.unreadable.length) {
+    throw usageError(`the report bundle in ${shownDir} holds ${folder.unreadable.length} file(s) that are not valid evidence records: ${folder.unreadable.map((entry) => entry.reason).join('; ')}`, { code: 'report-bundle-invalid', hint: 'The render phase writes only records it validated: the artifact was changed after render, or render and post run different modelci versions.' });
+  }
+  if (folder.records.length === 0) {
+    throw usageError(`no report bundle in ${shownGiven}: no evidence records in it or in ${shownGiven}/${BUNDLE_FOLDER}, so there is nothing to report`, { code: 'report-bundle-missing', hint: `Download the artifact modelci-report-bundle (written by report with phase: render after the pipeline's steps) and pass that folder as evidence. An empty bundle means no step wrote evidence before render.` });
+  }
+}
 
 /** The render phase: the validated records, written again from what validation kept, and nothing else. */
 async function renderBundle(records: readonly (Evidence & { file: string })[], unreadable: { file: string; reason: string }[], dir: string, cwd: string): Promise<StepResult<ReportData>> {

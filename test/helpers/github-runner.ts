@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -37,8 +37,12 @@ export interface RunnerRun {
   dir: string;
 }
 
-/** Runs `<root>/<action>`'s `runs.main` with Node in a fresh workspace holding `files`, as the runner would for `uses: <root>`. */
-export async function runAsRunner(root: string, action: string, given: Record<string, string>, files: Record<string, string>): Promise<RunnerRun> {
+/**
+ * Runs `<root>/<action>`'s `runs.main` with Node in a fresh workspace holding `files`, as the runner
+ * would for `uses: <root>`. `env` adds what the runner or the workflow sets besides the inputs
+ * (GITHUB_EVENT_PATH, ACTIONS_RESULTS_URL, ...).
+ */
+export async function runAsRunner(root: string, action: string, given: Record<string, string>, files: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<RunnerRun> {
   const dir = await mkdtemp(join(tmpdir(), 'modelci-runner-'));
   for (const [name, text] of Object.entries(files)) {
     await mkdir(dirname(join(dir, name)), { recursive: true });
@@ -48,16 +52,25 @@ export async function runAsRunner(root: string, action: string, given: Record<st
   const summary = join(dir, '.github_summary');
   await writeFile(outputs, '');
   await writeFile(summary, '');
-  const env: NodeJS.ProcessEnv = {
+  const runEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     GITHUB_ACTIONS: 'true',
     GITHUB_OUTPUT: outputs,
     GITHUB_STEP_SUMMARY: summary,
     GITHUB_WORKSPACE: dir,
+    ...env,
     ...(await runnerEnv(root, action, given)),
   };
   const main = join(root, action.replace(/action\.yml$/, ''), (await readAction(root, action)).runs.main);
-  const run = spawnSync(process.execPath, [main], { cwd: dir, env, encoding: 'utf8', timeout: 120_000 });
-  return { status: run.status, log: run.stdout + run.stderr, outputs: await readFile(outputs, 'utf8'), summary: await readFile(summary, 'utf8'), dir };
+  // Not spawnSync: the action may call loopback servers that live in this process's event loop.
+  const run = await new Promise<{ status: number | null; log: string }>((resolve, reject) => {
+    const child = spawn(process.execPath, [main], { cwd: dir, env: runEnv, timeout: 120_000 });
+    let log = '';
+    child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, log }));
+  });
+  return { status: run.status, log: run.log, outputs: await readFile(outputs, 'utf8'), summary: await readFile(summary, 'utf8'), dir };
 }
