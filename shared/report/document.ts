@@ -36,6 +36,8 @@ function order(step: string): number {
 }
 
 function verdict(records: readonly Evidence[]): Inline {
+  // Nothing ran or nothing was downloaded: no verdict to give, and never a 'passed' for it.
+  if (records.length === 0) return [raw('⚠️ '), strong(raw('no evidence'))];
   const failed = records.filter((record) => record.status === 'failed').map((record) => record.step);
   const compare = records.find((record) => record.step === 'compare');
   const decision = compare ? (compare.result as { decision?: string }).decision : undefined;

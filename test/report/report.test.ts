@@ -60,6 +60,16 @@ describe('modelci report', () => {
     expect(metrics.filter((entry) => entry && entry !== '# EOF').every((entry) => /^[a-zA-Z_:][a-zA-Z0-9_:]* -?[0-9.e+-]+$/.test(entry))).toBe(true);
   });
 
+  it('gives no passed verdict when there is no evidence: the headline says no evidence and why', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'modelci-report-empty-'));
+    const run = await runCliCaptured(['report', '--format', 'json'], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const markdown = await readFile(join(dir, '.modelci/report.md'), 'utf8');
+    expect(markdown).toMatch(/^## modelci report\n\n⚠️ \*\*no evidence\*\*\n/);
+    expect(markdown).toContain('No evidence found: no modelci step ran before this report');
+    expect(markdown).not.toContain('passed');
+  });
+
   it('refuses options that cannot mean anything together (exit 2, nothing written)', async () => {
     const dir = await evidenceDir('churn-second');
     for (const [args, said] of [
