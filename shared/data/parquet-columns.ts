@@ -1,9 +1,11 @@
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
-import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
+import { decompressPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
 import { readPlain } from 'hyparquet/src/plain.js';
+import { snappyUncompress } from 'hyparquet/src/snappy.js';
 import { getMaxDefinitionLevel, getTreePath } from 'hyparquet/src/schema.js';
-import type { ColumnChunk, ColumnDecoder, DecodedArray, SchemaTree } from 'hyparquet/src/types.js';
+import type { ColumnChunk, ColumnDecoder, CompressionCodec, DecodedArray, SchemaTree } from 'hyparquet/src/types.js';
+import { readFlatPage } from './parquet-page.js';
 import type { Cell, ParquetColumn } from './table-types.js';
 
 
@@ -49,11 +51,29 @@ export function cellAt(column: ParquetColumn, r: number): Cell {
   }
 }
 
+// Page-sized scratch, reused page after page: each page's bytes and numbers are copied into its
+// column before the next page is read, and so little memory is left for the collector to find.
+let pageScratch = new Uint8Array(0);
+let numberScratch = new Float64Array(0);
+
+function numberScratchOf(length: number): Float64Array {
+  if (numberScratch.length < length) numberScratch = new Float64Array(Math.max(length, numberScratch.length * 2));
+  return numberScratch.subarray(0, length);
+}
+
+function decompress(compressed: Uint8Array, size: number, codec: CompressionCodec): Uint8Array {
+  if (codec !== 'SNAPPY') return decompressPage(compressed, size, codec, undefined);
+  if (pageScratch.length < size) pageScratch = new Uint8Array(Math.max(size, pageScratch.length * 2));
+  const page = pageScratch.subarray(0, size);
+  snappyUncompress(compressed, page);
+  return page;
+}
+
 /** Number values as Number(value) would give them; int64 without a BigInt per value. */
 function numbersOf(values: DecodedArray): ArrayLike<number> {
   if (values instanceof BigInt64Array && LITTLE_ENDIAN) {
     const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-    const out = new Float64Array(values.length);
+    const out = numberScratchOf(values.length);
     // hi * 2^32 is exact, so the one addition rounds once, as Number(bigint) does.
     for (let i = 0; i < out.length; i++) out[i] = words[2 * i + 1]! * 4294967296 + (words[2 * i]! >>> 0);
     return out;
@@ -62,46 +82,45 @@ function numbersOf(values: DecodedArray): ArrayLike<number> {
   return Array.from(values as ArrayLike<unknown>, (value) => (value === null || value === undefined ? NaN : Number(value)));
 }
 
-/** Decodes one flat column chunk (its bytes from the file) of `rows` rows. */
-export function decodeColumnChunk(bytes: ArrayBuffer, chunk: ColumnChunk, tree: SchemaTree, rows: number): ParquetColumn {
+/**
+ * Decodes one flat column chunk (its bytes from the file) of `rows` rows. `reuse`: the column of
+ * the previous row group, whose storage this one overwrites (its earlier values are gone).
+ */
+export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: SchemaTree, rows: number, reuse?: ParquetColumn): ParquetColumn {
   const meta = chunk.meta_data!;
   const schemaPath = getTreePath(tree, meta.path_in_schema);
   const element = schemaPath[schemaPath.length - 1]!.element;
   const decoder: ColumnDecoder = { pathInSchema: meta.path_in_schema, type: meta.type, element, schemaPath, codec: meta.codec, parsers: PARSERS };
   const kind = columnKind(schemaPath[schemaPath.length - 1]!);
   const maxDefinition = getMaxDefinitionLevel(schemaPath);
-  const column: ParquetColumn = { kind, rows, valid: new Uint8Array(rows) };
-  if (kind === 'cells') {
-    column.codes = new Int32Array(rows);
-    column.other = new Array<Cell>(rows);
-  } else column.num = new Float64Array(rows);
+  const column = storageFor(kind, rows, reuse);
   let dictNumbers: ArrayLike<number> | undefined;
   let dictCells: Cell[] | undefined;
-  const reader = { view: new DataView(bytes), offset: 0 };
+  const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
   let position = 0;
   while (position < rows && reader.offset < bytes.byteLength) {
     const header = parquetHeader(reader);
-    const compressed = new Uint8Array(bytes, reader.offset, header.compressed_page_size);
+    const compressed = bytes.subarray(reader.offset, reader.offset + header.compressed_page_size);
     reader.offset += header.compressed_page_size;
     if (header.type === 'DICTIONARY_PAGE') {
-      const page = decompressPage(compressed, Number(header.uncompressed_page_size), meta.codec, undefined);
+      const page = decompress(compressed, Number(header.uncompressed_page_size), meta.codec);
       const plain = readPlain({ view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }, meta.type, header.dictionary_page_header!.num_values, element.type_length);
       const values = convert(plain, decoder);
       if (kind === 'cells') {
         dictCells = Array.from(values as ArrayLike<unknown>, (value) => toParquetCell(value, false));
         column.dict = dictCells;
       } else if (kind === 'boolean') dictNumbers = Array.from(values as ArrayLike<unknown>, (value) => (value ? 1 : 0));
-      else dictNumbers = numbersOf(values);
+      else dictNumbers = Float64Array.from(numbersOf(values)); // its own copy: the scratch takes the next page
       continue;
     }
     let encoding: string;
     let count: number;
-    let page: { definitionLevels: number[] | undefined; dataPage: DecodedArray };
+    let page: { definitionLevels: ArrayLike<number> | undefined; dataPage: DecodedArray; converted?: boolean };
     if (header.type === 'DATA_PAGE') {
       const daph = header.data_page_header!;
       encoding = daph.encoding;
       count = daph.num_values;
-      page = readDataPage(decompressPage(compressed, Number(header.uncompressed_page_size), meta.codec, undefined), daph, decoder);
+      page = readFlatPage(decompress(compressed, Number(header.uncompressed_page_size), meta.codec), daph, decoder, maxDefinition);
     } else if (header.type === 'DATA_PAGE_V2') {
       const daph = header.data_page_header_v2!;
       encoding = daph.encoding;
@@ -118,7 +137,7 @@ export function decodeColumnChunk(bytes: ArrayBuffer, chunk: ColumnChunk, tree: 
     if (kind === 'cells') {
       const codes = column.codes!;
       const other = column.other!;
-      const values = dictionary ? undefined : (convert(data, decoder) as ArrayLike<unknown>);
+      const values = dictionary ? undefined : page.converted ? (data as ArrayLike<unknown>) : (convert(data, decoder) as ArrayLike<unknown>);
       let v = 0;
       for (let i = 0; i < count; i++) {
         const r = position + i;
@@ -142,10 +161,11 @@ export function decodeColumnChunk(bytes: ArrayBuffer, chunk: ColumnChunk, tree: 
       let values: ArrayLike<number>;
       if (dictionary) {
         const codes = data as ArrayLike<number>;
-        const out = new Float64Array(codes.length);
+        const out = numberScratchOf(codes.length);
         for (let i = 0; i < codes.length; i++) out[i] = dictNumbers![codes[i]!]!;
         values = out;
-      } else if (kind === 'boolean') values = Array.from(data as ArrayLike<unknown>, (value) => (value ? 1 : 0));
+      } else if (page.converted) values = data as ArrayLike<number>;
+      else if (kind === 'boolean') values = Array.from(data as ArrayLike<unknown>, (value) => (value ? 1 : 0));
       else values = numbersOf(convert(data, decoder));
       if (!hasNulls) {
         if (values instanceof Float64Array || values instanceof Float32Array || values instanceof Int32Array || values instanceof Uint32Array) num.set(values.subarray(0, count), position);
@@ -163,6 +183,25 @@ export function decodeColumnChunk(bytes: ArrayBuffer, chunk: ColumnChunk, tree: 
     position += count;
   }
   if (position !== rows) throw new Error(`parquet column ${meta.path_in_schema.join('.')} has ${position} values for its row group's ${rows} rows`);
+  return column;
+}
+
+/** The column's storage for `rows` rows: the previous row group's when it is large enough. */
+function storageFor(kind: ParquetColumn['kind'], rows: number, reuse: ParquetColumn | undefined): ParquetColumn {
+  if (reuse === undefined || reuse.kind !== kind || reuse.valid.buffer.byteLength < rows) {
+    const column: ParquetColumn = { kind, rows, valid: new Uint8Array(rows) };
+    if (kind === 'cells') {
+      column.codes = new Int32Array(rows);
+      column.other = new Array<Cell>(rows);
+    } else column.num = new Float64Array(rows);
+    return column;
+  }
+  const column: ParquetColumn = { kind, rows, valid: new Uint8Array(reuse.valid.buffer, 0, rows) };
+  column.valid.fill(0);
+  if (kind === 'cells') {
+    column.codes = new Int32Array(reuse.codes!.buffer, 0, rows);
+    column.other = reuse.other!;
+  } else column.num = new Float64Array(reuse.num!.buffer, 0, rows);
   return column;
 }
 

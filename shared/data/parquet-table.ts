@@ -1,3 +1,4 @@
+import { open, type FileHandle } from 'node:fs/promises';
 import { usageError } from '../errors.js';
 import { cellAt, chunkRange, decodeColumnChunk, toParquetCell } from './parquet-columns.js';
 import type { ReadOptions } from './source.js';
@@ -26,19 +27,52 @@ export async function openParquet(path: string, options: ReadOptions): Promise<T
   const batchRows = options.batchRows ?? 16384;
   let columnar = false;
 
+  // Row group after row group, each column chunk is read into one buffer and decoded into the
+  // previous row group's column storage, so memory stays that of one row group whatever the file's size.
+  let handle: FileHandle | undefined;
+  let chunkBytes = Buffer.alloc(0);
+  let previous: ParquetColumn[] = [];
+  const release = async () => {
+    const open = handle;
+    handle = undefined;
+    previous = [];
+    chunkBytes = Buffer.alloc(0);
+    await open?.close();
+  };
+  async function readRange(start: number, end: number): Promise<Uint8Array> {
+    handle ??= await open(path, 'r');
+    if (chunkBytes.length < end - start) chunkBytes = Buffer.allocUnsafe(Math.max(end - start, chunkBytes.length * 2));
+    let done = 0;
+    while (done < end - start) {
+      const { bytesRead } = await handle.read(chunkBytes, done, end - start - done, start + done);
+      if (bytesRead === 0) throw new Error(`the file ends before byte ${end}`);
+      done += bytesRead;
+    }
+    return chunkBytes.subarray(0, end - start);
+  }
+
   async function readGroup(groupIndex: number, groupRows: number): Promise<ParquetColumn[]> {
     const group = metadata.row_groups[groupIndex]!;
     const columns: ParquetColumn[] = [];
-    for (const name of header) {
+    for (const [j, name] of header.entries()) {
       const chunk = group.columns.find((item) => item.meta_data?.path_in_schema[0] === name);
       if (!chunk) throw new Error(`row group ${groupIndex} has no column ${name}`);
       const { start, end } = chunkRange(chunk);
-      columns.push(decodeColumnChunk(await file.slice(start, end), chunk, tree, groupRows));
+      columns.push(decodeColumnChunk(await readRange(start, end), chunk, tree, groupRows, previous[j]));
     }
+    previous = columns;
     return columns;
   }
 
   async function* batches(): AsyncGenerator<RowBatch> {
+    try {
+      yield* groups();
+    } finally {
+      await release();
+    }
+  }
+
+  async function* groups(): AsyncGenerator<RowBatch> {
     let groupStart = 0;
     for (let g = 0; g < metadata.row_groups.length; g++) {
       const groupRows = Number(metadata.row_groups[g]!.num_rows);
@@ -78,7 +112,7 @@ export async function openParquet(path: string, options: ReadOptions): Promise<T
     header,
     textCells: false,
     batches: batches(),
-    close: async () => {},
+    close: release,
     useColumns: () => {
       columnar = flat;
       return flat;

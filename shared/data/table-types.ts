@@ -16,7 +16,7 @@ export interface RowBatch {
   rows?: Cell[][];
   /** CSV: the rows as byte ranges (see csv-chunk.ts); batchRows() in table.ts turns them into strings. */
   chunk?: CsvChunk;
-  /** Parquet after Table.useColumns(): the row group's typed columns (one per header label); the batch is rows start to start + rowCount - 1 of them. */
+  /** Parquet after Table.useColumns(): the row group's typed columns (one per header label); the batch is rows start to start + rowCount - 1 of them. Their storage is overwritten by the next row group. */
   columns?: { columns: ParquetColumn[]; start: number };
   /** Physical line where each row starts (text formats); absent for Parquet. */
   lines?: ArrayLike<number>;

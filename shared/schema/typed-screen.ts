@@ -36,7 +36,8 @@ export interface TypedScreen {
   /** Cast as the row checks do with nothing in between (number/integer field, only '' missing). */
   plainNumber: boolean[];
   dates: Map<number, Outcome>[];
-  dictionaries: { column: ParquetColumn | undefined; outcomes: Outcome[] }[];
+  /** Outcomes per dictionary value, for the dictionary (of one column chunk) they were worked out for. */
+  dictionaries: { dict: Cell[] | undefined; outcomes: Outcome[] }[];
   state: Uint8Array;
   dirty: Uint8Array;
 }
@@ -50,7 +51,7 @@ export function planTypedScreen(hot: Hot, valueFields: number[]): TypedScreen | 
     valueFields,
     plainNumber,
     dates: hot.fields.map(() => new Map()),
-    dictionaries: hot.fields.map(() => ({ column: undefined, outcomes: [] })),
+    dictionaries: hot.fields.map(() => ({ dict: undefined, outcomes: [] })),
     state: new Uint8Array(0),
     dirty: new Uint8Array(0),
   };
@@ -78,8 +79,8 @@ function plainNumberOutcome(hot: Hot, j: number, value: number): Outcome {
 
 function dictionaryOutcomes(screen: TypedScreen, j: number, column: ParquetColumn): Outcome[] {
   const cache = screen.dictionaries[j]!;
-  if (cache.column !== column) {
-    cache.column = column;
+  if (cache.dict !== column.dict) {
+    cache.dict = column.dict;
     cache.outcomes = (column.dict ?? []).map((cell: Cell) => outcomeOf(screen.hot, j, cell));
   }
   return cache.outcomes;

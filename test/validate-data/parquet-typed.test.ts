@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openTable } from '../../shared/data/index.js';
+import { batchRows, openTable, type Cell } from '../../shared/data/index.js';
+import { toParquetCell } from '../../shared/data/parquet-columns.js';
 import { parseSchema } from '../../shared/schema/load.js';
 import { validateOpenTable, validateTable, type ValidateOptions, type ValidationReport } from '../../shared/schema/validate.js';
 import { hasPythonModule, pythonPath } from '../helpers/python.js';
@@ -136,4 +137,44 @@ describe.skipIf(!hasPythonModule('pyarrow'))('Parquet typed-column screening rep
       expect(summary(await validateTable(join(dir, file), schema, { maxErrors: 100_000 }))).toEqual(csv);
     }
   });
+});
+
+// The page reader (shared/data/parquet-page.ts) against hyparquet's own row reader, value by value.
+const WRITE_PAGES = `
+import sys, pyarrow as pa, pyarrow.parquet as pq
+out = sys.argv[1]
+n = 5000
+words = ["plain", "", "caf\u00e9", "\ufeffbom first", "\u65e5\u672c", "x" * 40]
+table = pa.table({
+    "s": pa.array([None if i % 7 == 3 else words[i % 6] + str(i % 11) for i in range(n)], pa.string()),
+    "u": pa.array([words[i % 6] + str(i) for i in range(n)], pa.string()),
+    "b": pa.array([None if i % 5 == 1 else i % 3 == 0 for i in range(n)], pa.bool_()),
+    "i64": pa.array([None if i % 9 == 4 else (i * 2654435761) % (1 << 40) - (1 << 39) for i in range(n)], pa.int64()),
+    "i32": pa.array([i % 1000 - 500 for i in range(n)], pa.int32()),
+    "f": pa.array([None if i % 13 == 6 else i / 7 for i in range(n)], pa.float64()),
+})
+schema = pa.schema([f.with_nullable(f.name in ("s", "b", "i64", "f")) for f in table.schema])
+table = table.cast(schema)
+for codec in ("snappy", "none"):
+    pq.write_table(table, out + "/pages-dict-" + codec + ".parquet", compression=codec, row_group_size=1500, use_dictionary=True, dictionary_pagesize_limit=4096, data_page_size=2048)
+    pq.write_table(table, out + "/pages-plain-" + codec + ".parquet", compression=codec, row_group_size=1500, use_dictionary=False, data_page_size=2048)
+`;
+
+describe.skipIf(!hasPythonModule('pyarrow'))('Parquet pages are read as hyparquet reads them', () => {
+  execFileSync(pythonPath(), ['-c', WRITE_PAGES, dir]);
+  for (const file of ['pages-dict-snappy.parquet', 'pages-dict-none.parquet', 'pages-plain-snappy.parquet', 'pages-plain-none.parquet']) {
+    it(`${file}: every cell equals hyparquet's row reader's`, async () => {
+      const path = join(dir, file);
+      const { asyncBufferFromFile, parquetReadObjects } = await import('hyparquet');
+      const objects = (await parquetReadObjects({ file: await asyncBufferFromFile(path) })) as Record<string, unknown>[];
+      const table = await openTable(path, { batchRows: 700 });
+      const rows: Cell[][] = [];
+      for await (const batch of table.batches) rows.push(...batchRows(batch));
+      await table.close();
+      expect(rows).toHaveLength(5000);
+      expect(rows).toEqual(objects.map((object) => table.header.map((name) => toParquetCell(object[name], false))));
+      // Nulls were read, and the leading byte order mark is dropped, as hyparquet's TextDecoder drops it.
+      expect(rows.some((row) => row[0] === null) && rows.some((row) => String(row[1]).startsWith('bom first'))).toBe(true);
+    });
+  }
 });
