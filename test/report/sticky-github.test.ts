@@ -162,6 +162,36 @@ describe('the sticky report comment on GitHub (a loopback server checked by the 
     }
   });
 
+  it('as a step on GitHub: waits out a 403 secondary rate limit (Retry-After) and retries a 502, then posts one comment', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'modelci-report-gh-retry-'));
+    await import('node:fs/promises').then((fs) => fs.cp(join(repoRoot, 'test/fixtures/report/churn-second'), join(dir, 'evidence'), { recursive: true }));
+    const outputs = join(dir, 'outputs.txt');
+    const summary = join(dir, 'summary.md');
+    await writeFile(outputs, '');
+    await writeFile(summary, '');
+    const ghEnv = { ...env(), GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputs, GITHUB_STEP_SUMMARY: summary, GITHUB_WORKFLOW: 'ci', GITHUB_JOB: 'evaluate' };
+    fake.queued.set('issues/list-comments', [{ status: 502, body: { message: 'Bad Gateway' } }]);
+    fake.queued.set('issues/create-comment', [{ status: 403, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest' } }]);
+    const saved = { ...process.env };
+    Object.assign(process.env, ghEnv);
+    try {
+      const started = Date.now();
+      const run = await runCliCaptured(['report', '--evidence', 'evidence', '--format', 'json'], { cwd: dir, env: ghEnv });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+      expect(JSON.parse(run.stdout).comment).toMatchObject({ where: 'pull request #7', applied: 'created' });
+      expect(fake.operations.filter((operation) => operation === 'issues/create-comment')).toHaveLength(2);
+      expect(fake.operations.filter((operation) => operation === 'issues/list-comments').length).toBeGreaterThanOrEqual(2);
+      expect(fake.queued.get('issues/list-comments')).toEqual([]);
+      expect(reports()).toHaveLength(1);
+      expect(await readFile(summary, 'utf8')).toContain('## modelci report');
+      expect(fake.violations).toEqual([]);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+
   it('fork-safe pair: render writes a bundle of validated records only; post, on workflow_run, finds the PR from the head commit through the API and posts', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'modelci-report-fork-'));
     await import('node:fs/promises').then((fs) => fs.cp(join(repoRoot, 'test/fixtures/report/churn-second'), join(dir, 'evidence'), { recursive: true, filter: (source) => !source.endsWith('.md') }));

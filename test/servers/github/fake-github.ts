@@ -102,6 +102,8 @@ export class FakeGithub {
   denied = new Set<string>();
   /** Every REST operation served, in order (`repos/create-deployment`, ...). */
   operations: string[] = [];
+  /** Answers given, once each and in order, to the next requests of an operation, before its state changes (a 403 rate limit, a 502). */
+  queued = new Map<string, Answer[]>();
   private nextId = 1000;
   private server?: { url: string; stop(): Promise<void> };
 
@@ -124,6 +126,7 @@ export class FakeGithub {
     this.deployments = [];
     this.denied.clear();
     this.operations = [];
+    this.queued.clear();
   }
 
   /** A deployment made before the test, with its statuses (oldest first). */
@@ -271,6 +274,8 @@ export class FakeGithub {
     const { operation, params } = matched;
     this.violations.push(...requestViolations(operation, params, query, body).map((problem) => `${method} ${path}: ${problem}`));
     this.operations.push(operation.operationId);
+    const queued = this.queued.get(operation.operationId)?.shift();
+    if (queued) return queued;
     const reply = this.denied.has(operation.operationId)
       ? { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } }
       : this.deploymentAnswer(operation.operationId, params, query, body, path) ?? this.answer(operation.operationId, params, query, body, path);
