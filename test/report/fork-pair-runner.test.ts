@@ -50,6 +50,13 @@ function postEnv(): NodeJS.ProcessEnv {
   return { GITHUB_API_URL: `${github.url}/api/v3`, MODELCI_GITHUB_WRITE_INTERVAL_MS: '0', GITHUB_REPOSITORY: 'acme/churn', GITHUB_EVENT_NAME: 'workflow_run', GITHUB_EVENT_PATH: eventPath, GITHUB_RUN_ID: '556', GITHUB_RUN_ATTEMPT: '1', GITHUB_WORKFLOW: 'model-report', GITHUB_JOB: 'report' };
 }
 
+/** The step's outputs from the runner's GITHUB_OUTPUT file (name<<delimiter, value, delimiter). */
+function runnerOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  for (const match of text.matchAll(/^([^\n<]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) outputs[match[1]!] = match[3]!;
+  return outputs;
+}
+
 const reports = () => github.comments.filter((comment) => comment.body.startsWith('<!-- modelci-report key='));
 
 describe('the fork-safe pair as GitHub runs it: render uploads the artifact, post reads it as downloaded', () => {
@@ -64,9 +71,11 @@ describe('the fork-safe pair as GitHub runs it: render uploads the artifact, pos
     github.pullsOfCommit.set('f00d', [{ number: 9, headRef: 'feature' }]);
     const post = await runAsRunner(repoRoot, ACTION, { phase: 'post', evidence: 'bundle', key: 'model-pr', token: TOKEN }, bundle, postEnv());
     expect(post.status, post.log).toBe(0);
-    expect(post.outputs).toMatch(/mode-applied<<[\s\S]*created/);
     expect(reports()).toHaveLength(1);
     const body = reports()[0]!.body;
+    const outputs = runnerOutputs(post.outputs);
+    expect(outputs).toMatchObject({ 'comment-id': String(reports()[0]!.id), 'previous-comment-id': '', 'mode-applied': 'created', truncated: 'false', bytes: String(body.length - body.indexOf('\n') - 1) });
+    expect(outputs['comment-url']).toMatch(new RegExp(`#issuecomment-${reports()[0]!.id}$`));
     expect(body).toMatch(/^<!-- modelci-report key="model-pr" /);
     expect(body).toContain('✅ **passed** · compare: **promote**');
     for (const step of ['validate-data', 'train', 'evaluate', 'compare', 'push-model']) expect(body).toContain(`✅ ${step}`);
