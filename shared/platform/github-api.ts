@@ -242,6 +242,14 @@ export class GithubApi {
     });
   }
 
+  /** The pull request's head commit now, to keep a newer head's report. */
+  pullRequestHead(number: number): Promise<string> {
+    return this.call(`read pull request #${number}`, 'pull-requests: read', async () => {
+      const { data } = await this.octokit.rest.pulls.get({ owner: this.owner, repo: this.repo, pull_number: number });
+      return data.head.sha;
+    });
+  }
+
   /** The pull requests a commit belongs to (a push to a PR branch finds its PR this way). */
   pullRequestsOfCommit(sha: string): Promise<CommitPullRequest[]> {
     return this.call(`find the pull requests of commit ${sha}`, 'pull-requests: read', async () => {

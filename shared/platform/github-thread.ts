@@ -6,7 +6,7 @@ import type { CommentThread } from './types.js';
 const GITHUB_MAX_BODY = 65_536;
 
 interface EventPayload {
-  pull_request?: { number?: number };
+  pull_request?: { number?: number; head?: { sha?: string } };
   issue?: { number?: number; pull_request?: unknown };
   /** The second job of a fork-safe pair runs on `workflow_run`: the PR is found from the first run's head commit. */
   workflow_run?: { head_sha?: string; head_branch?: string; event?: string };
@@ -19,6 +19,12 @@ function eventPayload(path: string | undefined): EventPayload {
   } catch {
     return {};
   }
+}
+
+/** The head commit the run reports on: the PR's head (GITHUB_SHA of a pull_request run is the merge commit), else the built commit. */
+function headCommit(env: NodeJS.ProcessEnv): string | undefined {
+  const event = eventPayload(env.GITHUB_EVENT_PATH);
+  return (event.pull_request?.head?.sha ?? event.workflow_run?.head_sha ?? env.GITHUB_SHA)?.toLowerCase();
 }
 
 function runOrder(env: NodeJS.ProcessEnv): [number, number] {
@@ -46,10 +52,13 @@ export async function githubThread(env: NodeJS.ProcessEnv, token: string | undef
   const api = new GithubApi({ token: auth, repository: settings.repository, baseUrl: settings.baseUrl, fromFork: settings.fromFork, writeIntervalMs: settings.writeIntervalMs, mask, warn });
   const number = await pullRequestNumber(api, env);
   if (number === undefined) return { unavailable: `this run (event ${env.GITHUB_EVENT_NAME ?? 'unknown'}) belongs to no open pull request` };
+  const head = headCommit(env);
   return {
     label: `pull request #${number}`,
     maxBody: GITHUB_MAX_BODY,
     order: runOrder(env),
+    ...(head ? { head } : {}),
+    currentHead: () => api.pullRequestHead(number),
     identity: () => api.viewerLogin(),
     list: () => api.listIssueComments(number),
     create: (body) => api.createComment(number, body),

@@ -172,6 +172,14 @@ export class GitlabApi {
     return { id: user.id, username: user.username };
   }
 
+  /** The merge request's head commit now (`sha`), to keep a newer head's report. */
+  async mergeRequestHead(iid: number): Promise<string | undefined> {
+    const what = `read merge request !${iid}`;
+    const response = await this.request('GET', this.url(this.projectPath(`merge_requests/${iid}`)), what);
+    const request = await this.expect<{ sha?: string | null }>(response, [200], what, 'Reporter access and the `read_api` scope');
+    return request.sha ?? undefined;
+  }
+
   /** Every note of a merge request, following `x-next-page` 100 at a time. */
   async listMergeRequestNotes(iid: number): Promise<MergeRequestNote[]> {
     const what = `list the notes of merge request !${iid}`;

@@ -13,10 +13,14 @@ export function gitlabThread(env: NodeJS.ProcessEnv, token: string | undefined, 
     return { unavailable: 'CI_JOB_TOKEN cannot write merge request notes: set a project access token with the `api` scope in a masked CI/CD variable MODELCI_GITLAB_TOKEN' };
   }
   const api = new GitlabApi({ ...settings, mask, ...(signal ? { signal } : {}) });
+  // A merged-results pipeline builds a merge commit: the source branch's sha is the head reported on.
+  const head = (env.CI_MERGE_REQUEST_SOURCE_BRANCH_SHA || env.CI_COMMIT_SHA)?.toLowerCase();
   return {
     label: `merge request !${iid}`,
     maxBody: GITLAB_MAX_BODY,
     order: [Number(env.CI_PIPELINE_ID) || 0, 1],
+    ...(head ? { head } : {}),
+    currentHead: () => api.mergeRequestHead(iid),
     identity: async () => (await api.currentUser()).username,
     list: async () => (await api.listMergeRequestNotes(iid)).filter((note) => !note.system),
     create: (body) => api.createMergeRequestNote(iid, body),

@@ -58,6 +58,10 @@ export interface CommentThread {
   hide?(comment: ThreadComment): Promise<void>;
   /** The run's place in time, `run.attempt`: a comment from a later run is never overwritten. */
   readonly order: [number, number];
+  /** The head commit this run reports on (lowercase hex), recorded in the marker. */
+  readonly head?: string;
+  /** The request's head commit now: a comment reporting it is never overwritten by a run of an older head. */
+  currentHead?(): Promise<string | undefined>;
 }
 
 export interface RunInfo {

@@ -23,6 +23,20 @@ function later(a: Marker, order: readonly [number, number]): boolean {
   return a.run > order[0] || (a.run === order[0] && a.attempt > order[1]);
 }
 
+/**
+ * The own comment that reports the request's current head commit when this run reports another
+ * (a re-run of an older commit's workflow). The current head is asked for only when a comment
+ * records a head other than this run's, so the usual update costs no extra request.
+ */
+async function reportsNewerHead(thread: CommentThread, owned: Owned[]): Promise<Owned | undefined> {
+  if (!thread.head || !thread.currentHead) return undefined;
+  const others = owned.filter((entry) => entry.marker.head !== undefined && entry.marker.head !== thread.head);
+  if (others.length === 0) return undefined;
+  const current = (await thread.currentHead())?.toLowerCase();
+  if (!current || current === thread.head) return undefined;
+  return others.find((entry) => entry.marker.head === current);
+}
+
 /** This report's comments: written by the token's own identity and starting with this key's marker; oldest first. */
 async function ownComments(thread: CommentThread, key: string, identity: string): Promise<Owned[]> {
   const owned: Owned[] = [];
@@ -112,7 +126,7 @@ class BodyWriter {
   }
 
   private markerLine(text: string): string {
-    return formatMarker({ key: this.options.key, hash: contentHash(text), run: this.thread.order[0], attempt: this.thread.order[1] });
+    return formatMarker({ key: this.options.key, hash: contentHash(text), run: this.thread.order[0], attempt: this.thread.order[1], ...(this.thread.head ? { head: this.thread.head } : {}) });
   }
 }
 
@@ -123,6 +137,8 @@ async function applyOnce(thread: CommentThread, options: StickyRequest, identity
   const bodyFor = (entry: Owned | undefined) => writer.bodyFor(entry);
   const newer = owned.find((entry) => later(entry.marker, thread.order));
   if (newer && mode !== 'delete') return { applied: 'skipped', previous: newer.comment, reason: `a later run (${newer.marker.run}, attempt ${newer.marker.attempt}) already wrote this report` };
+  const newerHead = mode === 'delete' ? undefined : await reportsNewerHead(thread, owned);
+  if (newerHead) return { applied: 'skipped', previous: newerHead.comment, reason: `the comment reports head commit ${newerHead.marker.head!.slice(0, 12)}, the ${thread.label}'s head now, and this run reports the older ${thread.head!.slice(0, 12)}` };
 
   const [first, ...rest] = owned;
   const overflow = mode === 'delete' ? undefined : writer.overflow(first);

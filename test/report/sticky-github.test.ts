@@ -214,4 +214,39 @@ describe('the sticky report comment on GitHub (a loopback server checked by the 
     expect(await githubThread({ ...env(), GITHUB_EVENT_PATH: runEvent, GITHUB_EVENT_NAME: 'workflow_run' }, undefined, () => undefined, () => undefined)).toEqual({ unavailable: 'this run (event workflow_run) belongs to no open pull request' });
     expect((await runCliCaptured(['report', '--phase', 'post'], { cwd: dir })).code).toBe(2);
   });
+
+  it('never overwrites the report of the pull request\'s newer head with a run of an older head, whatever the run ids', async () => {
+    const older = 'a'.repeat(40);
+    const newer = 'b'.repeat(40);
+    const dir = await mkdtemp(join(tmpdir(), 'modelci-heads-'));
+    const at = async (run: number, head: string) => {
+      const path = join(dir, `${run}.json`);
+      // A fork-safe post job: the run id comes from when the render job ended, not from the commit's age.
+      await writeFile(path, JSON.stringify({ workflow_run: { head_sha: head, head_branch: 'feature', event: 'pull_request' } }));
+      const opened = await githubThread({ ...env(run), GITHUB_EVENT_PATH: path, GITHUB_EVENT_NAME: 'workflow_run' }, undefined, () => undefined, () => undefined);
+      if ('unavailable' in opened) throw new Error(opened.unavailable);
+      return opened;
+    };
+    fake.pullsOfCommit.set(older, [{ number: 7, headRef: 'feature' }]);
+    fake.pullsOfCommit.set(newer, [{ number: 7, headRef: 'feature' }]);
+    fake.pullHeads.set(7, newer);
+    const first = await applySticky(await at(500, newer), { key: 'ci/eval', body: 'report of the newer head', mode: 'upsert' });
+    expect(first.applied).toBe('created');
+    expect(reports()[0]!.body).toContain(`head="${newer}"`);
+    const stale = await applySticky(await at(501, older), { key: 'ci/eval', body: 'report of the older head', mode: 'upsert' });
+    expect(stale).toMatchObject({ applied: 'skipped', reason: expect.stringContaining(`head commit ${newer.slice(0, 12)}, the pull request #7's head now, and this run reports the older ${older.slice(0, 12)}`) });
+    expect(reports()).toHaveLength(1);
+    expect(reports()[0]!.body.endsWith('report of the newer head')).toBe(true);
+    // The same head again edits, without asking for the pull request: one listing pass plus one write.
+    fake.operations = [];
+    fake.counts = { listPages: 0, writes: 0 };
+    expect((await applySticky(await at(502, newer), { key: 'ci/eval', body: 'again', mode: 'upsert' })).applied).toBe('updated');
+    expect(fake.counts).toEqual({ listPages: 1, writes: 1 });
+    expect(fake.operations).not.toContain('pulls/get');
+    // Once the older head is the pull request's head again (a force-push back), its run may write.
+    fake.pullHeads.set(7, older);
+    expect((await applySticky(await at(503, older), { key: 'ci/eval', body: 'older is current', mode: 'upsert' })).applied).toBe('updated');
+    expect(reports()[0]!.body).toContain(`head="${older}"`);
+    expect(fake.violations).toEqual([]);
+  });
 });

@@ -51,4 +51,22 @@ describe('the sticky report note on GitLab (a loopback notes server)', () => {
     const job = gitlabThread({ ...env(), MODELCI_GITLAB_TOKEN: '', CI_JOB_TOKEN: 'job-token' }, undefined, () => undefined);
     expect(job).toEqual({ unavailable: expect.stringMatching(/CI_JOB_TOKEN cannot write merge request notes: set a project access token with the `api` scope in a masked CI\/CD variable MODELCI_GITLAB_TOKEN/) });
   });
+
+  it('never overwrites the report of the merge request\'s newer head with a pipeline of an older head', async () => {
+    const older = 'c'.repeat(40);
+    const newer = 'd'.repeat(40);
+    const at = (pipeline: number, head: string) => {
+      const opened = gitlabThread(env(pipeline, { CI_COMMIT_SHA: 'e'.repeat(40), CI_MERGE_REQUEST_SOURCE_BRANCH_SHA: head }), undefined, () => undefined);
+      if ('unavailable' in opened) throw new Error(opened.unavailable);
+      return opened;
+    };
+    fake.heads.set(3, newer);
+    await applySticky(at(900, newer), { key: 'ci', body: 'newer head', mode: 'upsert' });
+    const stale = await applySticky(at(901, older), { key: 'ci', body: 'older head', mode: 'upsert' });
+    expect(stale).toMatchObject({ applied: 'skipped', reason: expect.stringContaining(`head commit ${newer.slice(0, 12)}, the merge request !3's head now`) });
+    expect(reports()).toHaveLength(1);
+    expect(reports()[0]!.body).toContain(`head="${newer}"`);
+    expect(reports()[0]!.body.endsWith('newer head')).toBe(true);
+    expect(fake.unknown).toEqual([]);
+  });
 });

@@ -82,6 +82,9 @@ function tooLong(body: unknown): Answer | undefined {
   return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }] } };
 }
 
+/** Operations answered with the few fields of a pull request modelci reads, not its sixty required ones. */
+const PARTIAL_PULL_ANSWERS = new Set(['repos/list-pull-requests-associated-with-commit', 'pulls/get']);
+
 export class FakeGithub {
   url = '';
   comments: FakeComment[] = [];
@@ -94,6 +97,8 @@ export class FakeGithub {
   readOnly = false;
   /** Open pull requests by head commit, for `commits/{sha}/pulls`. */
   pullsOfCommit = new Map<string, { number: number; headRef: string }[]>();
+  /** Pull requests' head commits now, by number, for `pulls/{number}`. */
+  pullHeads = new Map<number, string>();
   environments = new Map<string, FakeEnvironment>();
   /** Workflow runs' review logs, by run id. */
   reviews = new Map<number, FakeReview[]>();
@@ -121,6 +126,7 @@ export class FakeGithub {
     this.viewer = BOT;
     this.readOnly = false;
     this.pullsOfCommit.clear();
+    this.pullHeads.clear();
     this.environments.clear();
     this.reviews.clear();
     this.deployments = [];
@@ -280,7 +286,7 @@ export class FakeGithub {
       ? { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest' } }
       : this.deploymentAnswer(operation.operationId, params, query, body, path) ?? this.answer(operation.operationId, params, query, body, path);
     // A pull request object has some sixty required fields; that answer is checked by the tests that read it.
-    if (operation.responses.has(reply.status) && operation.operationId !== 'repos/list-pull-requests-associated-with-commit') this.violations.push(...responseViolations(operation, reply.status, reply.body ?? null).filter(() => reply.body !== undefined));
+    if (operation.responses.has(reply.status) && !PARTIAL_PULL_ANSWERS.has(operation.operationId)) this.violations.push(...responseViolations(operation, reply.status, reply.body ?? null).filter(() => reply.body !== undefined));
     return reply;
   }
 
@@ -320,6 +326,10 @@ export class FakeGithub {
         this.counts.writes++;
         this.comments = this.comments.filter((candidate) => candidate !== comment);
         return { status: 204 };
+      }
+      case 'pulls/get': {
+        const sha = this.pullHeads.get(Number(params.pull_number));
+        return sha ? { status: 200, body: { number: Number(params.pull_number), state: 'open', head: { sha } } } : { status: 404, body: { message: 'Not Found' } };
       }
       case 'repos/list-pull-requests-associated-with-commit':
         return { status: 200, body: (this.pullsOfCommit.get(params.commit_sha!) ?? []).map((pull) => ({ number: pull.number, state: 'open', head: { ref: pull.headRef } })) };

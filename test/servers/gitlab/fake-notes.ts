@@ -18,6 +18,8 @@ export class FakeGitlabNotes {
   url = '';
   notes: FakeNote[] = [];
   counts = { listPages: 0, writes: 0 };
+  /** Merge requests' head commits now, by iid, for `merge_requests/:iid`. */
+  heads = new Map<number, string>();
   /** Requests that do not match a route GitLab has. */
   unknown: string[] = [];
   private nextId = 5000;
@@ -33,6 +35,7 @@ export class FakeGitlabNotes {
   reset(): void {
     this.notes = [];
     this.counts = { listPages: 0, writes: 0 };
+    this.heads.clear();
     this.unknown = [];
   }
 
@@ -50,6 +53,11 @@ export class FakeGitlabNotes {
     if (headers['job-token'] && method !== 'GET') return { status: 403, body: { message: '403 Forbidden' } };
     if (!user && !headers['job-token']) return { status: 401, body: { message: '401 Unauthorized' } };
     if (method === 'GET' && path === '/api/v4/user') return user ? { status: 200, body: { id: 7, username: user } } : { status: 401, body: { message: '401 Unauthorized' } };
+    const request = /^\/api\/v4\/projects\/(\d+)\/merge_requests\/(\d+)$/.exec(path);
+    if (method === 'GET' && request) {
+      const sha = this.heads.get(Number(request[2]));
+      return sha ? { status: 200, body: { iid: Number(request[2]), sha } } : { status: 404, body: { message: '404 Not found' } };
+    }
     const match = /^\/api\/v4\/projects\/(\d+)\/merge_requests\/(\d+)\/notes(?:\/(\d+))?$/.exec(path);
     if (!match) {
       this.unknown.push(`${method} ${path}`);
