@@ -1,8 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gitlabThread } from '../../shared/platform/gitlab-thread.js';
 import type { CommentThread } from '../../shared/platform/types.js';
 import { applySticky } from '../../shared/report/sticky.js';
 import { FakeGitlabNotes } from '../servers/gitlab/fake-notes.js';
+import { repoRoot } from '../helpers/python.js';
+import { runCliCaptured } from '../helpers/run-cli.js';
 
 const fake = new FakeGitlabNotes();
 beforeAll(() => fake.start());
@@ -68,5 +73,21 @@ describe('the sticky report note on GitLab (a loopback notes server)', () => {
     expect(reports()[0]!.body).toContain(`head="${newer}"`);
     expect(reports()[0]!.body.endsWith('newer head')).toBe(true);
     expect(fake.unknown).toEqual([]);
+  });
+
+  it('as a step in a GitLab job with only CI_JOB_TOKEN: says why there is no note, names the fix, and still writes the report files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'modelci-report-gl-'));
+    await cp(join(repoRoot, 'test/fixtures/report/churn-second'), join(dir, 'evidence'), { recursive: true });
+    const jobEnv = { ...env(950), MODELCI_GITLAB_TOKEN: '', GITLAB_CI: 'true', CI_JOB_TOKEN: 'job-token-0123456789', CI_JOB_NAME: 'evaluate' };
+    const run = await runCliCaptured(['report', '--evidence', 'evidence', '--format', 'json'], { cwd: dir, env: jobEnv });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { comment: { applied: string; reason: string } };
+    expect(result.comment.applied).toBe('none');
+    expect(result.comment.reason).toMatch(/CI_JOB_TOKEN cannot write merge request notes: set a project access token with the `api` scope in a masked CI\/CD variable MODELCI_GITLAB_TOKEN/);
+    expect(run.stderr + run.stdout).toContain('CI_JOB_TOKEN cannot write merge request notes');
+    for (const file of ['.modelci/report.md', '.modelci/report.html', '.modelci/metrics.txt']) expect((await readFile(join(dir, file), 'utf8')).length, file).toBeGreaterThan(0);
+    expect(await readFile(join(dir, '.modelci/report.md'), 'utf8')).not.toContain('job-token-0123456789');
+    expect(fake.notes).toEqual([]);
+    expect(fake.counts.writes).toBe(0);
   });
 });
