@@ -1,4 +1,4 @@
-import { rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { usageError } from '../errors.js';
@@ -74,6 +74,7 @@ export const reportStep = defineStep({
     const given = input.evidence ? resolve(ctx.cwd, input.evidence) : join(ctx.outDir, 'evidence');
     const dir = input.phase === 'post' ? await bundleFolder(given) : given;
     const shownDir = displayPath(ctx.cwd, dir);
+    if (input.phase === 'post') await refuseLargeBundle(dir, shownDir);
     const folder = await readEvidenceFolder(dir, { shown: shownDir, results: REPORTED_RESULTS, skip: ['report.json'] });
     if (input.phase === 'post') refuseBadBundle(folder, displayPath(ctx.cwd, given), shownDir);
     for (const { file, reason } of folder.unreadable) ctx.platform.warning(`not in the report: ${reason}`, { file: `${shownDir}/${file}` });
@@ -157,6 +158,18 @@ const BUNDLE_FOLDER = 'report-bundle';
 async function bundleFolder(given: string): Promise<string> {
   const inner = join(given, BUNDLE_FOLDER);
   return (await stat(inner).then((entry) => entry.isDirectory(), () => false)) ? inner : given;
+}
+
+/** A fork's job uploads the bundle, so post holds it to render's cap before reading a byte of it. */
+async function refuseLargeBundle(dir: string, shownDir: string): Promise<void> {
+  let bytes = 0;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.endsWith('.json')) continue;
+    bytes += await stat(join(dir, name)).then((entry) => (entry.isFile() ? entry.size : 0), () => 0);
+    if (bytes > MAX_BUNDLE_BYTES) {
+      throw usageError(`the report bundle in ${shownDir} is larger than ${MAX_BUNDLE_BYTES} bytes, the most the render phase writes`, { code: 'report-bundle-too-large', hint: 'The render phase writes only small, validated records: the artifact was changed after render.' });
+    }
+  }
 }
 
 /**

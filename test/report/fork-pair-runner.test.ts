@@ -106,5 +106,11 @@ describe('the fork-safe pair as GitHub runs it: render uploads the artifact, pos
     expect(tampered.status, tampered.log).toBe(2);
     expect(tampered.log).toContain('not valid evidence records');
     expect(github.comments).toEqual([]);
+
+    // A bundle past render's 16 MiB cap is refused before it is read.
+    const huge = await runAsRunner(repoRoot, ACTION, { phase: 'post', evidence: 'bundle', key: 'model-pr', token: TOKEN }, { ...(await fixtureEvidence()), 'bundle/report-bundle/train.json': `{"padding": "${'x'.repeat(17 << 20)}"}` }, postEnv());
+    expect(huge.status, huge.log).toBe(2);
+    expect(huge.log).toContain(`is larger than ${16 << 20} bytes, the most the render phase writes`);
+    expect(github.comments).toEqual([]);
   });
 });
