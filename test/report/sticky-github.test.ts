@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -33,6 +33,30 @@ async function thread(run = 100, attempt = 1): Promise<CommentThread> {
 }
 
 const reports = () => fake.comments.filter((comment) => comment.body.startsWith('<!-- modelci-report key='));
+
+/** A job's workspace for the report step: the churn evidence, empty output and summary files, and the runner's variables. */
+async function stepWorkspace(prefix: string) {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  await cp(join(repoRoot, 'test/fixtures/report/churn-second'), join(dir, 'evidence'), { recursive: true });
+  const outputs = join(dir, 'outputs.txt');
+  const summary = join(dir, 'summary.md');
+  await writeFile(outputs, '');
+  await writeFile(summary, '');
+  const ghEnv = { ...env(), GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputs, GITHUB_STEP_SUMMARY: summary, GITHUB_WORKFLOW: 'ci', GITHUB_JOB: 'evaluate' };
+  return { dir, outputs, summary, ghEnv };
+}
+
+/** @actions/core reads the job's files from process.env, as on a runner: set them for `work`, then put process.env back. */
+async function withProcessEnv(vars: NodeJS.ProcessEnv, work: () => Promise<void>): Promise<void> {
+  const saved = { ...process.env };
+  Object.assign(process.env, vars);
+  try {
+    await work();
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+}
 
 describe('the sticky report comment on GitHub (a loopback server checked by the OpenAPI description)', () => {
   it('creates on the first run and edits on the second: one comment, one listing pass plus one write', async () => {
@@ -129,52 +153,32 @@ describe('the sticky report comment on GitHub (a loopback server checked by the 
   });
 
   it('as a step on GitHub: posts, sets the outputs, and on a fork PR says what permission is missing while the summary is still written', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'modelci-report-gh-'));
-    await import('node:fs/promises').then((fs) => fs.cp(join(repoRoot, 'test/fixtures/report/churn-second'), join(dir, 'evidence'), { recursive: true }));
-    const outputs = join(dir, 'outputs.txt');
-    const summary = join(dir, 'summary.md');
-    await writeFile(outputs, '');
-    await writeFile(summary, '');
-    const ghEnv = { ...env(), GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputs, GITHUB_STEP_SUMMARY: summary, GITHUB_WORKFLOW: 'ci', GITHUB_JOB: 'evaluate' };
-    // @actions/core reads the job's files from process.env, as on a runner.
-    const saved = { ...process.env };
-    Object.assign(process.env, ghEnv);
-    try {
-    const token = 'ghs_explicitToken0123456789abcdef';
-    const run = await runCliCaptured(['report', '--evidence', 'evidence', '--token', token, '--format', 'json'], { cwd: dir, env: ghEnv });
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout).comment).toMatchObject({ where: 'pull request #7', applied: 'created', truncated: false });
-    expect(reports()[0]!.body).toMatch(/^<!-- modelci-report key="ci\/evaluate" /);
-    expect(await readFile(outputs, 'utf8')).toMatch(/mode-applied<<[\s\S]*created/);
-    expect(await readFile(summary, 'utf8')).toContain('## modelci report');
-    for (const file of ['.modelci/report.md', '.modelci/report.html', '.modelci/metrics.txt', '.modelci/evidence/report.json', 'outputs.txt', 'summary.md']) expect(await readFile(join(dir, file), 'utf8'), file).not.toContain(token);
-    expect(JSON.parse(await readFile(join(dir, '.modelci/evidence/report.json'), 'utf8')).parameters.token).toBe('***');
-    fake.readOnly = true;
-    await writeFile(summary, '');
-    const fork = await runCliCaptured(['report', '--evidence', 'evidence', '--format', 'json'], { cwd: dir, env: ghEnv });
-    expect(fork.code).toBe(3);
-    expect(fork.stdout).toMatch(/pull-requests: write/);
-    expect(await readFile(summary, 'utf8')).toContain('## modelci report');
-    expect(fake.violations).toEqual([]);
-    } finally {
-      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-      Object.assign(process.env, saved);
-    }
+    const { dir, outputs, summary, ghEnv } = await stepWorkspace('modelci-report-gh-');
+    await withProcessEnv(ghEnv, async () => {
+      const token = 'ghs_explicitToken0123456789abcdef';
+      const run = await runCliCaptured(['report', '--evidence', 'evidence', '--token', token, '--format', 'json'], { cwd: dir, env: ghEnv });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout).comment).toMatchObject({ where: 'pull request #7', applied: 'created', truncated: false });
+      expect(reports()[0]!.body).toMatch(/^<!-- modelci-report key="ci\/evaluate" /);
+      expect(await readFile(outputs, 'utf8')).toMatch(/mode-applied<<[\s\S]*created/);
+      expect(await readFile(summary, 'utf8')).toContain('## modelci report');
+      for (const file of ['.modelci/report.md', '.modelci/report.html', '.modelci/metrics.txt', '.modelci/evidence/report.json', 'outputs.txt', 'summary.md']) expect(await readFile(join(dir, file), 'utf8'), file).not.toContain(token);
+      expect(JSON.parse(await readFile(join(dir, '.modelci/evidence/report.json'), 'utf8')).parameters.token).toBe('***');
+      fake.readOnly = true;
+      await writeFile(summary, '');
+      const fork = await runCliCaptured(['report', '--evidence', 'evidence', '--format', 'json'], { cwd: dir, env: ghEnv });
+      expect(fork.code).toBe(3);
+      expect(fork.stdout).toMatch(/pull-requests: write/);
+      expect(await readFile(summary, 'utf8')).toContain('## modelci report');
+      expect(fake.violations).toEqual([]);
+    });
   });
 
   it('as a step on GitHub: waits out a 403 secondary rate limit (Retry-After) and retries a 502, then posts one comment', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'modelci-report-gh-retry-'));
-    await import('node:fs/promises').then((fs) => fs.cp(join(repoRoot, 'test/fixtures/report/churn-second'), join(dir, 'evidence'), { recursive: true }));
-    const outputs = join(dir, 'outputs.txt');
-    const summary = join(dir, 'summary.md');
-    await writeFile(outputs, '');
-    await writeFile(summary, '');
-    const ghEnv = { ...env(), GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: outputs, GITHUB_STEP_SUMMARY: summary, GITHUB_WORKFLOW: 'ci', GITHUB_JOB: 'evaluate' };
+    const { dir, ghEnv } = await stepWorkspace('modelci-report-gh-retry-');
     fake.queued.set('issues/list-comments', [{ status: 502, body: { message: 'Bad Gateway' } }]);
     fake.queued.set('issues/create-comment', [{ status: 403, headers: { 'retry-after': '1' }, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest' } }]);
-    const saved = { ...process.env };
-    Object.assign(process.env, ghEnv);
-    try {
+    await withProcessEnv(ghEnv, async () => {
       const started = Date.now();
       const run = await runCliCaptured(['report', '--evidence', 'evidence', '--format', 'json'], { cwd: dir, env: ghEnv });
       expect(run.code, run.stdout + run.stderr).toBe(0);
@@ -186,10 +190,7 @@ describe('the sticky report comment on GitHub (a loopback server checked by the 
       expect(reports()).toHaveLength(1);
       // (The job summary is not checked here: @actions/core keeps the summary file of the first step run in this process.)
       expect(fake.violations).toEqual([]);
-    } finally {
-      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-      Object.assign(process.env, saved);
-    }
+    });
   });
 
   it('fork-safe pair: render writes a bundle of validated records only; post, on workflow_run, finds the PR from the head commit through the API and posts', async () => {
