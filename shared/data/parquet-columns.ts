@@ -5,7 +5,7 @@ import { readPlain } from 'hyparquet/src/plain.js';
 import { snappyUncompress } from 'hyparquet/src/snappy.js';
 import { getMaxDefinitionLevel, getTreePath } from 'hyparquet/src/schema.js';
 import type { ColumnChunk, ColumnDecoder, CompressionCodec, DecodedArray, SchemaTree } from 'hyparquet/src/types.js';
-import { readFlatPage } from './parquet-page.js';
+import { isPlainString, readFlatPage } from './parquet-page.js';
 import type { Cell, ParquetColumn } from './table-types.js';
 
 
@@ -34,6 +34,17 @@ export function toParquetCell(value: unknown, date: boolean): Cell {
   return JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? Number(inner) : inner));
 }
 
+const utf8 = new TextDecoder();
+let dictionaries = 0;
+
+/** Value k of a UTF-8 string column as hyparquet's convert() decodes it: ASCII as latin1, the rest with its TextDecoder (which drops a leading byte order mark). */
+export function textAt(text: Buffer, spans: Int32Array, k: number): string {
+  const start = spans[2 * k]!;
+  const end = spans[2 * k + 1]!;
+  for (let b = start; b < end; b++) if (text[b]! > 127) return utf8.decode(text.subarray(start, end));
+  return text.toString('latin1', start, end);
+}
+
 /** The cell of row r, as toParquetCell gives it for hyparquet's value. */
 export function cellAt(column: ParquetColumn, r: number): Cell {
   if (column.valid[r] === 0) return null;
@@ -46,7 +57,11 @@ export function cellAt(column: ParquetColumn, r: number): Cell {
       return new Date(column.num![r]! * DAY_MS).toISOString().slice(0, 10);
     case 'cells': {
       const code = column.codes![r]!;
-      return code >= 0 ? column.dict![code]! : column.other![r]!;
+      if (code >= 0) {
+        const dict = column.dict!;
+        return dict[code] ?? (column.dictSpans === undefined ? null : (dict[code] = textAt(column.text!, column.dictSpans, code)));
+      }
+      return code === -2 ? textAt(column.text!, column.spans!, r) : column.other![r]!;
     }
   }
 }
@@ -94,8 +109,10 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
   const kind = columnKind(schemaPath[schemaPath.length - 1]!);
   const maxDefinition = getMaxDefinitionLevel(schemaPath);
   const column = storageFor(kind, rows, reuse);
+  const textual = kind === 'cells' && isPlainString(decoder);
+  let textUsed = 0;
   let dictNumbers: ArrayLike<number> | undefined;
-  let dictCells: Cell[] | undefined;
+  let dictCells: (Cell | undefined)[] | undefined;
   const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
   let position = 0;
   while (position < rows && reader.offset < bytes.byteLength) {
@@ -104,18 +121,24 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
     reader.offset += header.compressed_page_size;
     if (header.type === 'DICTIONARY_PAGE') {
       const page = decompress(compressed, Number(header.uncompressed_page_size), meta.codec);
+      if (textual) {
+        dictCells = textDictionary(column, page, header.dictionary_page_header!.num_values);
+        textUsed = page.length;
+        continue;
+      }
       const plain = readPlain({ view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }, meta.type, header.dictionary_page_header!.num_values, element.type_length);
       const values = convert(plain, decoder);
       if (kind === 'cells') {
         dictCells = Array.from(values as ArrayLike<unknown>, (value) => toParquetCell(value, false));
         column.dict = dictCells;
+        column.dictId = ++dictionaries;
       } else if (kind === 'boolean') dictNumbers = Array.from(values as ArrayLike<unknown>, (value) => (value ? 1 : 0));
       else dictNumbers = Float64Array.from(numbersOf(values)); // its own copy: the scratch takes the next page
       continue;
     }
     let encoding: string;
     let count: number;
-    let page: { definitionLevels: ArrayLike<number> | undefined; dataPage: DecodedArray; converted?: boolean };
+    let page: { definitionLevels: ArrayLike<number> | undefined; dataPage: DecodedArray; converted?: boolean; spans?: Int32Array };
     if (header.type === 'DATA_PAGE') {
       const daph = header.data_page_header!;
       encoding = daph.encoding;
@@ -137,7 +160,14 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
     if (kind === 'cells') {
       const codes = column.codes!;
       const other = column.other!;
-      const values = dictionary ? undefined : page.converted ? (data as ArrayLike<unknown>) : (convert(data, decoder) as ArrayLike<unknown>);
+      const spans = page.spans;
+      if (spans !== undefined) {
+        column.text = textRoom(column.text, textUsed, data.length);
+        column.text.set(data as Uint8Array, textUsed);
+        column.spans ??= new Int32Array(2 * rows);
+      }
+      const values = dictionary || spans ? undefined : page.converted ? (data as ArrayLike<unknown>) : (convert(data, decoder) as ArrayLike<unknown>);
+      const rowSpans = column.spans!;
       let v = 0;
       for (let i = 0; i < count; i++) {
         const r = position + i;
@@ -146,7 +176,13 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
           other[r] = null;
           continue;
         }
-        if (values === undefined) {
+        if (spans !== undefined) {
+          codes[r] = -2;
+          rowSpans[2 * r] = textUsed + spans[2 * v]!;
+          rowSpans[2 * r + 1] = textUsed + spans[2 * v + 1]!;
+          v++;
+          valid[r] = 1;
+        } else if (values === undefined) {
           codes[r] = (data as ArrayLike<number>)[v++]!;
           valid[r] = 1;
         } else {
@@ -156,6 +192,7 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
           valid[r] = cell === null ? 0 : 1;
         }
       }
+      if (spans !== undefined) textUsed += data.length;
     } else {
       const num = column.num!;
       let values: ArrayLike<number>;
@@ -186,6 +223,41 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
   return column;
 }
 
+/** Room for `more` bytes after the first `used` of `text`, which are kept. */
+function textRoom(text: Buffer | undefined, used: number, more: number): Buffer {
+  if (text !== undefined && text.length >= used + more) return text;
+  const grown = Buffer.allocUnsafe(Math.max(used + more, (text?.length ?? 0) * 2));
+  if (text !== undefined) text.copy(grown, 0, 0, used);
+  return grown;
+}
+
+/**
+ * A plain-encoded dictionary of UTF-8 strings, kept as its page's bytes (copied into the column's
+ * text) and spans; its strings are made one by one, and only for cells asked for (cellAt).
+ */
+function textDictionary(column: ParquetColumn, page: Uint8Array, count: number): (Cell | undefined)[] {
+  column.text = textRoom(column.text, 0, page.length);
+  column.text.set(page, 0);
+  if (column.dictSpans === undefined || column.dictSpans.length < 2 * count) column.dictSpans = new Int32Array(Math.max(2 * count, (column.dictSpans?.length ?? 0) * 2));
+  const spans = column.dictSpans;
+  const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+  let offset = 0;
+  for (let k = 0; k < count; k++) {
+    const length = view.getUint32(offset, true);
+    offset += 4;
+    spans[2 * k] = offset;
+    spans[2 * k + 1] = offset += length;
+  }
+  if (offset > page.length) throw new Error('parquet dictionary page ends inside a value');
+  const dict = column.dict ?? [];
+  if (dict.length > count) dict.length = count;
+  dict.fill(undefined);
+  while (dict.length < count) dict.push(undefined);
+  column.dict = dict;
+  column.dictId = ++dictionaries;
+  return dict;
+}
+
 /** The column's storage for `rows` rows: the previous row group's when it is large enough. */
 function storageFor(kind: ParquetColumn['kind'], rows: number, reuse: ParquetColumn | undefined): ParquetColumn {
   if (reuse === undefined || reuse.kind !== kind || reuse.valid.buffer.byteLength < rows) {
@@ -201,6 +273,10 @@ function storageFor(kind: ParquetColumn['kind'], rows: number, reuse: ParquetCol
   if (kind === 'cells') {
     column.codes = new Int32Array(reuse.codes!.buffer, 0, rows);
     column.other = reuse.other!;
+    column.text = reuse.text;
+    column.dictSpans = reuse.dictSpans;
+    if (reuse.spans !== undefined && reuse.spans.length >= 2 * rows) column.spans = reuse.spans;
+    if (reuse.dictSpans !== undefined) column.dict = reuse.dict; // a text dictionary's string cache
   } else column.num = new Float64Array(reuse.num!.buffer, 0, rows);
   return column;
 }

@@ -6,31 +6,33 @@ import type { ColumnDecoder, DataPageHeader, DecodedArray } from 'hyparquet/src/
 /**
  * A version 1 data page of a flat column, read as hyparquet's readDataPage reads it but into
  * arrays reused page after page: definition levels and dictionary codes in typed arrays, plain
- * strings and booleans decoded straight from the page. hyparquet gives each page fresh JS arrays
- * of its length (a large object each, collected only by a full collection), which is what kept
- * memory growing with the file. Other encodings take readDataPage.
+ * booleans decoded straight from the page, plain strings as spans of its bytes (no string made).
+ * hyparquet gives each page fresh JS arrays of its length (a large object each, collected only
+ * by a full collection), which is what kept memory growing with the file. Other encodings take
+ * readDataPage.
  */
 export interface FlatPage {
   /** Definition levels, only when some value of the page is null. */
   definitionLevels: ArrayLike<number> | undefined;
   /** The present values, or dictionary codes; valid until the next page is read. */
   dataPage: DecodedArray;
-  /** dataPage holds the final values (strings; booleans as 1/0) and needs no convert(). */
+  /** dataPage holds the final values (booleans as 1/0; the page's bytes for strings) and needs no convert(). */
   converted: boolean;
+  /** Plain strings: value i is dataPage's bytes spans[2i] to spans[2i + 1] (UTF-8), valid until the next page is read. */
+  spans?: Int32Array;
 }
 
 let levels = new Uint8Array(0);
 let codes = new Int32Array(0);
 let booleans = new Float64Array(0);
-const strings: string[] = [];
-const utf8 = new TextDecoder();
+let spans = new Int32Array(0);
 
 function grown<T extends Uint8Array | Int32Array | Float64Array>(scratch: T, length: number, make: (length: number) => T): T {
   return scratch.length >= length ? scratch : make(Math.max(length, scratch.length * 2));
 }
 
 /** hyparquet's convert() makes these strings with a TextDecoder and nothing else. */
-function isPlainString(decoder: ColumnDecoder): boolean {
+export function isPlainString(decoder: ColumnDecoder): boolean {
   const { type, converted_type: converted, logical_type: logical } = decoder.element;
   return type === 'BYTE_ARRAY' && (converted === undefined || converted === 'UTF8') && (logical === undefined || logical.type === 'STRING');
 }
@@ -70,24 +72,17 @@ export function readFlatPage(bytes: Uint8Array, daph: DataPageHeader, decoder: C
     return { definitionLevels, dataPage: out, converted: true };
   }
   if (isPlainString(decoder)) {
-    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    strings.length = present;
+    spans = grown(spans, 2 * present, (length) => new Int32Array(length));
+    const out = spans.subarray(0, 2 * present);
     let offset = reader.offset;
     for (let i = 0; i < present; i++) {
       const length = view.getUint32(offset, true);
       offset += 4;
-      const end = offset + length;
-      let ascii = true;
-      for (let b = offset; b < end; b++) {
-        if (bytes[b]! > 127) {
-          ascii = false;
-          break;
-        }
-      }
-      strings[i] = ascii ? text.toString('latin1', offset, end) : utf8.decode(bytes.subarray(offset, end));
-      offset = end;
+      out[2 * i] = offset;
+      out[2 * i + 1] = offset += length;
     }
-    return { definitionLevels, dataPage: strings, converted: true };
+    if (offset > bytes.byteLength) throw new Error('parquet string page ends inside a value');
+    return { definitionLevels, dataPage: bytes, converted: true, spans: out };
   }
   return { definitionLevels, dataPage: readPlain(reader, decoder.type, present, decoder.element.type_length), converted: false };
 }

@@ -54,9 +54,17 @@ export interface ParquetColumn {
   valid: Uint8Array;
   /** number, boolean, date. */
   num?: Float64Array;
-  /** cells: the dictionary index per row, -1 where the value is in `other`. */
+  /** cells: the dictionary index per row, -1 where the value is in `other`, -2 where it is bytes of `text` (spans). */
   codes?: Int32Array;
-  /** cells: the dictionary of the column chunk, as cells. */
-  dict?: Cell[];
+  /** cells: the dictionary of the column chunk, as cells; of a UTF-8 string column (text), made entry by entry when a cell is asked for. */
+  dict?: (Cell | undefined)[];
+  /** Changes with every dictionary read into the column (its storage is reused). */
+  dictId?: number;
   other?: Cell[];
+  /** UTF-8 string column: the bytes of its dictionary and plain values, so that no string is made until a cell is asked for. */
+  text?: Buffer;
+  /** Dictionary entry k is text[dictSpans[2k], dictSpans[2k + 1]). */
+  dictSpans?: Int32Array;
+  /** Where codes[r] is -2, the value is text[spans[2r], spans[2r + 1]). */
+  spans?: Int32Array;
 }

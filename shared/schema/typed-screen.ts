@@ -1,9 +1,9 @@
 import type { Cell, RowBatch } from '../data/index.js';
 import type { ParquetColumn } from '../data/table-types.js';
-import { cellAt } from '../data/parquet-columns.js';
+import { cellAt, textAt } from '../data/parquet-columns.js';
 import { INVALID, type Value } from './casters.js';
 import type { Constraint } from './load.js';
-import type { NumericRange } from './cell-rules.js';
+import { bytePattern, passesBytes, type BytePattern, type NumericRange } from './cell-rules.js';
 import type { DataError } from './cell-result.js';
 import { processBatch } from './row-check.js';
 import { checkRowKeys, type RowAt } from './row-keys.js';
@@ -21,7 +21,9 @@ import type { Hot } from './row-state.js';
 /** A cell's outcome: its value (null when present but not of a fabricated field's type), or one of these. */
 const NULL_CELL = Symbol('null');
 const DIRTY = Symbol('dirty');
-type Outcome = Value | null | typeof NULL_CELL | typeof DIRTY;
+/** Passes, in a field whose value nothing needs (not a value field): the string is not kept. */
+const CLEAN = Symbol('clean');
+type Outcome = Value | null | typeof NULL_CELL | typeof DIRTY | typeof CLEAN;
 
 const STATE_CLEAN = 0;
 const STATE_NULL = 1;
@@ -36,8 +38,11 @@ export interface TypedScreen {
   /** Cast as the row checks do with nothing in between (number/integer field, only '' missing). */
   plainNumber: boolean[];
   dates: Map<number, Outcome>[];
-  /** Outcomes per dictionary value, for the dictionary (of one column chunk) they were worked out for. */
-  dictionaries: { dict: Cell[] | undefined; outcomes: Outcome[] }[];
+  /** Outcomes per dictionary value, for the dictionary (of one column chunk, by its dictId) they were worked out for. */
+  dictionaries: { id: number | undefined; outcomes: Outcome[] }[];
+  /** String fields whose constraints are a pattern and lengths, checked on an ASCII value's bytes (not value fields). */
+  patterns: (BytePattern | undefined)[];
+  ordered: boolean[];
   state: Uint8Array;
   dirty: Uint8Array;
 }
@@ -51,7 +56,9 @@ export function planTypedScreen(hot: Hot, valueFields: number[]): TypedScreen | 
     valueFields,
     plainNumber,
     dates: hot.fields.map(() => new Map()),
-    dictionaries: hot.fields.map(() => ({ dict: undefined, outcomes: [] })),
+    dictionaries: hot.fields.map(() => ({ id: undefined, outcomes: [] })),
+    patterns: hot.fields.map((field, j) => (hot.checkable[j] && !valueFields.includes(j) ? bytePattern(field, hot.onlyEmptyMissing[j]!, hot.constraints[j]!) : undefined)),
+    ordered: hot.fields.map((_field, j) => valueFields.includes(j)),
     state: new Uint8Array(0),
     dirty: new Uint8Array(0),
   };
@@ -77,11 +84,23 @@ function plainNumberOutcome(hot: Hot, j: number, value: number): Outcome {
   return passes(hot.constraints[j]!, hot.ranges[j], value) ? value : DIRTY;
 }
 
+/** The outcome of value k of a UTF-8 string column (its bytes in text at spans[2k], spans[2k + 1]). */
+function textOutcome(screen: TypedScreen, j: number, text: Buffer, spans: Int32Array, k: number): Outcome {
+  const pattern = screen.patterns[j];
+  if (pattern !== undefined && spans[2 * k + 1]! > spans[2 * k]! && passesBytes(pattern, text, spans[2 * k]!, spans[2 * k + 1]!)) return CLEAN;
+  const outcome = outcomeOf(screen.hot, j, textAt(text, spans, k));
+  return screen.ordered[j] || typeof outcome === 'symbol' || outcome === null ? outcome : CLEAN;
+}
+
 function dictionaryOutcomes(screen: TypedScreen, j: number, column: ParquetColumn): Outcome[] {
   const cache = screen.dictionaries[j]!;
-  if (cache.dict !== column.dict) {
-    cache.dict = column.dict;
-    cache.outcomes = (column.dict ?? []).map((cell: Cell) => outcomeOf(screen.hot, j, cell));
+  if (cache.id !== column.dictId) {
+    cache.id = column.dictId;
+    const dict = column.dict ?? [];
+    const { text, dictSpans } = column;
+    const outcomes = new Array<Outcome>(dict.length);
+    for (let k = 0; k < dict.length; k++) outcomes[k] = dictSpans !== undefined ? textOutcome(screen, j, text!, dictSpans, k) : outcomeOf(screen.hot, j, dict[k]!);
+    cache.outcomes = outcomes;
   }
   return cache.outcomes;
 }
@@ -107,7 +126,8 @@ function cellOutcome(screen: TypedScreen, j: number, column: ParquetColumn, r: n
     }
     case 'cells': {
       const code = column.codes![r]!;
-      return code >= 0 ? dictionaryOutcomes(screen, j, column)[code]! : outcomeOf(hot, j, column.other![r]!);
+      if (code >= 0) return dictionaryOutcomes(screen, j, column)[code]!;
+      return code === -2 ? textOutcome(screen, j, column.text!, column.spans!, r) : outcomeOf(hot, j, column.other![r]!);
     }
     default:
       throw new Error(`unknown parquet column kind ${column.kind as string}`);
@@ -201,7 +221,7 @@ export function screenTypedBatch(screen: TypedScreen, batch: RowBatch): number {
       let value: Value | null = null;
       if (state[j * n + i] !== STATE_NULL) {
         const outcome = cellOutcome(screen, j, column, r);
-        value = outcome === DIRTY || outcome === NULL_CELL ? null : outcome;
+        value = outcome === DIRTY || outcome === NULL_CELL || outcome === CLEAN ? null : outcome;
       }
       values[j] = value;
       if (needValues) cells[j] = cellAt(column, r);

@@ -177,4 +177,26 @@ describe.skipIf(!hasPythonModule('pyarrow'))('Parquet pages are read as hyparque
       expect(rows.some((row) => row[0] === null) && rows.some((row) => String(row[1]).startsWith('bom first'))).toBe(true);
     });
   }
+
+  // Strings of plain and dictionary pages are checked on their bytes (a pattern and lengths, by the
+  // byte DFA) or decoded one by one; non-ASCII values, '' (missing), nulls, and failing patterns,
+  // enums and lengths (counted in code points) give the row path's report.
+  const others = [{ name: 'b', type: 'boolean' }, { name: 'i64', type: 'integer' }, { name: 'i32', type: 'integer' }, { name: 'f', type: 'number' }];
+  const STRING_SCHEMAS: Record<string, Record<string, unknown>> = {
+    'pattern and lengths': { fields: [{ name: 's', type: 'string', constraints: { pattern: '[a-z]+[0-9]{1,2}', maxLength: 6 } }, { name: 'u', type: 'string', constraints: { required: true, minLength: 7, maxLength: 9, pattern: '[^ ]+' } }, ...others] },
+    'enums, required strings, a unique string field': {
+      fields: [{ name: 's', type: 'string', constraints: { required: true, enum: ['plain1', 'caf\u00e92', '\u65e5\u672c4', '5', 'bom first3'] } }, { name: 'u', type: 'string', constraints: { unique: true, pattern: '[a-z]*[0-9]+' } }, ...others],
+    },
+  };
+  for (const [title, descriptor] of Object.entries(STRING_SCHEMAS)) {
+    for (const file of ['pages-dict-snappy.parquet', 'pages-plain-none.parquet']) {
+      it(`${file}, strings with ${title}: the typed screen's report equals the row path's`, async () => {
+        const schema = schemaOf(descriptor);
+        const options = { maxErrors: 100_000, batchRows: 700 };
+        const rows = await viaRows(join(dir, file), schema, options);
+        expect(rows.errorCount).toBeGreaterThan(100);
+        expect(await viaColumns(join(dir, file), schema, options)).toEqual(rows);
+      });
+    }
+  }
 });
