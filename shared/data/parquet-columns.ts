@@ -133,7 +133,13 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
         column.dict = dictCells;
         column.dictId = ++dictionaries;
       } else if (kind === 'boolean') dictNumbers = Array.from(values as ArrayLike<unknown>, (value) => (value ? 1 : 0));
-      else dictNumbers = Float64Array.from(numbersOf(values)); // its own copy: the scratch takes the next page
+      else {
+        // Its own copy (the scratch takes the next page), in storage reused row group after row group.
+        const source = numbersOf(values);
+        if (column.dictNum === undefined || column.dictNum.length < source.length) column.dictNum = new Float64Array(Math.max(source.length, (column.dictNum?.length ?? 0) * 2));
+        column.dictNum.set(source);
+        dictNumbers = column.dictNum;
+      }
       continue;
     }
     let encoding: string;
@@ -260,25 +266,24 @@ function textDictionary(column: ParquetColumn, page: Uint8Array, count: number):
 
 /** The column's storage for `rows` rows: the previous row group's when it is large enough. */
 function storageFor(kind: ParquetColumn['kind'], rows: number, reuse: ParquetColumn | undefined): ParquetColumn {
-  if (reuse === undefined || reuse.kind !== kind || reuse.valid.buffer.byteLength < rows) {
-    const column: ParquetColumn = { kind, rows, valid: new Uint8Array(rows) };
-    if (kind === 'cells') {
-      column.codes = new Int32Array(rows);
-      column.other = new Array<Cell>(rows);
-    } else column.num = new Float64Array(rows);
-    return column;
-  }
-  const column: ParquetColumn = { kind, rows, valid: new Uint8Array(reuse.valid.buffer, 0, rows) };
-  column.valid.fill(0);
-  if (kind === 'cells') {
-    column.codes = new Int32Array(reuse.codes!.buffer, 0, rows);
-    column.other = reuse.other!;
-    column.text = reuse.text;
-    column.dictSpans = reuse.dictSpans;
-    if (reuse.spans !== undefined && reuse.spans.length >= 2 * rows) column.spans = reuse.spans;
-    if (reuse.dictSpans !== undefined) column.dict = reuse.dict; // a text dictionary's string cache
-  } else column.num = new Float64Array(reuse.num!.buffer, 0, rows);
-  return column;
+  const cells = kind === 'cells';
+  const fresh = reuse === undefined || reuse.kind !== kind || reuse.valid.buffer.byteLength < rows;
+  const valid = fresh ? new Uint8Array(rows) : new Uint8Array(reuse.valid.buffer, 0, rows).fill(0);
+  // Every column has the same properties, set in the same order, so the readers see one shape.
+  return {
+    kind,
+    rows,
+    valid,
+    num: cells ? undefined : fresh ? new Float64Array(rows) : new Float64Array(reuse.num!.buffer, 0, rows),
+    dictNum: fresh ? undefined : reuse.dictNum,
+    codes: !cells ? undefined : fresh ? new Int32Array(rows) : new Int32Array(reuse.codes!.buffer, 0, rows),
+    dict: fresh || reuse.dictSpans === undefined ? undefined : reuse.dict, // a text dictionary's string cache
+    dictId: undefined,
+    other: !cells ? undefined : fresh ? new Array<Cell>(rows) : reuse.other,
+    text: fresh ? undefined : reuse.text,
+    dictSpans: fresh ? undefined : reuse.dictSpans,
+    spans: fresh || reuse.spans === undefined || reuse.spans.length < 2 * rows ? undefined : reuse.spans,
+  };
 }
 
 /** The column chunk's byte range in the file. */

@@ -54,6 +54,8 @@ export interface ParquetColumn {
   valid: Uint8Array;
   /** number, boolean, date. */
   num?: Float64Array;
+  /** number, date: the column chunk's dictionary (storage reused by the next row group's). */
+  dictNum?: Float64Array;
   /** cells: the dictionary index per row, -1 where the value is in `other`, -2 where it is bytes of `text` (spans). */
   codes?: Int32Array;
   /** cells: the dictionary of the column chunk, as cells; of a UTF-8 string column (text), made entry by entry when a cell is asked for. */
