@@ -5,7 +5,7 @@ import { readPlain } from 'hyparquet/src/plain.js';
 import { snappyUncompress } from 'hyparquet/src/snappy.js';
 import { getMaxDefinitionLevel, getTreePath } from 'hyparquet/src/schema.js';
 import type { ColumnChunk, ColumnDecoder, CompressionCodec, DecodedArray, SchemaTree } from 'hyparquet/src/types.js';
-import { isPlainString, readFlatPage } from './parquet-page.js';
+import { isPlainString, plainStringSpans, readFlatPage } from './parquet-page.js';
 import type { Cell, ParquetColumn } from './table-types.js';
 
 
@@ -247,14 +247,7 @@ function textDictionary(column: ParquetColumn, page: Uint8Array, count: number):
   if (column.dictSpans === undefined || column.dictSpans.length < 2 * count) column.dictSpans = new Int32Array(Math.max(2 * count, (column.dictSpans?.length ?? 0) * 2));
   const spans = column.dictSpans;
   const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
-  let offset = 0;
-  for (let k = 0; k < count; k++) {
-    const length = view.getUint32(offset, true);
-    offset += 4;
-    spans[2 * k] = offset;
-    spans[2 * k + 1] = offset += length;
-  }
-  if (offset > page.length) throw new Error('parquet dictionary page ends inside a value');
+  if (plainStringSpans(view, 0, count, spans) > page.length) throw new Error('parquet dictionary page ends inside a value');
   const dict = column.dict ?? [];
   if (dict.length > count) dict.length = count;
   dict.fill(undefined);

@@ -31,6 +31,20 @@ function grown<T extends Uint8Array | Int32Array | Float64Array>(scratch: T, len
   return scratch.length >= length ? scratch : make(Math.max(length, scratch.length * 2));
 }
 
+/**
+ * The [start, end) byte span of each of `count` PLAIN BYTE_ARRAY values (a little-endian length,
+ * then the bytes) from `offset`, into `spans`; returns the offset after the last value.
+ */
+export function plainStringSpans(view: DataView, offset: number, count: number, spans: Int32Array): number {
+  for (let k = 0; k < count; k++) {
+    const length = view.getUint32(offset, true);
+    offset += 4;
+    spans[2 * k] = offset;
+    spans[2 * k + 1] = offset += length;
+  }
+  return offset;
+}
+
 /** hyparquet's convert() makes these strings with a TextDecoder and nothing else. */
 export function isPlainString(decoder: ColumnDecoder): boolean {
   const { type, converted_type: converted, logical_type: logical } = decoder.element;
@@ -74,14 +88,7 @@ export function readFlatPage(bytes: Uint8Array, daph: DataPageHeader, decoder: C
   if (isPlainString(decoder)) {
     spans = grown(spans, 2 * present, (length) => new Int32Array(length));
     const out = spans.subarray(0, 2 * present);
-    let offset = reader.offset;
-    for (let i = 0; i < present; i++) {
-      const length = view.getUint32(offset, true);
-      offset += 4;
-      out[2 * i] = offset;
-      out[2 * i + 1] = offset += length;
-    }
-    if (offset > bytes.byteLength) throw new Error('parquet string page ends inside a value');
+    if (plainStringSpans(view, reader.offset, present, out) > bytes.byteLength) throw new Error('parquet string page ends inside a value');
     return { definitionLevels, dataPage: bytes, converted: true, spans: out };
   }
   return { definitionLevels, dataPage: readPlain(reader, decoder.type, present, decoder.element.type_length), converted: false };
