@@ -3,6 +3,7 @@ import { usageError } from '../errors.js';
 import type { ChunkStore, CsvChunk } from './csv-chunk.js';
 import type { ByteDialect } from './csv-dialect.js';
 import { parseDialectRows } from './csv-dialect-rows.js';
+import { parsePlainRows } from './csv-plain-rows.js';
 import { parseRows } from './csv-rows.js';
 import { countNewlines, firstInvalidUtf8 } from './source.js';
 
@@ -201,9 +202,13 @@ export function parseDeferred(chunk: CsvChunk): CsvChunk {
   const store: ChunkStore = { buf: chunk.buf, starts: chunk.starts, ends: chunk.ends, escaped: chunk.escaped, rowOffsets: chunk.rowOffsets, lines: chunk.lines };
   const body = chunk.buf;
   checkUtf8(file, body, startLine);
-  const { rowCount, fieldCount } = parseRows(body, final, delimiter, startLine, store, file, () => {
-    throw new Error('a deferred CSV chunk ends inside a row');
-  });
+  // Only a final chunk can lack the closing LF that parsePlainRows needs.
+  const { rowCount, fieldCount } =
+    body[body.length - 1] === LF
+      ? parsePlainRows(body, delimiter, startLine, store)
+      : parseRows(body, final, delimiter, startLine, store, file, () => {
+          throw new Error('a deferred CSV chunk ends inside a row');
+        });
   if (rowCount !== chunk.rowCount) throw new Error(`a deferred CSV chunk has ${rowCount} rows, counted ${chunk.rowCount}`);
   return {
     buf: body,
