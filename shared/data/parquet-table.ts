@@ -1,8 +1,8 @@
-import { open, type FileHandle } from 'node:fs/promises';
 import { usageError } from '../errors.js';
-import { cellAt, chunkRange, decodeColumnChunk, toParquetCell } from './parquet-columns.js';
+import { cellAt, toParquetCell } from './parquet-columns.js';
+import { RowGroupReader, type GroupColumns } from './parquet-row-groups.js';
 import type { ReadOptions } from './source.js';
-import type { Cell, ParquetColumn, RowBatch, Table } from './table-types.js';
+import type { Cell, RowBatch, Table } from './table-types.js';
 
 /**
  * A Parquet file as a table of typed cells: numbers, booleans and strings as stored (int64 as
@@ -26,43 +26,22 @@ export async function openParquet(path: string, options: ReadOptions): Promise<T
   const flat = tree.children.every((child) => child.children.length === 0);
   const batchRows = options.batchRows ?? 16384;
   let columnar = false;
-
-  // Row group after row group, each column chunk is read into one buffer and decoded into the
-  // previous row group's column storage, so memory stays that of one row group whatever the file's size.
-  let handle: FileHandle | undefined;
-  let chunkBytes = Buffer.alloc(0);
-  let previous: ParquetColumn[] = [];
+  let wanted: boolean[] | undefined;
+  let reader: RowGroupReader | undefined;
+  let current: { group: number; columns: GroupColumns } | undefined;
+  const firstRows: number[] = [];
+  metadata.row_groups.reduce((start, group) => (firstRows.push(start), start + Number(group.num_rows)), 0);
+  const unreadable = (g: number, error: unknown) => {
+    const first = firstRows[g]! + 2;
+    const last = first + Number(metadata.row_groups[g]!.num_rows) - 1;
+    return usageError(`cannot read rows ${first}-${last} of ${path}: ${(error as Error).message}`, { code: 'parquet-invalid', location: { file: path }, hint: 'The file may be truncated or use an unsupported encoding.', cause: error });
+  };
   const release = async () => {
-    const open = handle;
-    handle = undefined;
-    previous = [];
-    chunkBytes = Buffer.alloc(0);
+    const open = reader;
+    reader = undefined;
+    current = undefined;
     await open?.close();
   };
-  async function readRange(start: number, end: number): Promise<Uint8Array> {
-    handle ??= await open(path, 'r');
-    if (chunkBytes.length < end - start) chunkBytes = Buffer.allocUnsafe(Math.max(end - start, chunkBytes.length * 2));
-    let done = 0;
-    while (done < end - start) {
-      const { bytesRead } = await handle.read(chunkBytes, done, end - start - done, start + done);
-      if (bytesRead === 0) throw new Error(`the file ends before byte ${end}`);
-      done += bytesRead;
-    }
-    return chunkBytes.subarray(0, end - start);
-  }
-
-  async function readGroup(groupIndex: number, groupRows: number): Promise<ParquetColumn[]> {
-    const group = metadata.row_groups[groupIndex]!;
-    const columns: ParquetColumn[] = [];
-    for (const [j, name] of header.entries()) {
-      const chunk = group.columns.find((item) => item.meta_data?.path_in_schema[0] === name);
-      if (!chunk) throw new Error(`row group ${groupIndex} has no column ${name}`);
-      const { start, end } = chunkRange(chunk);
-      columns.push(decodeColumnChunk(await readRange(start, end), chunk, tree, groupRows, previous[j]));
-    }
-    previous = columns;
-    return columns;
-  }
 
   async function* batches(): AsyncGenerator<RowBatch> {
     try {
@@ -77,17 +56,20 @@ export async function openParquet(path: string, options: ReadOptions): Promise<T
     for (let g = 0; g < metadata.row_groups.length; g++) {
       const groupRows = Number(metadata.row_groups[g]!.num_rows);
       const groupEnd = groupStart + groupRows;
-      let columns: ParquetColumn[] | undefined;
+      let columns: GroupColumns | undefined;
       let cells: Cell[][] | undefined;
       try {
-        if (flat) columns = await readGroup(g, groupRows);
-        else {
+        if (flat) {
+          reader ??= new RowGroupReader(path, metadata, tree);
+          columns = await reader.read(g, columnar ? wanted : undefined);
+          current = { group: g, columns };
+        } else {
           cells = header.map(() => new Array<Cell>(groupRows));
           const objects = (await parquetReadObjects({ file, metadata, rowStart: groupStart, rowEnd: groupEnd })) as Record<string, unknown>[];
           objects.forEach((object, r) => header.forEach((name, j) => (cells![j]![r] = toParquetCell(object[name], dates[j]!))));
         }
       } catch (error) {
-        throw usageError(`cannot read rows ${groupStart + 2}-${groupEnd + 1} of ${path}: ${(error as Error).message}`, { code: 'parquet-invalid', location: { file: path }, hint: 'The file may be truncated or use an unsupported encoding.', cause: error });
+        throw unreadable(g, error);
       }
       for (let start = 0; start < groupRows; start += batchRows) {
         const end = Math.min(groupRows, start + batchRows);
@@ -113,9 +95,22 @@ export async function openParquet(path: string, options: ReadOptions): Promise<T
     textCells: false,
     batches: batches(),
     close: release,
-    useColumns: () => {
+    useColumns: (only) => {
       columnar = flat;
+      wanted = only === undefined ? undefined : [...only];
       return flat;
+    },
+    readSkippedColumns: async () => {
+      if (current === undefined || reader === undefined) return;
+      const { group, columns } = current;
+      try {
+        const more = await reader.read(group, columns.map((column) => column === undefined));
+        more.forEach((column, j) => {
+          if (column !== undefined) columns[j] = column;
+        });
+      } catch (error) {
+        throw unreadable(group, error);
+      }
     },
   };
 }

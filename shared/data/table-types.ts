@@ -17,7 +17,7 @@ export interface RowBatch {
   /** CSV: the rows as byte ranges (see csv-chunk.ts); batchRows() in table.ts turns them into strings. */
   chunk?: CsvChunk;
   /** Parquet after Table.useColumns(): the row group's typed columns (one per header label); the batch is rows start to start + rowCount - 1 of them. Their storage is overwritten by the next row group. */
-  columns?: { columns: ParquetColumn[]; start: number };
+  columns?: { columns: (ParquetColumn | undefined)[]; start: number };
   /** Physical line where each row starts (text formats); absent for Parquet. */
   lines?: ArrayLike<number>;
 }
@@ -35,8 +35,14 @@ export interface Table {
   close(): Promise<void>;
   /** CSV: lets a batch's chunk memory serve later batches once nothing reads it (optional; saves memory). */
   recycle?(chunk: CsvChunk): void;
-  /** Parquet: asks for batches of typed columns instead of rows (call before reading); false when the file cannot give them (nested columns). */
-  useColumns?(): boolean;
+  /**
+   * Parquet: asks for batches of typed columns instead of rows (call before reading); false when
+   * the file cannot give them (nested columns). With `wanted`, only those columns are decoded:
+   * the others are undefined in the batches until readSkippedColumns() reads them.
+   */
+  useColumns?(wanted?: readonly boolean[]): boolean;
+  /** Parquet: decodes the columns left out by useColumns(wanted) for the row group of the batch just read. */
+  readSkippedColumns?(): Promise<void>;
 }
 
 /**

@@ -170,8 +170,13 @@ function screenColumn(screen: TypedScreen, j: number, column: ParquetColumn, sta
   }
 }
 
-/** Checks one batch of typed columns; returns how many rows repeated an earlier row (always 0: see planTypedScreen). */
-export function screenTypedBatch(screen: TypedScreen, batch: RowBatch): number {
+/**
+ * Checks one batch of typed columns (no row repeats an earlier one: see planTypedScreen). A column
+ * left undefined (not read: the schema does not name it) counts as null, so that it can only
+ * matter when a row has a blank or failing cell: then nothing is counted and the answer is
+ * false, for the caller to read the missing columns and check the batch again.
+ */
+export function screenTypedBatch(screen: TypedScreen, batch: RowBatch): boolean {
   const hot = screen.hot;
   const { m, nulls, mostly, mostlyState, needStats, stats, needValues, values, sink } = hot;
   const { columns, start } = batch.columns!;
@@ -180,14 +185,27 @@ export function screenTypedBatch(screen: TypedScreen, batch: RowBatch): number {
   if (screen.state.length < n * m) screen.state = new Uint8Array(n * m);
   const { state, dirty } = screen;
   dirty.fill(0, 0, n);
-  for (let j = 0; j < m; j++) screenColumn(screen, j, columns[j]!, start, n);
-  // A row of nulls only is a blank row: the row checks report it.
-  for (let i = 0; i < n; i++) {
-    if (dirty[i] !== 0) continue;
-    let j = 0;
-    while (j < m && state[j * n + i] === STATE_NULL) j++;
-    if (j === m) dirty[i] = 1;
+  let skipped = false;
+  for (let j = 0; j < m; j++) {
+    const column = columns[j];
+    if (column !== undefined) screenColumn(screen, j, column, start, n);
+    else {
+      state.fill(STATE_NULL, j * n, (j + 1) * n);
+      skipped = true;
+    }
   }
+  // A row of nulls only is a blank row: the row checks report it.
+  let anyDirty = false;
+  for (let i = 0; i < n; i++) {
+    if (dirty[i] === 0) {
+      let j = 0;
+      while (j < m && state[j * n + i] === STATE_NULL) j++;
+      if (j === m) dirty[i] = 1;
+    }
+    if (dirty[i] !== 0) anyDirty = true;
+  }
+  // A row checked as a row is built whole, and whether it is blank depends on every cell.
+  if (skipped && anyDirty) return false;
   // Null counts and `mostly` tallies of the clean rows (the row checks count the dirty ones).
   for (let j = 0; j < m; j++) {
     const base = j * n;
@@ -229,5 +247,5 @@ export function screenTypedBatch(screen: TypedScreen, batch: RowBatch): number {
     }
     if (needValues) checkRowKeys(hot, rowNumber, undefined, where, addToSink);
   }
-  return 0;
+  return true;
 }

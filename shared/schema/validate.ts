@@ -84,7 +84,8 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
   const keyErrors: { error: DataError; phase: number }[] = [];
   // Parquet: typed columns screened column by column, only failing rows checked as rows.
   const typed = text ? undefined : planTypedScreen(hot, valueFields);
-  if (typed) table.useColumns?.();
+  // Only the columns the schema names are decoded; the others only say whether a row is blank.
+  if (typed) table.useColumns?.(checkable);
   // The oldest chunk in flight: its cell results (from a worker, or here when workers failed)
   // merged with its keys in the order the single-threaded loop adds them.
   const checkHere = (batch: RowBatch) => {
@@ -124,7 +125,10 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
       if (options.signal?.aborted) throw usageError('validation cancelled', { code: 'cancelled' });
       rowCount += batch.rowCount;
       if (batch.columns) {
-        duplicateRows += screenTypedBatch(typed!, batch);
+        if (!screenTypedBatch(typed!, batch)) {
+          await table.readSkippedColumns!();
+          screenTypedBatch(typed!, batch);
+        }
         continue;
       }
       if (first || source === undefined || !batch.chunk) {

@@ -93,7 +93,7 @@ async function viaColumns(path: string, schema: ReturnType<typeof schemaOf>, opt
   const table = await openTable(path, options);
   let typed = false;
   try {
-    const report = await validateOpenTable({ ...table, useColumns: () => (typed = table.useColumns!()) }, schema, options);
+    const report = await validateOpenTable({ ...table, useColumns: (wanted) => (typed = table.useColumns!(wanted)) }, schema, options);
     expect(typed).toBe(true);
     return report;
   } finally {
