@@ -2,10 +2,10 @@ import { parquetHeader } from 'hyparquet/src/column.js';
 import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { decompressPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
 import { readPlain } from 'hyparquet/src/plain.js';
-import { snappyUncompress } from 'hyparquet/src/snappy.js';
 import { getMaxDefinitionLevel, getTreePath } from 'hyparquet/src/schema.js';
 import type { ColumnChunk, ColumnDecoder, CompressionCodec, DecodedArray, SchemaTree } from 'hyparquet/src/types.js';
 import { isPlainString, plainStringSpans, readFlatPage } from './parquet-page.js';
+import { snappyDecompress } from './snappy.js';
 import type { Cell, ParquetColumn } from './table-types.js';
 
 
@@ -80,7 +80,7 @@ function decompress(compressed: Uint8Array, size: number, codec: CompressionCode
   if (codec !== 'SNAPPY') return decompressPage(compressed, size, codec, undefined);
   if (pageScratch.length < size) pageScratch = new Uint8Array(Math.max(size, pageScratch.length * 2));
   const page = pageScratch.subarray(0, size);
-  snappyUncompress(compressed, page);
+  snappyDecompress(compressed, page);
   return page;
 }
 
