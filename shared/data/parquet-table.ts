@@ -1,4 +1,5 @@
 import { usageError } from '../errors.js';
+import { digestAhead } from '../files/digest.js';
 import { cellAt, toParquetCell } from './parquet-columns.js';
 import { RowGroupReader, type GroupColumns } from './parquet-row-groups.js';
 import type { ReadOptions } from './source.js';
@@ -19,6 +20,8 @@ export async function openParquet(path: string, options: ReadOptions): Promise<T
   } catch (error) {
     throw usageError(`${path} is not a readable Parquet file: ${(error as Error).message}`, { code: 'parquet-invalid', location: { file: path }, hint: 'Check the file, or pass --format csv/jsonl if it is text.', cause: error });
   }
+  // Read row group by row group, never byte after byte: the evidence's digest is worked out beside it.
+  digestAhead(path);
   const tree = parquetSchema(metadata);
   const header = tree.children.map((child) => child.element.name);
   const dates = tree.children.map((child) => child.element.converted_type === 'DATE' || child.element.logical_type?.type === 'DATE');

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 
 export interface FileDigest {
   path: string;
@@ -18,6 +19,11 @@ export async function sha256File(path: string, observe?: { reusedRead?(): void }
   if (known && known.identity === identity(await stat(path))) {
     observe?.reusedRead?.();
     return known.sha256;
+  }
+  const ahead = await aheadDigest(path);
+  if (ahead !== undefined) {
+    observe?.reusedRead?.();
+    return ahead;
   }
   const hash = createHash('sha256');
   const handle = await open(path, 'r');
@@ -72,4 +78,67 @@ export class DigestWhileReading {
     const key = identity(this.before);
     if (key === identity(after)) readDigests.set(resolve(this.path), { identity: key, sha256: this.hash.digest('hex') });
   }
+}
+
+/** Files smaller than this are hashed when asked for: a thread would cost more than it saves. */
+const AHEAD_MIN_BYTES = 32 * 2 ** 20;
+
+// Runs as a CommonJS script in its own thread: it needs nothing but Node, so no bundle ships it.
+const HASHER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { openSync, readSync, closeSync } = require('node:fs');
+const hash = createHash('sha256');
+const fd = openSync(workerData, 'r');
+const buffer = Buffer.allocUnsafeSlow(1 << 20);
+try {
+  for (let read; (read = readSync(fd, buffer, 0, buffer.length, null)) > 0; ) hash.update(buffer.subarray(0, read));
+} finally {
+  closeSync(fd);
+}
+parentPort.postMessage(hash.digest('hex'));
+`;
+
+/** Digests being worked out on another thread, by file, for the identity the file had then. */
+const aheadDigests = new Map<string, { identity: string; sha256: Promise<string | undefined> }>();
+
+/**
+ * Starts hashing a large file on another thread, for a reader that does not go through its bytes
+ * in order (Parquet): the evidence's digest of it is then ready, or nearly, when the reading ends,
+ * instead of being a second pass after it. sha256File takes the answer while the file is unchanged.
+ */
+export function digestAhead(path: string): void {
+  const key = resolve(path);
+  let info: Stats;
+  try {
+    info = statSync(key);
+  } catch {
+    return;
+  }
+  if (!info.isFile() || info.size < AHEAD_MIN_BYTES || aheadDigests.get(key)?.identity === identity(info)) return;
+  let worker: Worker;
+  try {
+    worker = new Worker(HASHER, { eval: true, workerData: key });
+  } catch {
+    return;
+  }
+  // Never what keeps the process alive: a step that fails early does not wait for the hash.
+  worker.unref();
+  const sha256 = new Promise<string | undefined>((done) => {
+    worker.once('message', (hex: string) => done(hex));
+    worker.once('error', () => done(undefined));
+    worker.once('exit', () => done(undefined));
+  });
+  aheadDigests.set(key, { identity: identity(info), sha256 });
+}
+
+/** The digest started by digestAhead, when the file is as it was then and still is at the end. */
+async function aheadDigest(path: string): Promise<string | undefined> {
+  const key = resolve(path);
+  const ahead = aheadDigests.get(key);
+  if (ahead === undefined) return undefined;
+  aheadDigests.delete(key);
+  const sha256 = await ahead.sha256;
+  const now = await stat(key).catch(() => undefined);
+  return sha256 !== undefined && now !== undefined && identity(now) === ahead.identity ? sha256 : undefined;
 }
