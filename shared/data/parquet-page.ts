@@ -1,6 +1,7 @@
 import { readDataPage } from 'hyparquet/src/datapage.js';
 import { readRleBitPackedHybrid } from 'hyparquet/src/encoding.js';
 import { readPlain } from 'hyparquet/src/plain.js';
+import { MAX_FAST_WIDTH, readHybrid } from './rle-hybrid.js';
 import type { ColumnDecoder, DataPageHeader, DecodedArray } from 'hyparquet/src/types.js';
 
 /**
@@ -65,7 +66,9 @@ export function readFlatPage(bytes: Uint8Array, daph: DataPageHeader, decoder: C
   if (maxDefinition > 0) {
     levels = grown(levels, count, (length) => new Uint8Array(length));
     definitionLevels = levels.subarray(0, count);
-    readRleBitPackedHybrid(reader, 32 - Math.clz32(maxDefinition), definitionLevels);
+    const length = view.getUint32(reader.offset, true);
+    readHybrid(bytes, reader.offset + 4, length, 32 - Math.clz32(maxDefinition), definitionLevels);
+    reader.offset += 4 + length;
     for (let i = 0; i < count; i++) if (definitionLevels[i] !== maxDefinition) nulls++;
     if (nulls === 0) definitionLevels = undefined;
   }
@@ -74,8 +77,9 @@ export function readFlatPage(bytes: Uint8Array, daph: DataPageHeader, decoder: C
     const width = view.getUint8(reader.offset++);
     codes = grown(codes, present, (length) => new Int32Array(length));
     const out = codes.subarray(0, present);
-    if (width) readRleBitPackedHybrid(reader, width, out, view.byteLength - reader.offset);
-    else out.fill(0);
+    if (width === 0) out.fill(0);
+    else if (width <= MAX_FAST_WIDTH) readHybrid(bytes, reader.offset, bytes.length - reader.offset, width, out);
+    else readRleBitPackedHybrid(reader, width, out, view.byteLength - reader.offset);
     return { definitionLevels, dataPage: out, converted: false };
   }
   if (decoder.type === 'BOOLEAN' && decoder.element.converted_type === undefined && decoder.element.logical_type === undefined) {

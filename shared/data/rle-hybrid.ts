@@ -1,0 +1,54 @@
+/** Widths up to this are unpacked through one 32-bit accumulator (a byte is added while it holds fewer bits than a value). */
+export const MAX_FAST_WIDTH = 24;
+
+/**
+ * Fills `output` from Parquet's RLE / bit-packed hybrid encoding (definition levels, dictionary
+ * codes) of `width`-bit values: the runs in bytes[offset, offset + length). A run of repeats is one
+ * fill(); a bit-packed run is unpacked eight values at a time from its bytes. Runs that end
+ * before the output is full, or that run past `length`, are an error (a truncated page).
+ */
+export function readHybrid(bytes: Uint8Array, offset: number, length: number, width: number, output: Uint8Array | Int32Array): void {
+  if (width > MAX_FAST_WIDTH) throw new Error(`readHybrid takes widths up to ${MAX_FAST_WIDTH}, not ${width}`);
+  const end = offset + length;
+  if (end > bytes.length) throw new Error('parquet RLE runs are longer than their page');
+  const mask = width === 0 ? 0 : (1 << width) - 1;
+  const valueBytes = (width + 7) >> 3;
+  const total = output.length;
+  let pos = offset;
+  let seen = 0;
+  while (seen < total) {
+    let header = 0;
+    for (let scale = 1; ; scale *= 128) {
+      if (pos >= end) throw new Error(`parquet RLE runs end after ${seen} of ${total} values`);
+      const byte = bytes[pos++]!;
+      header += (byte & 0x7f) * scale;
+      if (byte < 128) break;
+    }
+    if (header % 2 === 0) {
+      const count = header / 2;
+      if (pos + valueBytes > end) throw new Error('parquet RLE run ends inside its value');
+      let value = 0;
+      for (let b = 0; b < valueBytes; b++) value |= bytes[pos + b]! << (8 * b);
+      pos += valueBytes;
+      output.fill(value & mask, seen, Math.min(total, seen + count));
+      seen += count;
+      continue;
+    }
+    const groups = (header - 1) / 2;
+    const runEnd = pos + groups * width;
+    if (runEnd > end) throw new Error('parquet bit-packed run is longer than its page');
+    const values = Math.min(groups * 8, total - seen);
+    let acc = 0;
+    let bits = 0;
+    for (let v = 0; v < values; v++) {
+      while (bits < width) {
+        acc |= bytes[pos++]! << bits;
+        bits += 8;
+      }
+      output[seen++] = acc & mask;
+      acc >>>= width;
+      bits -= width;
+    }
+    pos = runEnd;
+  }
+}
