@@ -172,8 +172,19 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
         column.text.set(data as Uint8Array, textUsed);
         column.spans ??= new Int32Array(2 * rows);
       }
-      const values = dictionary || spans ? undefined : page.converted ? (data as ArrayLike<unknown>) : (convert(data, decoder) as ArrayLike<unknown>);
       const rowSpans = column.spans!;
+      // A page without nulls (most): codes copied or set at once, spans shifted in one plain loop.
+      if (!hasNulls && (spans !== undefined || (dictionary && data instanceof Int32Array))) {
+        if (spans !== undefined) {
+          codes.fill(-2, position, position + count);
+          for (let k = 0; k < 2 * count; k++) rowSpans[2 * position + k] = textUsed + spans[k]!;
+          textUsed += data.length;
+        } else codes.set((data as Int32Array).subarray(0, count), position);
+        valid.fill(1, position, position + count);
+        position += count;
+        continue;
+      }
+      const values = dictionary || spans ? undefined : page.converted ? (data as ArrayLike<unknown>) : (convert(data, decoder) as ArrayLike<unknown>);
       let v = 0;
       for (let i = 0; i < count; i++) {
         const r = position + i;
