@@ -84,8 +84,9 @@ export async function validateOpenTable(table: Table, schema: TableSchema, optio
   const keyErrors: { error: DataError; phase: number }[] = [];
   // Parquet: typed columns screened column by column, only failing rows checked as rows.
   const typed = text ? undefined : planTypedScreen(hot, valueFields);
-  // Only the columns the schema names are decoded; the others only say whether a row is blank.
-  if (typed) table.useColumns?.(checkable);
+  // Only the columns the schema names are decoded (when the table can read the others later: they
+  // still say whether a row is blank).
+  if (typed) table.useColumns?.(table.readSkippedColumns ? checkable : undefined);
   // The oldest chunk in flight: its cell results (from a worker, or here when workers failed)
   // merged with its keys in the order the single-threaded loop adds them.
   const checkHere = (batch: RowBatch) => {
