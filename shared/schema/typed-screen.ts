@@ -45,6 +45,8 @@ export interface TypedScreen {
   ordered: boolean[];
   state: Uint8Array;
   dirty: Uint8Array;
+  /** Per column, the nulls of the batch being screened. */
+  nullCounts: Float64Array;
 }
 
 /** The screen for these fields, or undefined when the rows must be checked whole (duplicate-row check). */
@@ -61,6 +63,7 @@ export function planTypedScreen(hot: Hot, valueFields: number[]): TypedScreen | 
     ordered: hot.fields.map((_field, j) => valueFields.includes(j)),
     state: new Uint8Array(0),
     dirty: new Uint8Array(0),
+    nullCounts: new Float64Array(0),
   };
 }
 
@@ -134,11 +137,12 @@ function cellOutcome(screen: TypedScreen, j: number, column: ParquetColumn, r: n
   }
 }
 
-/** Fills state[j * n + r] for one column. */
-function screenColumn(screen: TypedScreen, j: number, column: ParquetColumn, start: number, n: number): void {
+/** Fills state[j * n + r] for one column; returns how many of its cells are null. */
+function screenColumn(screen: TypedScreen, j: number, column: ParquetColumn, start: number, n: number): number {
   const { state, dirty } = screen;
   const base = j * n;
   const valid = column.valid;
+  let nullCount = 0;
   if (column.kind === 'number' && screen.plainNumber[j]) {
     const num = column.num!;
     const hot = screen.hot;
@@ -151,8 +155,10 @@ function screenColumn(screen: TypedScreen, j: number, column: ParquetColumn, sta
     for (let i = 0; i < n; i++) {
       const r = start + i;
       let s = STATE_CLEAN;
-      if (valid[r] === 0) s = required ? STATE_DIRTY : STATE_NULL;
-      else {
+      if (valid[r] === 0) {
+        s = required ? STATE_DIRTY : STATE_NULL;
+        nullCount++;
+      } else {
         const value = num[r]!;
         if (integer && !Number.isInteger(value)) s = STATE_DIRTY;
         else if (!unconstrained && !(range !== undefined && value >= bounded.min && value <= bounded.max && value > bounded.above && value < bounded.below) && !passes(list, undefined, value)) s = STATE_DIRTY;
@@ -160,14 +166,17 @@ function screenColumn(screen: TypedScreen, j: number, column: ParquetColumn, sta
       state[base + i] = s;
       if (s === STATE_DIRTY) dirty[i] = 1;
     }
-    return;
+    // A required null is dirty, not null: its row is counted by the row checks.
+    return required ? 0 : nullCount;
   }
   for (let i = 0; i < n; i++) {
     const outcome = cellOutcome(screen, j, column, start + i);
     const s = outcome === DIRTY ? STATE_DIRTY : outcome === NULL_CELL ? STATE_NULL : STATE_CLEAN;
     state[base + i] = s;
     if (s === STATE_DIRTY) dirty[i] = 1;
+    else if (s === STATE_NULL) nullCount++;
   }
+  return nullCount;
 }
 
 /**
@@ -186,38 +195,37 @@ export function screenTypedBatch(screen: TypedScreen, batch: RowBatch): boolean 
   const { state, dirty } = screen;
   dirty.fill(0, 0, n);
   let skipped = false;
+  if (screen.nullCounts.length < m) screen.nullCounts = new Float64Array(m);
+  const nullCounts = screen.nullCounts;
   for (let j = 0; j < m; j++) {
     const column = columns[j];
-    if (column !== undefined) screenColumn(screen, j, column, start, n);
+    if (column !== undefined) nullCounts[j] = screenColumn(screen, j, column, start, n);
     else {
       state.fill(STATE_NULL, j * n, (j + 1) * n);
+      nullCounts[j] = n;
       skipped = true;
     }
   }
   // A row of nulls only is a blank row: the row checks report it.
-  let anyDirty = false;
+  let dirtyRows = 0;
   for (let i = 0; i < n; i++) {
     if (dirty[i] === 0) {
       let j = 0;
       while (j < m && state[j * n + i] === STATE_NULL) j++;
       if (j === m) dirty[i] = 1;
     }
-    if (dirty[i] !== 0) anyDirty = true;
+    if (dirty[i] !== 0) {
+      dirtyRows++;
+      // Null counts are of the clean rows (the row checks count the dirty ones).
+      for (let j = 0; j < m; j++) if (state[j * n + i] === STATE_NULL) nullCounts[j] = nullCounts[j]! - 1;
+    }
   }
   // A row checked as a row is built whole, and whether it is blank depends on every cell.
-  if (skipped && anyDirty) return false;
-  // Null counts and `mostly` tallies of the clean rows (the row checks count the dirty ones).
+  if (skipped && dirtyRows > 0) return false;
+  // Null counts and `mostly` tallies of the clean rows.
   for (let j = 0; j < m; j++) {
-    const base = j * n;
-    let nullCount = 0;
-    let present = 0;
-    for (let i = 0; i < n; i++) {
-      if (dirty[i] !== 0) continue;
-      if (state[base + i] === STATE_NULL) nullCount++;
-      else present++;
-    }
-    nulls[j] = nulls[j]! + nullCount;
-    if (mostly[j] !== undefined) mostlyState[j]!.nonNull += present;
+    nulls[j] = nulls[j]! + nullCounts[j]!;
+    if (mostly[j] !== undefined) mostlyState[j]!.nonNull += n - dirtyRows - nullCounts[j]!;
   }
   const orderedFields = screen.valueFields;
   const cells = new Array<Cell>(m).fill(null);
