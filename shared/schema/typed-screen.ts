@@ -28,8 +28,8 @@ type Outcome = Value | null | typeof NULL_CELL | typeof DIRTY | typeof CLEAN;
 const STATE_CLEAN = 0;
 const STATE_NULL = 1;
 const STATE_DIRTY = 2;
-/** Distinct dates remembered per column; a column with more starts over. */
-const DATE_CACHE_LIMIT = 1 << 16;
+/** Day numbers (and booleans' 0 and 1) whose outcomes a column remembers: a window this wide, placed around the first seen. */
+const DAY_WINDOW = 1 << 16;
 
 export interface TypedScreen {
   hot: Hot;
@@ -37,9 +37,10 @@ export interface TypedScreen {
   valueFields: number[];
   /** Cast as the row checks do with nothing in between (number/integer field, only '' missing). */
   plainNumber: boolean[];
-  dates: Map<number, Outcome>[];
+  /** Per boolean or date column, outcome k is that of day number (or 0/1) base + k; an array, not a Map: a lookup per row. */
+  days: { base: number; outcomes: (Outcome | undefined)[]; states: Uint8Array }[];
   /** Outcomes per dictionary value, for the dictionary (of one column chunk, by its dictId) they were worked out for. */
-  dictionaries: { id: number | undefined; outcomes: Outcome[] }[];
+  dictionaries: { id: number | undefined; outcomes: Outcome[]; states: Uint8Array }[];
   /** String fields whose constraints are a pattern and lengths, checked on an ASCII value's bytes (not value fields). */
   patterns: (BytePattern | undefined)[];
   ordered: boolean[];
@@ -57,8 +58,8 @@ export function planTypedScreen(hot: Hot, valueFields: number[]): TypedScreen | 
     hot,
     valueFields,
     plainNumber,
-    dates: hot.fields.map(() => new Map()),
-    dictionaries: hot.fields.map(() => ({ id: undefined, outcomes: [] })),
+    days: hot.fields.map(() => ({ base: NaN, outcomes: [], states: new Uint8Array(0) })),
+    dictionaries: hot.fields.map(() => ({ id: undefined, outcomes: [], states: new Uint8Array(0) })),
     patterns: hot.fields.map((field, j) => (hot.checkable[j] && !valueFields.includes(j) ? bytePattern(field, hot.onlyEmptyMissing[j]!, hot.constraints[j]!) : undefined)),
     ordered: hot.fields.map((_field, j) => valueFields.includes(j)),
     state: new Uint8Array(0),
@@ -95,17 +96,52 @@ function textOutcome(screen: TypedScreen, j: number, text: Buffer, spans: Int32A
   return screen.ordered[j] || typeof outcome === 'symbol' || outcome === null ? outcome : CLEAN;
 }
 
-function dictionaryOutcomes(screen: TypedScreen, j: number, column: ParquetColumn): Outcome[] {
+function dictionaryCache(screen: TypedScreen, j: number, column: ParquetColumn): TypedScreen['dictionaries'][number] {
   const cache = screen.dictionaries[j]!;
   if (cache.id !== column.dictId) {
     cache.id = column.dictId;
     const dict = column.dict ?? [];
     const { text, dictSpans } = column;
     const outcomes = new Array<Outcome>(dict.length);
-    for (let k = 0; k < dict.length; k++) outcomes[k] = dictSpans !== undefined ? textOutcome(screen, j, text!, dictSpans, k) : outcomeOf(screen.hot, j, dict[k]!);
+    if (cache.states.length < dict.length) cache.states = new Uint8Array(Math.max(dict.length, cache.states.length * 2));
+    const states = cache.states;
+    for (let k = 0; k < dict.length; k++) {
+      const outcome = dictSpans !== undefined ? textOutcome(screen, j, text!, dictSpans, k) : outcomeOf(screen.hot, j, dict[k]!);
+      outcomes[k] = outcome;
+      states[k] = stateOf(outcome);
+    }
     cache.outcomes = outcomes;
   }
-  return cache.outcomes;
+  return cache;
+}
+
+const dictionaryOutcomes = (screen: TypedScreen, j: number, column: ParquetColumn): Outcome[] => dictionaryCache(screen, j, column).outcomes;
+const dictionaryStates = (screen: TypedScreen, j: number, column: ParquetColumn): Uint8Array => dictionaryCache(screen, j, column).states;
+
+function stateOf(outcome: Outcome): number {
+  return outcome === DIRTY ? STATE_DIRTY : outcome === NULL_CELL ? STATE_NULL : STATE_CLEAN;
+}
+
+/** Not worked out yet (a day's state in the window). */
+const STATE_UNKNOWN = 255;
+
+/** A boolean or date cell's outcome, worked out once per distinct day number in the window. */
+function dayOutcome(screen: TypedScreen, j: number, column: ParquetColumn, r: number): Outcome {
+  const cache = screen.days[j]!;
+  const key = column.num![r]!;
+  if (Number.isNaN(cache.base)) {
+    cache.base = key - DAY_WINDOW / 2;
+    cache.outcomes = new Array<Outcome | undefined>(DAY_WINDOW);
+    cache.states = new Uint8Array(DAY_WINDOW).fill(STATE_UNKNOWN);
+  }
+  const k = key - cache.base;
+  if (!(k >= 0 && k < DAY_WINDOW)) return outcomeOf(screen.hot, j, cellAt(column, r));
+  let outcome = cache.outcomes[k];
+  if (outcome === undefined) {
+    cache.outcomes[k] = outcome = outcomeOf(screen.hot, j, cellAt(column, r));
+    cache.states[k] = stateOf(outcome);
+  }
+  return outcome;
 }
 
 /** The outcome of row r's cell in column j (r within the row group). */
@@ -116,17 +152,8 @@ function cellOutcome(screen: TypedScreen, j: number, column: ParquetColumn, r: n
     case 'number':
       return screen.plainNumber[j] ? plainNumberOutcome(hot, j, column.num![r]!) : outcomeOf(hot, j, column.num![r]!);
     case 'boolean':
-    case 'date': {
-      const cache = screen.dates[j]!;
-      const key = column.num![r]!;
-      let outcome = cache.get(key);
-      if (outcome === undefined) {
-        if (cache.size >= DATE_CACHE_LIMIT) cache.clear();
-        outcome = outcomeOf(hot, j, cellAt(column, r));
-        cache.set(key, outcome);
-      }
-      return outcome;
-    }
+    case 'date':
+      return dayOutcome(screen, j, column, r);
     case 'cells': {
       const code = column.codes![r]!;
       if (code >= 0) return dictionaryOutcomes(screen, j, column)[code]!;
@@ -169,9 +196,28 @@ function screenColumn(screen: TypedScreen, j: number, column: ParquetColumn, sta
     // A required null is dirty, not null: its row is counted by the row checks.
     return required ? 0 : nullCount;
   }
+  if (column.kind === 'boolean' || column.kind === 'date') {
+    // A day number (or 0/1) seen before goes straight to its state.
+    const num = column.num!;
+    const cache = screen.days[j]!;
+    for (let i = 0; i < n; i++) {
+      const r = start + i;
+      const k = valid[r] === 0 ? -1 : num[r]! - cache.base;
+      let s = k >= 0 && k < DAY_WINDOW ? cache.states[k]! : STATE_UNKNOWN;
+      if (s === STATE_UNKNOWN) s = stateOf(cellOutcome(screen, j, column, r));
+      state[base + i] = s;
+      if (s === STATE_DIRTY) dirty[i] = 1;
+      else if (s === STATE_NULL) nullCount++;
+    }
+    return nullCount;
+  }
+  // Dictionary codes (most string cells) go straight to their entry's state.
+  const codes = column.kind === 'cells' ? column.codes! : undefined;
+  const states = codes !== undefined ? dictionaryStates(screen, j, column) : undefined;
   for (let i = 0; i < n; i++) {
-    const outcome = cellOutcome(screen, j, column, start + i);
-    const s = outcome === DIRTY ? STATE_DIRTY : outcome === NULL_CELL ? STATE_NULL : STATE_CLEAN;
+    const r = start + i;
+    const code = codes !== undefined && valid[r] !== 0 ? codes[r]! : -1;
+    const s = code >= 0 ? states![code]! : stateOf(cellOutcome(screen, j, column, r));
     state[base + i] = s;
     if (s === STATE_DIRTY) dirty[i] = 1;
     else if (s === STATE_NULL) nullCount++;

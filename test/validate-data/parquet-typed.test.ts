@@ -201,3 +201,48 @@ describe.skipIf(!hasPythonModule('pyarrow'))('Parquet pages are read as hyparque
     }
   }
 });
+
+// Dates and booleans are screened through a window of day numbers around the first one seen;
+// days outside it (centuries away) and days seen for the first time in a later row group are
+// worked out one by one. Both must fail exactly where the row checks fail.
+const WRITE_DAYS = `
+import sys, datetime, pyarrow as pa, pyarrow.parquet as pq
+out = sys.argv[1]
+n = 4000
+def day(i):
+    if i % 17 == 5: return None
+    if i % 29 == 3: return datetime.date(1900, 1, 1) + datetime.timedelta(days=i)
+    if i % 31 == 4: return datetime.date(2150, 6, 1) - datetime.timedelta(days=i)
+    return datetime.date(2000, 1, 1) + datetime.timedelta(days=i % 900 + (i // 1000) * 20000)
+table = pa.table({
+    "d": pa.array([day(i) for i in range(n)], pa.date32()),
+    "b": pa.array([None if i % 23 == 7 else i % 3 == 0 for i in range(n)], pa.bool_()),
+    "x": pa.array(range(n), pa.int64()),
+})
+pq.write_table(table, out + "/days.parquet", row_group_size=900)
+pq.write_table(table, out + "/days-plain.parquet", row_group_size=900, use_dictionary=False)
+`;
+
+describe.skipIf(!hasPythonModule('pyarrow'))('Parquet dates and booleans far apart are screened as the row checks check them', () => {
+  execFileSync(pythonPath(), ['-c', WRITE_DAYS, dir]);
+  const schema = schemaOf({
+    fields: [
+      { name: 'd', type: 'date', constraints: { minimum: '1950-01-01', maximum: '2100-12-31' }, 'x-modelci': { maxNullFraction: 0.01 } },
+      { name: 'b', type: 'boolean', constraints: { required: true } },
+      { name: 'x', type: 'integer' },
+    ],
+  });
+  for (const file of ['days.parquet', 'days-plain.parquet']) {
+    it(`${file}: the typed screen's report equals the row path's`, async () => {
+      const options = { maxErrors: 100_000, batchRows: 500 };
+      const rows = await viaRows(join(dir, file), schema, options);
+      // Days before 1950 and after 2100 fail, required booleans are missing, nulls are too many.
+      expect(rows.errorCounts).toEqual({ 'constraint-error': expect.any(Number) });
+      expect(rows.errorCount).toBeGreaterThan(250);
+      expect(rows.errors.some((error) => error.fieldName === 'd' && String(error.cell).startsWith('19'))).toBe(true);
+      expect(rows.errors.some((error) => error.fieldName === 'd' && String(error.cell).startsWith('21'))).toBe(true);
+      expect(rows.checks.find((check) => check.name === 'null-fraction' && check.field === 'd')?.status).toBe('failed');
+      expect(await viaColumns(join(dir, file), schema, options)).toEqual(rows);
+    });
+  }
+});
