@@ -111,7 +111,7 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
   const column = storageFor(kind, rows, reuse);
   const textual = kind === 'cells' && isPlainString(decoder);
   let textUsed = 0;
-  let dictNumbers: ArrayLike<number> | undefined;
+  let dictNumbers: Float64Array | undefined;
   let dictCells: (Cell | undefined)[] | undefined;
   const reader = { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), offset: 0 };
   let position = 0;
@@ -132,13 +132,17 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
         dictCells = Array.from(values as ArrayLike<unknown>, (value) => toParquetCell(value, false));
         column.dict = dictCells;
         column.dictId = ++dictionaries;
-      } else if (kind === 'boolean') dictNumbers = Array.from(values as ArrayLike<unknown>, (value) => (value ? 1 : 0));
-      else {
+      } else if (kind === 'boolean') {
+        const flags = values as ArrayLike<unknown>;
+        const numbers = new Float64Array(flags.length);
+        for (let k = 0; k < flags.length; k++) numbers[k] = flags[k] ? 1 : 0;
+        dictNumbers = numbers;
+      } else {
         // Its own copy (the scratch takes the next page), in storage reused row group after row group.
         const source = numbersOf(values);
         if (column.dictNum === undefined || column.dictNum.length < source.length) column.dictNum = new Float64Array(Math.max(source.length, (column.dictNum?.length ?? 0) * 2));
         column.dictNum.set(source);
-        dictNumbers = column.dictNum;
+        dictNumbers = column.dictNum.subarray(0, source.length);
       }
       continue;
     }
@@ -213,6 +217,12 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
     } else {
       const num = column.num!;
       let values: ArrayLike<number>;
+      if (dictionary && !hasNulls && data instanceof Int32Array && dictNumbers instanceof Float64Array) {
+        gather(num, position, dictNumbers, data, count);
+        valid.fill(1, position, position + count);
+        position += count;
+        continue;
+      }
       if (dictionary) {
         const codes = data as ArrayLike<number>;
         const out = numberScratchOf(codes.length);
@@ -238,6 +248,16 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
   }
   if (position !== rows) throw new Error(`parquet column ${meta.path_in_schema.join('.')} has ${position} values for its row group's ${rows} rows`);
   return column;
+}
+
+/** Dictionary entries codes[0..count) written to num from `at` on; a code past the dictionary's end is refused. */
+function gather(num: Float64Array, at: number, dict: Float64Array, codes: Int32Array, count: number): void {
+  const size = dict.length;
+  for (let i = 0; i < count; i++) {
+    const code = codes[i]!;
+    if (code >= size) throw new Error(`parquet dictionary code ${code} is past its dictionary's ${size} entries`);
+    num[at + i] = dict[code]!;
+  }
 }
 
 /** Room for `more` bytes after the first `used` of `text`, which are kept. */

@@ -75,3 +75,31 @@ describe.skipIf(!hasPythonModule('pyarrow'))('Parquet validates as the same data
     expect(report).toEqual(csv);
   });
 });
+
+// A dictionary-coded number page with a code past its dictionary: a broken file, refused with the
+// rows of its row group (not read as NaN). The first bit-packed byte of codes 0,1,2,0 (2 bits
+// each, 0x24) becomes codes 3,1,2,0.
+const WRITE_BAD_CODE = `
+import sys, pyarrow as pa, pyarrow.parquet as pq
+path = sys.argv[1] + "/bad-code.parquet"
+pq.write_table(pa.table({"v": pa.array([10, 20, 30] * 100, pa.int32())}), path, compression="NONE", use_dictionary=True)
+data = bytearray(open(path, "rb").read())
+dictionary = data.find(bytes.fromhex("0a000000140000001e000000"))
+codes = data.find(bytes.fromhex("2449"), dictionary)
+assert dictionary > 0 and codes > dictionary
+data[codes] = 0x27
+open(path, "wb").write(data)
+`;
+
+describe.skipIf(!hasPythonModule('pyarrow'))('validate-data on a broken Parquet dictionary', () => {
+  it('refuses a dictionary code past the dictionary, naming the rows', async () => {
+    execFileSync(pythonPath(), ['-c', WRITE_BAD_CODE, dir]);
+    const schema = parseSchema('schema.json', JSON.stringify({ fields: [{ name: 'v', type: 'integer' }] }));
+    const failure = await validateTable(join(dir, 'bad-code.parquet'), schema).then(
+      () => undefined,
+      (error: unknown) => error as { code: string; message: string },
+    );
+    expect(failure?.code).toBe('parquet-invalid');
+    expect(failure?.message).toMatch(/^cannot read rows 2-301 of .*bad-code\.parquet: parquet dictionary code 3 is past its dictionary's 3 entries$/);
+  });
+});
