@@ -109,6 +109,7 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
   const kind = columnKind(schemaPath[schemaPath.length - 1]!);
   const maxDefinition = getMaxDefinitionLevel(schemaPath);
   const column = storageFor(kind, rows, reuse);
+  column.integral = kind === 'number' && (meta.type === 'INT32' || meta.type === 'INT64');
   const textual = kind === 'cells' && isPlainString(decoder);
   let textUsed = 0;
   let dictNumbers: Float64Array | undefined;
@@ -142,6 +143,8 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
         const source = numbersOf(values);
         if (column.dictNum === undefined || column.dictNum.length < source.length) column.dictNum = new Float64Array(Math.max(source.length, (column.dictNum?.length ?? 0) * 2));
         column.dictNum.set(source);
+        column.dictCount = source.length;
+        column.dictId = ++dictionaries;
         dictNumbers = column.dictNum.subarray(0, source.length);
       }
       continue;
@@ -164,6 +167,8 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
     const definitions = page.definitionLevels;
     const hasNulls = definitions !== undefined && definitions.length > 0;
     const dictionary = encoding === 'PLAIN_DICTIONARY' || encoding === 'RLE_DICTIONARY';
+    if (hasNulls) column.nullFree = false;
+    if (!dictionary) column.dictionaryOnly = false;
     if (dictionary && dictNumbers === undefined && dictCells === undefined) throw new Error(`parquet column ${meta.path_in_schema.join('.')} has a dictionary-encoded page without a dictionary`);
     const data = page.dataPage;
     const valid = column.valid;
@@ -307,6 +312,10 @@ function storageFor(kind: ParquetColumn['kind'], rows: number, reuse: ParquetCol
     text: fresh ? undefined : reuse.text,
     dictSpans: fresh ? undefined : reuse.dictSpans,
     spans: fresh || reuse.spans === undefined || reuse.spans.length < 2 * rows ? undefined : reuse.spans,
+    nullFree: true,
+    dictionaryOnly: true,
+    dictCount: 0,
+    integral: false,
   };
 }
 

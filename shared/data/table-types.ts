@@ -75,4 +75,12 @@ export interface ParquetColumn {
   dictSpans?: Int32Array;
   /** Where codes[r] is -2, the value is text[spans[2r], spans[2r + 1]). */
   spans?: Int32Array;
+  /** No row of the chunk is null. */
+  nullFree: boolean;
+  /** Every value of the chunk came through its dictionary (dict; dictNum's first dictCount entries). */
+  dictionaryOnly: boolean;
+  /** number, date: the entries of dictNum that are the chunk's dictionary (its storage may be longer). */
+  dictCount: number;
+  /** number: stored as INT32 or INT64, so every value is an integer. */
+  integral: boolean;
 }

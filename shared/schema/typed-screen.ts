@@ -28,6 +28,7 @@ type Outcome = Value | null | typeof NULL_CELL | typeof DIRTY | typeof CLEAN;
 const STATE_CLEAN = 0;
 const STATE_NULL = 1;
 const STATE_DIRTY = 2;
+const DAY_MS = 86_400_000;
 /** Day numbers (and booleans' 0 and 1) whose outcomes a column remembers: a window this wide, placed around the first seen. */
 const DAY_WINDOW = 1 << 16;
 
@@ -40,7 +41,7 @@ export interface TypedScreen {
   /** Per boolean or date column, outcome k is that of day number (or 0/1) base + k; an array, not a Map: a lookup per row. */
   days: { base: number; outcomes: (Outcome | undefined)[]; states: Uint8Array }[];
   /** Outcomes per dictionary value, for the dictionary (of one column chunk, by its dictId) they were worked out for. */
-  dictionaries: { id: number | undefined; outcomes: Outcome[]; states: Uint8Array }[];
+  dictionaries: { id: number | undefined; outcomes: Outcome[]; states: Uint8Array; allClean: boolean }[];
   /** String fields whose constraints are a pattern and lengths, checked on an ASCII value's bytes (not value fields). */
   patterns: (BytePattern | undefined)[];
   ordered: boolean[];
@@ -59,7 +60,7 @@ export function planTypedScreen(hot: Hot, valueFields: number[]): TypedScreen | 
     valueFields,
     plainNumber,
     days: hot.fields.map(() => ({ base: NaN, outcomes: [], states: new Uint8Array(0) })),
-    dictionaries: hot.fields.map(() => ({ id: undefined, outcomes: [], states: new Uint8Array(0) })),
+    dictionaries: hot.fields.map(() => ({ id: undefined, outcomes: [], states: new Uint8Array(0), allClean: false })),
     patterns: hot.fields.map((field, j) => (hot.checkable[j] && !valueFields.includes(j) ? bytePattern(field, hot.onlyEmptyMissing[j]!, hot.constraints[j]!) : undefined)),
     ordered: hot.fields.map((_field, j) => valueFields.includes(j)),
     state: new Uint8Array(0),
@@ -96,6 +97,7 @@ function textOutcome(screen: TypedScreen, j: number, text: Buffer, spans: Int32A
   return screen.ordered[j] || typeof outcome === 'symbol' || outcome === null ? outcome : CLEAN;
 }
 
+/** The outcomes and states of a string column chunk's dictionary entries, worked out once per dictionary. */
 function dictionaryCache(screen: TypedScreen, j: number, column: ParquetColumn): TypedScreen['dictionaries'][number] {
   const cache = screen.dictionaries[j]!;
   if (cache.id !== column.dictId) {
@@ -105,14 +107,47 @@ function dictionaryCache(screen: TypedScreen, j: number, column: ParquetColumn):
     const outcomes = new Array<Outcome>(dict.length);
     if (cache.states.length < dict.length) cache.states = new Uint8Array(Math.max(dict.length, cache.states.length * 2));
     const states = cache.states;
+    let allClean = true;
     for (let k = 0; k < dict.length; k++) {
       const outcome = dictSpans !== undefined ? textOutcome(screen, j, text!, dictSpans, k) : outcomeOf(screen.hot, j, dict[k]!);
       outcomes[k] = outcome;
-      states[k] = stateOf(outcome);
+      const state = stateOf(outcome);
+      states[k] = state;
+      if (state !== STATE_CLEAN) allClean = false;
     }
     cache.outcomes = outcomes;
+    cache.allClean = allClean;
   }
   return cache;
+}
+
+/** Whether every entry of a number or date column chunk's dictionary passes (once per dictionary; no outcome is kept). */
+function numberDictionaryPasses(screen: TypedScreen, j: number, column: ParquetColumn): boolean {
+  const cache = screen.dictionaries[j]!;
+  if (cache.id !== column.dictId) {
+    cache.id = column.dictId;
+    const hot = screen.hot;
+    const dict = column.dictNum!;
+    let allClean = true;
+    for (let k = 0; k < column.dictCount && allClean; k++) {
+      const value = dict[k]!;
+      const outcome = column.kind === 'date' ? dayOutcome(screen, j, column.kind, value) : screen.plainNumber[j] ? plainNumberOutcome(hot, j, value) : outcomeOf(hot, j, value);
+      allClean = stateOf(outcome) === STATE_CLEAN;
+    }
+    cache.allClean = allClean;
+  }
+  return cache.allClean;
+}
+
+/**
+ * Every row of the chunk passes: none is null, and each value came through the chunk's
+ * dictionary, every entry of which passes (so the rows need no look at all).
+ */
+function passesWhole(screen: TypedScreen, j: number, column: ParquetColumn): boolean {
+  if (!column.nullFree || !column.dictionaryOnly || column.kind === 'boolean' || column.dictId === undefined) return false;
+  if (column.kind === 'cells') return dictionaryCache(screen, j, column).allClean;
+  // A dictionary of nearly distinct numbers costs as much to check as the rows.
+  return column.dictCount <= column.rows / 4 && numberDictionaryPasses(screen, j, column);
 }
 
 const dictionaryOutcomes = (screen: TypedScreen, j: number, column: ParquetColumn): Outcome[] => dictionaryCache(screen, j, column).outcomes;
@@ -125,20 +160,24 @@ function stateOf(outcome: Outcome): number {
 /** Not worked out yet (a day's state in the window). */
 const STATE_UNKNOWN = 255;
 
-/** A boolean or date cell's outcome, worked out once per distinct day number in the window. */
-function dayOutcome(screen: TypedScreen, j: number, column: ParquetColumn, r: number): Outcome {
+/** The cell of a boolean's or date's day number, as cellAt gives it. */
+function dayCell(kind: ParquetColumn['kind'], key: number): Cell {
+  return kind === 'boolean' ? key === 1 : new Date(key * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The outcome of a boolean's or date's day number (0/1 for booleans), worked out once per distinct one in the window. */
+function dayOutcome(screen: TypedScreen, j: number, kind: ParquetColumn['kind'], key: number): Outcome {
   const cache = screen.days[j]!;
-  const key = column.num![r]!;
   if (Number.isNaN(cache.base)) {
     cache.base = key - DAY_WINDOW / 2;
     cache.outcomes = new Array<Outcome | undefined>(DAY_WINDOW);
     cache.states = new Uint8Array(DAY_WINDOW).fill(STATE_UNKNOWN);
   }
   const k = key - cache.base;
-  if (!(k >= 0 && k < DAY_WINDOW)) return outcomeOf(screen.hot, j, cellAt(column, r));
+  if (!(k >= 0 && k < DAY_WINDOW)) return outcomeOf(screen.hot, j, dayCell(kind, key));
   let outcome = cache.outcomes[k];
   if (outcome === undefined) {
-    cache.outcomes[k] = outcome = outcomeOf(screen.hot, j, cellAt(column, r));
+    cache.outcomes[k] = outcome = outcomeOf(screen.hot, j, dayCell(kind, key));
     cache.states[k] = stateOf(outcome);
   }
   return outcome;
@@ -153,7 +192,7 @@ function cellOutcome(screen: TypedScreen, j: number, column: ParquetColumn, r: n
       return screen.plainNumber[j] ? plainNumberOutcome(hot, j, column.num![r]!) : outcomeOf(hot, j, column.num![r]!);
     case 'boolean':
     case 'date':
-      return dayOutcome(screen, j, column, r);
+      return dayOutcome(screen, j, column.kind, column.num![r]!);
     case 'cells': {
       const code = column.codes![r]!;
       if (code >= 0) return dictionaryOutcomes(screen, j, column)[code]!;
@@ -170,15 +209,24 @@ function screenColumn(screen: TypedScreen, j: number, column: ParquetColumn, sta
   const base = j * n;
   const valid = column.valid;
   let nullCount = 0;
+  if (passesWhole(screen, j, column)) {
+    state.fill(STATE_CLEAN, base, base + n);
+    return 0;
+  }
   if (column.kind === 'number' && screen.plainNumber[j]) {
     const num = column.num!;
     const hot = screen.hot;
     const required = hot.required[j]!;
-    const integer = hot.fields[j]!.type === 'integer';
+    // Values stored as integers need no look to be integers.
+    const integer = hot.fields[j]!.type === 'integer' && !column.integral;
     const list = hot.constraints[j]!;
     const range = hot.ranges[j];
     const bounded = range ?? { min: -Infinity, max: Infinity, above: -Infinity, below: Infinity };
     const unconstrained = list.length === 0;
+    if (column.nullFree && unconstrained && !integer) {
+      state.fill(STATE_CLEAN, base, base + n);
+      return 0;
+    }
     for (let i = 0; i < n; i++) {
       const r = start + i;
       let s = STATE_CLEAN;
