@@ -38,11 +38,38 @@ export function readHybrid(bytes: Uint8Array, offset: number, length: number, wi
     const runEnd = pos + groups * width;
     if (runEnd > end) throw new Error('parquet bit-packed run is longer than its page');
     const values = Math.min(groups * 8, total - seen);
+    // Value v starts at bit v * width: read from its first byte, with the next ones as its width
+    // needs, no loop per value. The last bytes of the buffer go through the accumulator instead,
+    // so that no read falls past its end.
+    const direct = pos + 4 <= bytes.length ? Math.min(values, (((bytes.length - 4 - pos) * 8) / width) | 0) : 0;
+    if (width <= 8) for (let v = 0; v < direct; v++) {
+      const bit = v * width;
+      const at = pos + (bit >> 3);
+      output[seen + v] = ((bytes[at]! | (bytes[at + 1]! << 8)) >>> (bit & 7)) & mask;
+    }
+    else if (width <= 16) for (let v = 0; v < direct; v++) {
+      const bit = v * width;
+      const at = pos + (bit >> 3);
+      output[seen + v] = ((bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16)) >>> (bit & 7)) & mask;
+    }
+    else for (let v = 0; v < direct; v++) {
+      const bit = v * width;
+      const at = pos + (bit >> 3);
+      output[seen + v] = ((bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> (bit & 7)) & mask;
+    }
     let acc = 0;
     let bits = 0;
-    for (let v = 0; v < values; v++) {
+    let at = pos + ((direct * width) >> 3);
+    // direct * width may end inside a byte: the accumulator starts from that byte's remaining bits.
+    const used = (direct * width) & 7;
+    if (used > 0) {
+      acc = bytes[at++]! >>> used;
+      bits = 8 - used;
+    }
+    seen += direct;
+    for (let v = direct; v < values; v++) {
       while (bits < width) {
-        acc |= bytes[pos++]! << bits;
+        acc |= bytes[at++]! << bits;
         bits += 8;
       }
       output[seen++] = acc & mask;
