@@ -67,9 +67,8 @@ export function readFlatPage(bytes: Uint8Array, daph: DataPageHeader, decoder: C
     levels = grown(levels, count, (length) => new Uint8Array(length));
     definitionLevels = levels.subarray(0, count);
     const length = view.getUint32(reader.offset, true);
-    readHybrid(bytes, reader.offset + 4, length, 32 - Math.clz32(maxDefinition), definitionLevels);
+    nulls = count - readHybrid(bytes, reader.offset + 4, length, 32 - Math.clz32(maxDefinition), definitionLevels, maxDefinition);
     reader.offset += 4 + length;
-    for (let i = 0; i < count; i++) if (definitionLevels[i] !== maxDefinition) nulls++;
     if (nulls === 0) definitionLevels = undefined;
   }
   const present = count - nulls;

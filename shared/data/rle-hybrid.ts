@@ -6,8 +6,9 @@ export const MAX_FAST_WIDTH = 24;
  * codes) of `width`-bit values: the runs in bytes[offset, offset + length). A run of repeats is one
  * fill(); a bit-packed run is unpacked eight values at a time from its bytes. Runs that end
  * before the output is full, or that run past `length`, are an error (a truncated page).
+ * Returns how many values equal `counted` (definition levels: the values present).
  */
-export function readHybrid(bytes: Uint8Array, offset: number, length: number, width: number, output: Uint8Array | Int32Array): void {
+export function readHybrid(bytes: Uint8Array, offset: number, length: number, width: number, output: Uint8Array | Int32Array, counted = -1): number {
   if (width > MAX_FAST_WIDTH) throw new Error(`readHybrid takes widths up to ${MAX_FAST_WIDTH}, not ${width}`);
   const end = offset + length;
   if (end > bytes.length) throw new Error('parquet RLE runs are longer than their page');
@@ -16,6 +17,7 @@ export function readHybrid(bytes: Uint8Array, offset: number, length: number, wi
   const total = output.length;
   let pos = offset;
   let seen = 0;
+  let matches = 0;
   while (seen < total) {
     let header = 0;
     for (let scale = 1; ; scale *= 128) {
@@ -30,7 +32,9 @@ export function readHybrid(bytes: Uint8Array, offset: number, length: number, wi
       let value = 0;
       for (let b = 0; b < valueBytes; b++) value |= bytes[pos + b]! << (8 * b);
       pos += valueBytes;
-      output.fill(value & mask, seen, Math.min(total, seen + count));
+      const until = Math.min(total, seen + count);
+      output.fill(value & mask, seen, until);
+      if ((value & mask) === counted) matches += until - seen;
       seen += count;
       continue;
     }
@@ -76,6 +80,8 @@ export function readHybrid(bytes: Uint8Array, offset: number, length: number, wi
       acc >>>= width;
       bits -= width;
     }
+    if (counted >= 0) for (let v = seen - values; v < seen; v++) if (output[v] === counted) matches++;
     pos = runEnd;
   }
+  return matches;
 }

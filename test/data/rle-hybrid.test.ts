@@ -60,7 +60,9 @@ describe('readHybrid', () => {
       const values = Array.from({ length: n }, (_, i) => (width === 0 ? 0 : i % 50 < 20 ? 5 % 2 ** width : Math.floor(next() * 2 ** width)));
       const bytes = encode(values, width, ['packed', 'rle', 'packed', 'packed', 'rle']);
       const ours = new Int32Array(n);
-      readHybrid(bytes, 0, bytes.length, width, ours);
+      // It counts the values equal to the one asked for (5 here is both repeated and packed).
+      const counted = 5 % 2 ** width;
+      expect(readHybrid(bytes, 0, bytes.length, width, ours, counted)).toBe(values.filter((value) => value === counted).length);
       expect([...ours]).toEqual(values);
       // hyparquet reads a byte of a 0-bit packed run that holds none (its callers fill zeros instead).
       if (width > 0) {
@@ -80,7 +82,8 @@ describe('readHybrid', () => {
     const bytes = encode([1, 2, 3, 4, 5, 6, 7, 0, 1, 2], 3, ['packed']);
     const framed = new Uint8Array([9, 9, ...bytes]);
     const out = new Int32Array(9);
-    readHybrid(framed, 2, bytes.length, 3, out);
+    // Only the values the output holds are counted.
+    expect(readHybrid(framed, 2, bytes.length, 3, out, 2)).toBe(1);
     expect([...out]).toEqual([1, 2, 3, 4, 5, 6, 7, 0, 1]);
   });
 
