@@ -3,7 +3,8 @@
  * then literals and back-references) into `output`, whose length the page header gives.
  * Literals of 16 bytes and more are copied with one memcpy (TypedArray.set): a page of numbers
  * that do not compress is almost all literal bytes, which a byte loop copies one at a time.
- * Back-references are at most 64 bytes and may overlap what they write, so they stay a loop.
+ * Back-references are at most 64 bytes and may overlap what they write: a run of one byte is a
+ * fill, a long one that does not overlap one copyWithin, the others a loop.
  */
 export function snappyDecompress(input: Uint8Array, output: Uint8Array): void {
   const end = input.length;
@@ -56,7 +57,10 @@ export function snappyDecompress(input: Uint8Array, output: Uint8Array): void {
     }
     if (offset === 0 || offset > out) throw new Error(`snappy copy from ${offset} bytes back at byte ${out}`);
     if (out + length > output.length) throw new Error('snappy copy runs past the page');
-    for (let from = out - offset, i = 0; i < length; i++) output[out + i] = output[from + i]!;
+    const from = out - offset;
+    if (offset === 1) output.fill(output[from]!, out, out + length);
+    else if (offset >= length && length >= 32) output.copyWithin(out, from, from + length);
+    else for (let i = 0; i < length; i++) output[out + i] = output[from + i]!;
     out += length;
   }
   if (out !== output.length) throw new Error(`snappy block ends after ${out} of its ${output.length} bytes`);
