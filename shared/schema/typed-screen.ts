@@ -322,6 +322,7 @@ export function screenTypedBatch(screen: TypedScreen, batch: RowBatch): boolean 
     if (mostly[j] !== undefined) mostlyState[j]!.nonNull += n - dirtyRows - nullCounts[j]!;
   }
   const orderedFields = screen.valueFields;
+  const plainNumber = screen.plainNumber;
   const cells = new Array<Cell>(m).fill(null);
   const where: RowAt = { k: m, cells, chunk: undefined, base: 0 };
   const addToSink = (error: DataError, phase: number) => sink.add(error, phase);
@@ -339,12 +340,17 @@ export function screenTypedBatch(screen: TypedScreen, batch: RowBatch): boolean 
     for (const j of orderedFields) {
       const column = columns[j]!;
       let value: Value | null = null;
+      // A clean plain number is its own value (its cell too): no outcome to work out again.
+      const plain = column.kind === 'number' && plainNumber[j]!;
       if (state[j * n + i] !== STATE_NULL) {
-        const outcome = cellOutcome(screen, j, column, r);
-        value = outcome === DIRTY || outcome === NULL_CELL || outcome === CLEAN ? null : outcome;
+        if (plain) value = column.num![r]!;
+        else {
+          const outcome = cellOutcome(screen, j, column, r);
+          value = outcome === DIRTY || outcome === NULL_CELL || outcome === CLEAN ? null : outcome;
+        }
       }
       values[j] = value;
-      if (needValues) cells[j] = cellAt(column, r);
+      if (needValues) cells[j] = plain ? (value as number | null) : cellAt(column, r);
       if (needStats[j] && typeof value === 'number' && !Number.isNaN(value)) stats[j]!.add(value);
     }
     if (needValues) checkRowKeys(hot, rowNumber, undefined, where, addToSink);
