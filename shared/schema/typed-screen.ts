@@ -41,7 +41,7 @@ export interface TypedScreen {
   /** Per boolean or date column, outcome k is that of day number (or 0/1) base + k; an array, not a Map: a lookup per row. */
   days: { base: number; outcomes: (Outcome | undefined)[]; states: Uint8Array }[];
   /** Outcomes per dictionary value, for the dictionary (of one column chunk, by its dictId) they were worked out for. */
-  dictionaries: { id: number | undefined; outcomes: Outcome[]; states: Uint8Array; allClean: boolean }[];
+  dictionaries: { id: number | undefined; outcomes: Outcome[] | undefined; states: Uint8Array; allClean: boolean }[];
   /** String fields whose constraints are a pattern and lengths, checked on an ASCII value's bytes (not value fields). */
   patterns: (BytePattern | undefined)[];
   ordered: boolean[];
@@ -104,13 +104,14 @@ function dictionaryCache(screen: TypedScreen, j: number, column: ParquetColumn):
     cache.id = column.dictId;
     const dict = column.dict ?? [];
     const { text, dictSpans } = column;
-    const outcomes = new Array<Outcome>(dict.length);
+    // Only a field whose values the row order needs keeps them; for the others the state says all.
+    const outcomes = screen.ordered[j] ? new Array<Outcome>(dict.length) : undefined;
     if (cache.states.length < dict.length) cache.states = new Uint8Array(Math.max(dict.length, cache.states.length * 2));
     const states = cache.states;
     let allClean = true;
     for (let k = 0; k < dict.length; k++) {
       const outcome = dictSpans !== undefined ? textOutcome(screen, j, text!, dictSpans, k) : outcomeOf(screen.hot, j, dict[k]!);
-      outcomes[k] = outcome;
+      if (outcomes !== undefined) outcomes[k] = outcome;
       const state = stateOf(outcome);
       states[k] = state;
       if (state !== STATE_CLEAN) allClean = false;
@@ -150,7 +151,13 @@ function passesWhole(screen: TypedScreen, j: number, column: ParquetColumn): boo
   return column.dictCount <= column.rows / 4 && numberDictionaryPasses(screen, j, column);
 }
 
-const dictionaryOutcomes = (screen: TypedScreen, j: number, column: ParquetColumn): Outcome[] => dictionaryCache(screen, j, column).outcomes;
+const OUTCOME_OF_STATE: Outcome[] = [CLEAN, NULL_CELL, DIRTY];
+
+/** Dictionary entry `code`'s outcome: its value for a field whose values the row order needs. */
+function dictionaryOutcome(screen: TypedScreen, j: number, column: ParquetColumn, code: number): Outcome {
+  const cache = dictionaryCache(screen, j, column);
+  return cache.outcomes !== undefined ? cache.outcomes[code]! : OUTCOME_OF_STATE[cache.states[code]!]!;
+}
 const dictionaryStates = (screen: TypedScreen, j: number, column: ParquetColumn): Uint8Array => dictionaryCache(screen, j, column).states;
 
 function stateOf(outcome: Outcome): number {
@@ -195,7 +202,7 @@ function cellOutcome(screen: TypedScreen, j: number, column: ParquetColumn, r: n
       return dayOutcome(screen, j, column.kind, column.num![r]!);
     case 'cells': {
       const code = column.codes![r]!;
-      if (code >= 0) return dictionaryOutcomes(screen, j, column)[code]!;
+      if (code >= 0) return dictionaryOutcome(screen, j, column, code);
       return code === -2 ? textOutcome(screen, j, column.text!, column.spans!, r) : outcomeOf(hot, j, column.other![r]!);
     }
     default:
