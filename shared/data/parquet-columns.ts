@@ -45,6 +45,11 @@ export function textAt(text: Buffer, spans: Int32Array, k: number): string {
   return text.toString('latin1', start, end);
 }
 
+/** A boolean's (1/0) or date's (days since 1970) stored number as its cell. */
+export function dayCell(kind: 'boolean' | 'date', value: number): Cell {
+  return kind === 'boolean' ? value === 1 : new Date(value * DAY_MS).toISOString().slice(0, 10);
+}
+
 /** The cell of row r, as toParquetCell gives it for hyparquet's value. */
 export function cellAt(column: ParquetColumn, r: number): Cell {
   if (column.valid[r] === 0) return null;
@@ -52,9 +57,8 @@ export function cellAt(column: ParquetColumn, r: number): Cell {
     case 'number':
       return column.num![r]!;
     case 'boolean':
-      return column.num![r] === 1;
     case 'date':
-      return new Date(column.num![r]! * DAY_MS).toISOString().slice(0, 10);
+      return dayCell(column.kind, column.num![r]!);
     case 'cells': {
       const code = column.codes![r]!;
       if (code >= 0) {

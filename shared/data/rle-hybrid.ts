@@ -43,7 +43,8 @@ export function readHybrid(bytes: Uint8Array, offset: number, length: number, wi
     if (runEnd > end) throw new Error('parquet bit-packed run is longer than its page');
     const values = Math.min(groups * 8, total - seen);
     // Value v starts at bit v * width: read from its first byte, with the next ones as its width
-    // needs, no loop per value. The last bytes of the buffer go through the accumulator instead,
+    // needs, no loop per value (one loop per byte count: four bytes for every width measured about
+    // 30% slower up to 8 bits). The last bytes of the buffer go through the accumulator instead,
     // so that no read falls past its end.
     const direct = pos + 4 <= bytes.length ? Math.min(values, (((bytes.length - 4 - pos) * 8) / width) | 0) : 0;
     if (width <= 8) for (let v = 0; v < direct; v++) {

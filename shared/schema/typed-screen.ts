@@ -1,6 +1,6 @@
 import type { Cell, RowBatch } from '../data/index.js';
 import type { ParquetColumn } from '../data/table-types.js';
-import { cellAt, textAt } from '../data/parquet-columns.js';
+import { cellAt, dayCell, textAt } from '../data/parquet-columns.js';
 import { INVALID, type Value } from './casters.js';
 import type { Constraint } from './load.js';
 import { bytePattern, passesBytes, type BytePattern, type NumericRange } from './cell-rules.js';
@@ -28,7 +28,6 @@ type Outcome = Value | null | typeof NULL_CELL | typeof DIRTY | typeof CLEAN;
 const STATE_CLEAN = 0;
 const STATE_NULL = 1;
 const STATE_DIRTY = 2;
-const DAY_MS = 86_400_000;
 /** Day numbers (and booleans' 0 and 1) whose outcomes a column remembers: a window this wide, placed around the first seen. */
 const DAY_WINDOW = 1 << 16;
 
@@ -167,13 +166,8 @@ function stateOf(outcome: Outcome): number {
 /** Not worked out yet (a day's state in the window). */
 const STATE_UNKNOWN = 255;
 
-/** The cell of a boolean's or date's day number, as cellAt gives it. */
-function dayCell(kind: ParquetColumn['kind'], key: number): Cell {
-  return kind === 'boolean' ? key === 1 : new Date(key * DAY_MS).toISOString().slice(0, 10);
-}
-
 /** The outcome of a boolean's or date's day number (0/1 for booleans), worked out once per distinct one in the window. */
-function dayOutcome(screen: TypedScreen, j: number, kind: ParquetColumn['kind'], key: number): Outcome {
+function dayOutcome(screen: TypedScreen, j: number, kind: 'boolean' | 'date', key: number): Outcome {
   const cache = screen.days[j]!;
   if (Number.isNaN(cache.base)) {
     cache.base = key - DAY_WINDOW / 2;
