@@ -107,6 +107,35 @@ describe.runIf(cluster)('train on Ray: the churn example as a Ray job', () => {
   });
 });
 
+describe.runIf(cluster)('train on Ray: jobs of the same files', () => {
+  const c = cluster as RayCluster;
+  // Ray unpacks one package per node; a job that saw another's files or outputs exits non-zero.
+  const leg = [
+    'import os, sys, time',
+    'if os.path.exists("leftover"): sys.exit("another job\'s leftover is here")',
+    'open("leftover", "w").close()',
+    'params = os.environ["MODELCI_PARAMS"]',
+    'open("model.json", "w").write(params)',
+    'time.sleep(2)',
+    'if open("model.json").read() != params: sys.exit("another job wrote model.json")',
+    '',
+  ].join('\n');
+
+  async function runLeg(rate: number): Promise<void> {
+    const dir = await project({ 'leg.py': leg });
+    const run: RunInfo = { id: '5151', attempt: '1', repository: 'acme/legs', job: `leg (${rate})` };
+    const { result, platform } = runOn(c, dir, { command: 'python3 leg.py', param: [`rate=${rate}`], outputs: ['model.json'], cache: false, ...rayInputs(c) }, run);
+    const done = await result;
+    expect(done.status, done.error?.message ?? platform.messages('error').join('\n')).toBe('passed');
+    expect(JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'))).toEqual({ rate });
+  }
+
+  it('each works in its own copy of the package, whether they run at once or one after another', async () => {
+    await Promise.all([runLeg(1), runLeg(2)]);
+    await runLeg(3);
+  });
+});
+
 describe.runIf(cluster)('train on Ray: failures, timeouts, cancellation, auth', () => {
   const c = cluster as RayCluster;
   const client = new RayClient({ base: c.address, token: c.token });

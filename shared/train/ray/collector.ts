@@ -2,14 +2,20 @@ import type { Shell } from '../command.js';
 
 /**
  * The job's entrypoint on the cluster (Python, standard library; boto3 for an s3:// results-uri):
- * runs the command in the unpacked working directory with the shell the local backend uses, then,
- * when it succeeded, uploads the outputs and metrics files to the results store (an S3 prefix, or
- * the MLflow server's proxied artifact store for an mlflow+http(s):// results-uri) and writes
- * manifest.json last. It exits with the command's code; 86 means the results could not be uploaded.
+ * runs the command in a private copy of the unpacked working directory with the shell the local
+ * backend uses, then, when it succeeded, uploads the outputs and metrics files to the results store
+ * (an S3 prefix, or the MLflow server's proxied artifact store for an mlflow+http(s):// results-uri)
+ * and writes manifest.json last. It exits with the command's code; 86 means the results could not be uploaded.
  */
 const COLLECTOR = String.raw`
-import base64, hashlib, json, os, subprocess, sys, urllib.parse, urllib.request
-os.chdir(os.environ.get("MODELCI_SUBDIR") or ".")
+import atexit, base64, hashlib, json, os, shutil, signal, subprocess, sys, tempfile, urllib.parse, urllib.request
+# Ray unpacks a package once per node and runs every job of the same files in that one directory:
+# matrix legs would overwrite and upload each other's outputs. Each job works in its own copy.
+private = tempfile.mkdtemp(prefix="modelci-job-")
+atexit.register(shutil.rmtree, private, True)
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+shutil.copytree(".", private, symlinks=True, dirs_exist_ok=True)
+os.chdir(os.path.join(private, os.environ.get("MODELCI_SUBDIR") or "."))
 command = os.environ["MODELCI_COMMAND"]
 if os.environ.get("MODELCI_SHELL") == "sh":
     argv = ["sh", "-e", "-c", command]
