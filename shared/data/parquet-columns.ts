@@ -192,7 +192,11 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
           codes.fill(-2, position, position + count);
           for (let k = 0; k < 2 * count; k++) rowSpans[2 * position + k] = textUsed + spans[k]!;
           textUsed += data.length;
-        } else codes.set((data as Int32Array).subarray(0, count), position);
+        } else {
+          const given = (data as Int32Array).subarray(0, count);
+          checkCodes(given, dictCells!.length);
+          codes.set(given, position);
+        }
         valid.fill(1, position, position + count);
         position += count;
         continue;
@@ -213,7 +217,9 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
           v++;
           valid[r] = 1;
         } else if (values === undefined) {
-          codes[r] = (data as ArrayLike<number>)[v++]!;
+          const code = (data as ArrayLike<number>)[v++]!;
+          if (!(code >= 0 && code < dictCells!.length)) throw codePastDictionary(code, dictCells!.length);
+          codes[r] = code;
           valid[r] = 1;
         } else {
           codes[r] = -1;
@@ -235,7 +241,12 @@ export function decodeColumnChunk(bytes: Uint8Array, chunk: ColumnChunk, tree: S
       if (dictionary) {
         const codes = data as ArrayLike<number>;
         const out = numberScratchOf(codes.length);
-        for (let i = 0; i < codes.length; i++) out[i] = dictNumbers![codes[i]!]!;
+        const size = dictNumbers!.length;
+        for (let i = 0; i < codes.length; i++) {
+          const code = codes[i]!;
+          if (!(code >= 0 && code < size)) throw codePastDictionary(code, size);
+          out[i] = dictNumbers![code]!;
+        }
         values = out;
       } else if (page.converted) values = data as ArrayLike<number>;
       else if (kind === 'boolean') values = Array.from(data as ArrayLike<unknown>, (value) => (value ? 1 : 0));
@@ -264,9 +275,17 @@ function gather(num: Float64Array, at: number, dict: Float64Array, codes: Int32A
   const size = dict.length;
   for (let i = 0; i < count; i++) {
     const code = codes[i]!;
-    if (code >= size) throw new Error(`parquet dictionary code ${code} is past its dictionary's ${size} entries`);
+    if (code >>> 0 >= size) throw codePastDictionary(code, size);
     num[at + i] = dict[code]!;
   }
+}
+
+function checkCodes(codes: Int32Array, size: number): void {
+  for (let i = 0; i < codes.length; i++) if (codes[i]! >>> 0 >= size) throw codePastDictionary(codes[i]!, size);
+}
+
+function codePastDictionary(code: number, size: number): Error {
+  return new Error(`parquet dictionary code ${code} is past its dictionary's ${size} entries`);
 }
 
 /** Room for `more` bytes after the first `used` of `text`, which are kept. */

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSchema } from '../../shared/schema/load.js';
 import { validateTable, type ValidationReport } from '../../shared/schema/validate.js';
 import { hasPythonModule, pythonPath } from '../helpers/python.js';
@@ -76,30 +76,46 @@ describe.skipIf(!hasPythonModule('pyarrow'))('Parquet validates as the same data
   });
 });
 
-// A dictionary-coded number page with a code past its dictionary: a broken file, refused with the
-// rows of its row group (not read as NaN). The first bit-packed byte of codes 0,1,2,0 (2 bits
-// each, 0x24) becomes codes 3,1,2,0.
-const WRITE_BAD_CODE = `
+// Dictionary-coded pages with a code past their dictionary: a broken file, refused with the rows
+// of its row group (never read as NaN or as a missing cell), with and without nulls, numbers and
+// strings. The first bit-packed byte of codes 0,1,2,0 (2 bits each, 0x24) becomes codes 3,1,2,0.
+const WRITE_BAD_CODES = `
 import sys, pyarrow as pa, pyarrow.parquet as pq
-path = sys.argv[1] + "/bad-code.parquet"
-pq.write_table(pa.table({"v": pa.array([10, 20, 30] * 100, pa.int32())}), path, compression="NONE", use_dictionary=True)
-data = bytearray(open(path, "rb").read())
-dictionary = data.find(bytes.fromhex("0a000000140000001e000000"))
-codes = data.find(bytes.fromhex("2449"), dictionary)
-assert dictionary > 0 and codes > dictionary
-data[codes] = 0x27
-open(path, "wb").write(data)
+def write(name, values, dictionary):
+    path = sys.argv[1] + "/" + name + ".parquet"
+    pq.write_table(pa.table({"v": values}), path, compression="NONE", use_dictionary=True)
+    data = bytearray(open(path, "rb").read())
+    at = data.find(dictionary)
+    codes = data.find(bytes.fromhex("2449"), at)
+    assert at > 0 and codes > at
+    data[codes] = 0x27
+    open(path, "wb").write(data)
+numbers, strings = bytes.fromhex("0a000000140000001e000000"), bytes.fromhex("01000000610100000062")
+write("numbers", pa.array([10, 20, 30] * 100, pa.int32()), numbers)
+write("numbers-nulls", pa.array([10, None, 20, 30] * 100, pa.int32()), numbers)
+write("strings", pa.array(["a", "b", "c"] * 100), strings)
+write("strings-nulls", pa.array(["a", None, "b", "c"] * 100), strings)
 `;
 
 describe.skipIf(!hasPythonModule('pyarrow'))('validate-data on a broken Parquet dictionary', () => {
-  it('refuses a dictionary code past the dictionary, naming the rows', async () => {
-    execFileSync(pythonPath(), ['-c', WRITE_BAD_CODE, dir]);
-    const schema = parseSchema('schema.json', JSON.stringify({ fields: [{ name: 'v', type: 'integer' }] }));
-    const failure = await validateTable(join(dir, 'bad-code.parquet'), schema).then(
-      () => undefined,
-      (error: unknown) => error as { code: string; message: string },
-    );
-    expect(failure?.code).toBe('parquet-invalid');
-    expect(failure?.message).toMatch(/^cannot read rows 2-301 of .*bad-code\.parquet: parquet dictionary code 3 is past its dictionary's 3 entries$/);
+  const cases = [
+    { file: 'numbers', type: 'integer', rows: '2-301' },
+    { file: 'numbers-nulls', type: 'integer', rows: '2-401' },
+    { file: 'strings', type: 'string', rows: '2-301' },
+    { file: 'strings-nulls', type: 'string', rows: '2-401' },
+  ];
+  beforeAll(() => {
+    execFileSync(pythonPath(), ['-c', WRITE_BAD_CODES, dir]);
   });
+  for (const { file, type, rows } of cases) {
+    it(`${file}: refuses a dictionary code past the dictionary, naming the rows`, async () => {
+      const schema = parseSchema('schema.json', JSON.stringify({ fields: [{ name: 'v', type }] }));
+      const failure = await validateTable(join(dir, `${file}.parquet`), schema).then(
+        () => undefined,
+        (error: unknown) => error as { code: string; message: string },
+      );
+      expect(failure?.code).toBe('parquet-invalid');
+      expect(failure?.message).toMatch(new RegExp(`^cannot read rows ${rows} of .*${file}\\.parquet: parquet dictionary code 3 is past its dictionary's 3 entries$`));
+    });
+  }
 });
