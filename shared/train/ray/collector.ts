@@ -5,7 +5,8 @@ import type { Shell } from '../command.js';
  * runs the command in a private copy of the unpacked working directory with the shell the local
  * backend uses, then, when it succeeded, uploads the outputs and metrics files to the results store
  * (an S3 prefix, or the MLflow server's proxied artifact store for an mlflow+http(s):// results-uri)
- * and writes manifest.json last. It exits with the command's code; 86 means the results could not be uploaded.
+ * and writes manifest.json last. It exits with the command's code; 86 means the results could not
+ * be uploaded.
  */
 const COLLECTOR = String.raw`
 import atexit, base64, hashlib, json, os, shutil, signal, subprocess, sys, tempfile, urllib.parse, urllib.request
